@@ -1,0 +1,3 @@
+# dns/: libc only.
+dns_DEPS :=
+dns_LDLIBS :=
