@@ -15,7 +15,7 @@ mkdir -p "$log_dir"
 
 run_unit() {
 	local t name out
-	for t in $(find "$BUILD/tests" -type f -perm -u+x -name 'test_*' | sort); do
+	for t in $(find "$BUILD/tests" -type f 2>/dev/null -perm -u+x -name 'test_*' | sort); do
 		name=${t#"$BUILD"/tests/}
 		out="$log_dir/${name//\//_}.log"
 		if "$t" >"$out" 2>&1; then
