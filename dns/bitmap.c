@@ -1,0 +1,96 @@
+/* NSEC/NSEC3 type bitmaps (RFC 4034 §4.1.2): windows of up to 32 octets,
+ * one per 256 types, in ascending window order. */
+#include <string.h>
+
+#include "dns/bitmap.h"
+#include "dns/err.h"
+
+/* Length of window `w` of a full 65536-bit set: up to its last non-zero
+ * octet, 0 when empty. */
+static int window_len(const uint8_t *bits, int w)
+{
+	int n = 32;
+
+	while (n > 0 && bits[w * 32 + n - 1] == 0)
+		n--;
+	return n;
+}
+
+int zw_bitmap_build(const uint16_t *types, size_t n, uint8_t *out,
+		    size_t outmax)
+{
+	uint8_t bits[8192] = { 0 };
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bits[types[i] >> 3] |= (uint8_t)(0x80 >> (types[i] & 7));
+	for (int w = 0; w < 256; w++) {
+		int wl = window_len(bits, w);
+
+		if (wl == 0)
+			continue;
+		if (len + 2 + (size_t)wl > outmax)
+			return ZW_ENOSPC;
+		out[len++] = (uint8_t)w;
+		out[len++] = (uint8_t)wl;
+		memcpy(out + len, bits + w * 32, (size_t)wl);
+		len += (size_t)wl;
+	}
+	return (int)len;
+}
+
+int zw_bitmap_check(const uint8_t *p, const uint8_t *end)
+{
+	int prev = -1;
+
+	while (p < end) {
+		if (end - p < 2)
+			return ZW_EMALF;
+		if (p[0] <= prev || p[1] < 1 || p[1] > 32 || end - p - 2 < p[1])
+			return ZW_EMALF;
+		if (p[2 + p[1] - 1] == 0)
+			return ZW_EMALF; /* trailing zero octet: not minimal */
+		prev = p[0];
+		p += 2 + p[1];
+	}
+	return 0;
+}
+
+bool zw_bitmap_has(const uint8_t *bm, size_t len, uint16_t type)
+{
+	size_t i = 0;
+	uint8_t w = (uint8_t)(type >> 8), o = (uint8_t)((type & 0xff) >> 3);
+
+	while (i + 2 <= len) {
+		uint8_t wl = bm[i + 1];
+
+		if (bm[i] == w)
+			return o < wl && i + 2 + o < len &&
+			       (bm[i + 2 + o] & (0x80 >> (type & 7)));
+		if (bm[i] > w)
+			return false;
+		i += 2 + (size_t)wl;
+	}
+	return false;
+}
+
+int zw_bitmap_types(const uint8_t *bm, size_t len, uint16_t *types,
+		    size_t max)
+{
+	size_t i = 0, n = 0;
+
+	while (i + 2 <= len) {
+		uint8_t w = bm[i], wl = bm[i + 1];
+
+		for (size_t o = 0; o < wl && i + 2 + o < len; o++)
+			for (int b = 0; b < 8; b++) {
+				if (!(bm[i + 2 + o] & (0x80 >> b)))
+					continue;
+				if (n < max)
+					types[n] = (uint16_t)(w << 8 | o << 3 | (size_t)b);
+				n++;
+			}
+		i += 2 + (size_t)wl;
+	}
+	return (int)n;
+}
