@@ -1,5 +1,6 @@
-/* RR type and class mnemonics (IANA "Resource Record (RR) TYPEs" registry,
- * the entries BIND and Knot print by name). */
+/* RR type and class mnemonics: the IANA registry entries that BIND 9.18
+ * (named-rrchecker -T) prints by name, so zone output matches
+ * named-checkzone -D; everything else is RFC 3597 TYPEnnn. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -30,13 +31,15 @@ static const struct mnemonic types[] = {
 	{ 51, "NSEC3PARAM" }, { 52, "TLSA" }, { 53, "SMIMEA" }, { 55, "HIP" },
 	{ 56, "NINFO" }, { 57, "RKEY" }, { 58, "TALINK" }, { 59, "CDS" },
 	{ 60, "CDNSKEY" }, { 61, "OPENPGPKEY" }, { 62, "CSYNC" },
-	{ 63, "ZONEMD" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 99, "SPF" },
+	{ 63, "ZONEMD" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 66, "DSYNC" },
+	{ 67, "HHIT" }, { 68, "BRID" }, { 99, "SPF" },
 	{ 100, "UINFO" }, { 101, "UID" }, { 102, "GID" }, { 103, "UNSPEC" },
 	{ 104, "NID" }, { 105, "L32" }, { 106, "L64" }, { 107, "LP" },
 	{ 108, "EUI48" }, { 109, "EUI64" }, { 249, "TKEY" }, { 250, "TSIG" },
 	{ 251, "IXFR" }, { 252, "AXFR" }, { 253, "MAILB" }, { 254, "MAILA" },
 	{ 255, "ANY" }, { 256, "URI" }, { 257, "CAA" }, { 258, "AVC" },
-	{ 259, "DOA" }, { 260, "AMTRELAY" }, { 32768, "TA" },
+	{ 259, "DOA" }, { 260, "AMTRELAY" }, { 261, "RESINFO" },
+	{ 262, "WALLET" }, { 32768, "TA" },
 	{ 32769, "DLV" },
 };
 
