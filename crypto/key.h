@@ -4,7 +4,15 @@
  * Ownership: zw_key_* constructors return a heap key (NULL on failure, the
  * reason in *err when err is non-NULL); zw_key_free releases it. The struct
  * is public so key-file and policy code can read and set fields; crypto
- * state lives in `pkey` (OpenSSL EVP_PKEY) and is owned by the key. */
+ * state lives in `pkey` (OpenSSL EVP_PKEY) and is owned by the key.
+ *
+ * Threads: once built, a key may be used by any number of threads at once
+ * for zw_key_sign/zw_key_verify (and the DS/RRSIG helpers); each thread
+ * gets its own OpenSSL contexts from the key's context pool, made on first
+ * use and reused after that, so the hot path does no EVP setup. Changing
+ * the key (zw_key_set_flags, replacing pkey) or freeing it must not overlap
+ * any other use. Build keys only with the constructors below (they set up
+ * the pool); a hand-built key still works, one-off contexts each call. */
 #ifndef ZW_CRYPTO_KEY_H
 #define ZW_CRYPTO_KEY_H
 
@@ -50,6 +58,7 @@ enum zw_key_time {
 };
 
 struct evp_pkey_st;
+struct zw_key_pool;
 
 struct zw_key {
 	uint8_t owner[ZW_NAME_MAX];
@@ -65,6 +74,7 @@ struct zw_key {
 	int64_t times[ZW_KT_COUNT];
 	char *engine;                   /* HSM keys: engine name, else NULL */
 	char *label;                    /* HSM keys: PKCS#11 URI/label */
+	struct zw_key_pool *pool;       /* per-thread contexts (crypto/sign.c) */
 };
 
 /* One Private-key-format v1.3 binary field ("Modulus", "PrivateKey", ...)
@@ -91,8 +101,11 @@ struct zw_key *zw_key_generate(const uint8_t *owner, uint8_t alg,
 struct zw_key *zw_key_from_dnskey(const uint8_t *owner, const uint8_t *rdata,
 				  size_t rdlen, int *err);
 
-/* Private key from BIND private fields (public half derived and compared
- * with `pub` when pub is non-NULL: mismatch is ZW_EKEY). */
+/* Private key from BIND private fields. The public half is derived from
+ * them (key->pub); a loader compares it with the .key file's public key
+ * (zw_key_match_dnskey) and treats a mismatch as ZW_EKEY. Field names are
+ * matched case-insensitively; names the algorithm does not use are ignored;
+ * a missing or inconsistent field (RSA: n != p*q) is ZW_EKEY. */
 struct zw_key *zw_key_from_fields(const uint8_t *owner, uint8_t alg,
 				  uint16_t flags,
 				  const struct zw_key_field *fields, size_t n,
@@ -105,6 +118,11 @@ int zw_key_to_fields(const struct zw_key *key, struct zw_key_field *fields,
 
 void zw_key_free(struct zw_key *key);
 
+/* 0 when DNSKEY rdata has the key's algorithm and public key (flags may
+ * differ, e.g. REVOKE), else ZW_EKEY. */
+int zw_key_match_dnskey(const struct zw_key *key, const uint8_t *rdata,
+			size_t rdlen);
+
 /* Set flags (e.g. REVOKE) and recompute the tag. */
 void zw_key_set_flags(struct zw_key *key, uint16_t flags);
 
@@ -114,12 +132,19 @@ int zw_key_dnskey_rdata(const struct zw_key *key, uint8_t *out, size_t outmax);
 /* RFC 4034 Appendix B key tag of DNSKEY rdata (algorithm 1 rule included). */
 uint16_t zw_keytag(const uint8_t *rdata, size_t rdlen);
 
-/* Signature over data in DNSSEC wire form (raw r||s for ECDSA).
- * Returns the signature length or a negative zw_err. */
+/* Signature over data in DNSSEC wire form (raw r||s for ECDSA, RSA
+ * PKCS#1 v1.5 of the modulus size, 64/114-octet EdDSA). sigmax of
+ * zw_key_sig_size() suffices. Returns the signature length or a negative
+ * zw_err (ZW_EKEY without a private half, ZW_EALG for verify-only
+ * algorithms). */
 int zw_key_sign(const struct zw_key *key, const uint8_t *data, size_t len,
 		uint8_t *sig, size_t sigmax);
 
-/* 0 when the signature verifies, ZW_EBADSIG when not, other zw_err. */
+/* Octets of a signature made with this key. */
+size_t zw_key_sig_size(const struct zw_key *key);
+
+/* 0 when the signature verifies, ZW_EBADSIG when not (including a wrong
+ * signature length), other zw_err. */
 int zw_key_verify(const struct zw_key *key, const uint8_t *data, size_t len,
 		  const uint8_t *sig, size_t siglen);
 
