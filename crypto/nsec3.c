@@ -16,6 +16,7 @@
 
 #include "crypto/nsec3.h"
 #include "crypto/nsec3_impl.h"
+#include "dns/base.h"
 #include "dns/err.h"
 #include "dns/name.h"
 
@@ -348,4 +349,24 @@ int zw_nsec3_hash_batch(struct zw_nsec3_batch *b,
 		return ZW_OK;
 	zw_nsec3_param_init(&p, salt, saltlen, iterations);
 	return b->ops->run(b->ctx, names, n, &p, out);
+}
+
+int zw_nsec3_owner(uint8_t *out, const uint8_t hash[ZW_NSEC3_HASH_LEN],
+		   const uint8_t *zone)
+{
+	char b32[ZW_NSEC3_B32_LEN + 1];
+	int zl = zw_nsec3_name_len(zone);
+
+	if (zl < 0 || 1 + ZW_NSEC3_B32_LEN + zl > ZW_NAME_MAX)
+		return ZW_ENAMELEN;
+	if (zw_b32hex_encode(hash, ZW_NSEC3_HASH_LEN, b32, sizeof(b32)) !=
+	    ZW_NSEC3_B32_LEN)
+		return ZW_ENAMELEN;
+	/* Lower-case, as the owner appears in canonical form. */
+	out[0] = ZW_NSEC3_B32_LEN;
+	for (int i = 0; i < ZW_NSEC3_B32_LEN; i++)
+		out[1 + i] = (uint8_t)(b32[i] >= 'A' && b32[i] <= 'Z'
+				       ? b32[i] + 32 : b32[i]);
+	memmove(out + 1 + ZW_NSEC3_B32_LEN, zone, (size_t)zl);
+	return 1 + ZW_NSEC3_B32_LEN + zl;
 }

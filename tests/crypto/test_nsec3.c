@@ -438,6 +438,43 @@ static void test_case_and_errors(void **state)
 	zw_nsec3_batch_free(b);
 }
 
+/* Owner names: every RFC 5155 vector's hash owned under "example." must
+ * be exactly the NSEC3 owner that vector file prints. */
+static void test_owner(void **state)
+{
+	struct vec v[MAXV];
+	char *t = load("rfc/rfc5155-hashes.txt");
+	int n = parse_pairs(t, v, MAXV);
+	uint8_t zone[255], owner[255], want[255], big[255];
+	char *p = t;
+
+	(void)state;
+	assert_int_equal(wire("example.", zone), 9);
+	/* parse_pairs cut t into lines; walk them again for the b32 text */
+	for (int i = 0; i < n; i++) {
+		char name[300], h[64], fq[400];
+
+		while (*p == ';' || sscanf(p, "%299s %63s", name, h) != 2)
+			p += strlen(p) + 1;
+		p += strlen(p) + 1;
+		snprintf(fq, sizeof(fq), "%s.example.", h);
+		assert_int_equal(wire(fq, want), 33 + 9);
+		assert_int_equal(zw_nsec3_owner(owner, v[i].hash, zone), 42);
+		assert_memory_equal(owner, want, 42);
+	}
+	/* 33 + 223 > 255: no room for the hash label */
+	memset(big, 0, sizeof(big));
+	for (int i = 0; i < 3; i++)
+		big[64 * i] = 63;
+	big[192] = 30;             /* 3*64 + 31 + 1 = 224 octets */
+	assert_int_equal(zw_nsec3_owner(owner, v[0].hash, big), ZW_ENAMELEN);
+	big[192] = 29;             /* 223 octets: 256 with the label */
+	assert_int_equal(zw_nsec3_owner(owner, v[0].hash, big), ZW_ENAMELEN);
+	big[192] = 28;             /* 222 + 33 = 255: fits */
+	assert_int_equal(zw_nsec3_owner(owner, v[0].hash, big), 255);
+	free(t);
+}
+
 static void test_selection(void **state)
 {
 	enum zw_nsec3_impl sel = zw_nsec3_impl_selected();
@@ -467,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_knot),
 		cmocka_unit_test(test_random_batches),
 		cmocka_unit_test(test_case_and_errors),
+		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_selection),
 	};
 
