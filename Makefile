@@ -109,6 +109,7 @@ demo: deps
 	@BUILD=$(BUILD) scripts/demo.sh
 
 include tests/fuzz/fuzz.mk
+include perf/bench.mk
 
 clean:
 	rm -rf build
