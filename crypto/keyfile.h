@@ -146,4 +146,68 @@ int zw_keystate_set_time(struct zw_keystate *st, int which, int64_t t);
 const char *zw_keystate_time_name(int which);
 const char *zw_kf_time_name(int which);
 
+/* ---- key pairs on disk ---- */
+
+struct zw_keyfile {
+	struct zw_key *key;             /* owned; times[] hold zw_key_time */
+	int64_t ds_times[2];            /* ZW_KFT_DSPUBLISH, ZW_KFT_DSDELETE */
+	bool has_num[ZW_KFN_COUNT];
+	uint32_t num[ZW_KFN_COUNT];
+	uint16_t rclass, rrtype;        /* of the .key record: IN, DNSKEY */
+	unsigned minor;                 /* .private v1.<minor> read, 0: none */
+	char *material;                 /* "Name: value\n" key lines, or NULL */
+	struct zw_keystate *state;      /* .state contents, NULL when none */
+};
+
+#define ZW_KF_PUBLIC 1u   /* load the .key (and .state) only */
+#define ZW_KF_MSG 512     /* enough for any message below */
+
+/* Load a key pair. `name` is a base name ("Kexample.com.+013+12345"),
+ * optionally ending in .key/.private/.state or "."; relative names are
+ * looked up in `dir` (NULL or "": as given), absolute ones as given.
+ * Returns NULL on failure with *err set and msg holding
+ * "<file>[:line]: [field: ]reason". */
+struct zw_keyfile *zw_keyfile_load(const char *dir, const char *name,
+				   unsigned flags, int *err, char *msg,
+				   size_t msglen);
+
+/* Wrap a new key (ownership passes; on failure the key is freed): its
+ * private half becomes the material to write. */
+struct zw_keyfile *zw_keyfile_new(struct zw_key *key, int *err);
+
+void zw_keyfile_free(struct zw_keyfile *kf);
+
+/* Write the .private (v1.3, mode 0600, when there is private material),
+ * the .key and the .state (when present) under the key's current base
+ * name in `dir` (NULL: "."), each atomically. */
+int zw_keyfile_save(struct zw_keyfile *kf, const char *dir, char *msg,
+		    size_t msglen);
+
+/* Remove <dir>/<base>.key, .private and .state (missing ones are fine). */
+int zw_keyfile_remove(const char *dir, const char *base, char *msg,
+		      size_t msglen);
+
+/* Any of the ZW_KFT_COUNT times. Setting one also updates the .state. */
+int64_t zw_keyfile_get_time(const struct zw_keyfile *kf, int which);
+void zw_keyfile_set_time(struct zw_keyfile *kf, int which, int64_t t);
+
+/* Numeric metadata (Predecessor, ...); v 0 with set false removes it.
+ * Predecessor/Successor also go to the .state. */
+void zw_keyfile_set_num(struct zw_keyfile *kf, int which, bool set,
+			uint32_t v);
+
+/* BIND's base name: "K" + owner (lower-cased; octets other than letters,
+ * digits, '-' and '_' as %XX) + "+AAA+TTTTT". Returns length or ZW_ENOSPC. */
+int zw_keyfile_basename(const uint8_t *owner, uint8_t alg, uint16_t tag,
+			char *buf, size_t bufsize);
+
+/* Tag of the key with the REVOKE bit flipped. */
+uint16_t zw_keyfile_revoked_tag(const struct zw_key *key);
+
+/* Does `dir` hold a key of the same owner and algorithm whose tag, or
+ * revoked tag, equals key's tag or revoked tag? 1 yes, 0 no, <0 error
+ * (unreadable directory; msg says which). */
+int zw_keyfile_collides(const char *dir, const struct zw_key *key, char *msg,
+			size_t msglen);
+
 #endif

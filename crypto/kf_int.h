@@ -42,4 +42,17 @@ bool zw_kf_caseeq(const char *s, size_t len, const char *word);
 extern const int zw_kf_priv_order[];
 extern const int zw_kf_key_order[];
 
+/* Whole small file into a NUL-terminated heap buffer: 0, -errno, or
+ * ZW_ERANGE when larger than 1 MiB. */
+int zw_kf_read(const char *path, char **buf, size_t *len);
+
+/* Write via a temp file in the same directory, fsync, chmod, rename,
+ * fsync the directory. 0 or -errno. */
+int zw_kf_write_atomic(const char *path, const char *data, size_t len,
+		       unsigned mode);
+
+/* "<dir>/<name>" (or name alone when dir is NULL/empty or name is
+ * absolute). False when it does not fit. */
+bool zw_kf_join(char *out, size_t outsize, const char *dir, const char *name);
+
 #endif
