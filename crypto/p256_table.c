@@ -1,0 +1,152 @@
+/* Fixed-base tables, odd multiples, scalar recodings and the two
+ * u1*G + u2*Q multiplications used by ECDSA verification. */
+#include "crypto/p256_table.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "crypto/p256_field.h"
+
+/* One window's multiples plus the next window's base, normalised together
+ * so each window costs one field inversion. */
+void zw_p256_table_build(struct zw_p256_table *t, const struct zw_p256_aff *p)
+{
+	struct zw_p256_jac pts[ZW_P256_THALF + 1];
+	struct zw_p256_aff aff[ZW_P256_THALF + 1];
+	uint64_t tmp[ZW_P256_THALF + 1][4];
+	struct zw_p256_aff base = *p;
+
+	for (int i = 0; i < ZW_P256_TNWIN; i++) {
+		zw_p256_jac_from_aff(&pts[0], &base);
+		zw_p256_jac_dbl(&pts[1], &pts[0]);
+		for (int j = 2; j < ZW_P256_THALF; j++)
+			zw_p256_jac_add_aff(&pts[j], &pts[j - 1], &base, false);
+		zw_p256_jac_dbl(&pts[ZW_P256_THALF], &pts[ZW_P256_THALF - 1]);
+		zw_p256_to_aff_batch(aff, pts, tmp, ZW_P256_THALF + 1);
+		memcpy(t->t[i], aff, sizeof(t->t[i]));
+		base = aff[ZW_P256_THALF];
+	}
+}
+
+void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p)
+{
+	struct zw_p256_jac pts[ZW_P256_ONUM], p2;
+	uint64_t tmp[ZW_P256_ONUM][4];
+
+	zw_p256_jac_from_aff(&pts[0], p);
+	zw_p256_jac_dbl(&p2, &pts[0]);
+	for (int j = 1; j < ZW_P256_ONUM; j++)
+		zw_p256_jac_add(&pts[j], &pts[j - 1], &p2);
+	zw_p256_to_aff_batch(o->p, pts, tmp, ZW_P256_ONUM);
+}
+
+/* n (<= 8) bits of k from bit pos; zero beyond bit 255. */
+static unsigned bits_at(const uint64_t k[4], unsigned pos, unsigned n)
+{
+	if (pos >= 256)
+		return 0;
+	unsigned limb = pos / 64, off = pos % 64;
+	uint64_t v = k[limb] >> off;
+	if (off + n > 64 && limb < 3)
+		v |= k[limb + 1] << (64 - off);
+	return (unsigned)v & ((1u << n) - 1);
+}
+
+void zw_p256_recode_fixed(int8_t d[ZW_P256_TNWIN], const uint64_t k[4])
+{
+	unsigned carry = 0;
+	for (int i = 0; i < ZW_P256_TNWIN; i++) {
+		int v = (int)(bits_at(k, (unsigned)(i * ZW_P256_TW), ZW_P256_TW) +
+			      carry);
+		carry = v > ZW_P256_THALF;
+		if (carry)
+			v -= 1 << ZW_P256_TW;
+		d[i] = (int8_t)v;
+	}
+}
+
+int zw_p256_wnaf(int8_t naf[ZW_P256_NAF_LEN], const uint64_t k[4], int w)
+{
+	unsigned carry = 0;
+	int i = 0, len = 0;
+
+	memset(naf, 0, ZW_P256_NAF_LEN);
+	while (i < ZW_P256_NAF_LEN) {
+		if (bits_at(k, (unsigned)i, 1) == carry) {
+			i++;
+			continue;
+		}
+		int v = (int)(bits_at(k, (unsigned)i, (unsigned)w) + carry);
+		carry = (unsigned)(v >> (w - 1)) & 1;
+		v -= (int)(carry << w);
+		naf[i] = (int8_t)v;
+		len = i + 1;
+		i += w;
+	}
+	return len;
+}
+
+static inline void add_digit(struct zw_p256_jac *r,
+			     const struct zw_p256_aff *row, int d)
+{
+	if (d > 0)
+		zw_p256_jac_add_aff(r, r, &row[d - 1], false);
+	else if (d < 0)
+		zw_p256_jac_add_aff(r, r, &row[-d - 1], true);
+}
+
+static inline void prefetch_digit(const struct zw_p256_aff *row, int d)
+{
+	if (d != 0)
+		__builtin_prefetch(&row[(d > 0 ? d : -d) - 1]);
+}
+
+void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_table *gt,
+			const uint64_t u1[4], const struct zw_p256_table *qt,
+			const uint64_t u2[4])
+{
+	int8_t d1[ZW_P256_TNWIN + 1], d2[ZW_P256_TNWIN + 1];
+
+	zw_p256_recode_fixed(d1, u1);
+	zw_p256_recode_fixed(d2, u2);
+	d1[ZW_P256_TNWIN] = d2[ZW_P256_TNWIN] = 0;
+	zw_p256_jac_set_inf(r);
+	prefetch_digit(gt->t[0], d1[0]);
+	prefetch_digit(qt->t[0], d2[0]);
+	for (int i = 0; i < ZW_P256_TNWIN; i++) {
+		if (i + 1 < ZW_P256_TNWIN) {
+			prefetch_digit(gt->t[i + 1], d1[i + 1]);
+			prefetch_digit(qt->t[i + 1], d2[i + 1]);
+		}
+		add_digit(r, gt->t[i], d1[i]);
+		add_digit(r, qt->t[i], d2[i]);
+	}
+}
+
+/* Odd wNAF digit d indexes (|d|-1)/2 among the odd multiples. */
+static inline void add_odd(struct zw_p256_jac *r, const struct zw_p256_odd *o,
+			   int d)
+{
+	if (d > 0)
+		zw_p256_jac_add_aff(r, r, &o->p[(d - 1) >> 1], false);
+	else if (d < 0)
+		zw_p256_jac_add_aff(r, r, &o->p[(-d - 1) >> 1], true);
+}
+
+void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_table *gt,
+			 const uint64_t u1[4], const struct zw_p256_odd *qo,
+			 const uint64_t u2[4])
+{
+	int8_t n1[ZW_P256_NAF_LEN], n2[ZW_P256_NAF_LEN];
+	int l1 = zw_p256_wnaf(n1, u1, ZW_P256_TW);
+	int l2 = zw_p256_wnaf(n2, u2, ZW_P256_OW);
+	int len = l1 > l2 ? l1 : l2;
+
+	zw_p256_jac_set_inf(r);
+	for (int i = len - 1; i >= 0; i--) {
+		if (!zw_p256_jac_is_inf(r))
+			zw_p256_jac_dbl(r, r);
+		add_digit(r, gt->t[0], n1[i]);
+		add_odd(r, qo, n2[i]);
+	}
+}
