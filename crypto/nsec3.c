@@ -53,40 +53,101 @@ static size_t sha1_pad(uint8_t *buf, size_t len)
 	return nblk;
 }
 
-/* Lower-case the first len octets of buf in place; may touch octets up to
- * len rounded up to 16. Length octets are <= 63, below 'A', so the whole
- * wire form can be mapped, label text and length octets alike. */
-static void lower(uint8_t *buf, size_t len)
-{
 #ifdef __SSE2__
-	const __m128i below = _mm_set1_epi8('A' - 1);
-	const __m128i above = _mm_set1_epi8('Z' + 1);
-	const __m128i bit = _mm_set1_epi8(0x20);
+/* Lower-case ASCII letters in 16 octets. Signed compares: octets >= 0x80
+ * are negative, never upper-case. Length octets of a wire name are <= 63,
+ * below 'A', so whole wire names can go through this. */
+static inline __m128i lc16(__m128i v)
+{
+	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+				   _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
 
-	/* Signed compares: octets >= 0x80 are negative, never upper-case. */
-	for (size_t i = 0; i < len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
-		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, below),
-					   _mm_cmplt_epi8(v, above));
-
-		v = _mm_add_epi8(v, _mm_and_si128(up, bit));
-		_mm_storeu_si128((__m128i *)(buf + i), v);
-	}
-#else
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned)(buf[i] - 'A') < 26u)
-			buf[i] += 32;
-#endif
+	return _mm_add_epi8(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
 }
 
+static inline __m128i id16(__m128i v)
+{
+	return v;
+}
+
+/* Copy len octets in pieces of 16, 8 or 4 that overlap rather than step
+ * outside [0, len), mapping each piece through f (idempotent). Inlined
+ * so short names and salts cost no library call. */
+#define COPY_MAPPED(dst, src, len, f) do {				\
+	size_t i_ = 0;							\
+	if ((len) >= 16) {						\
+		for (; i_ + 16 <= (len); i_ += 16)			\
+			_mm_storeu_si128((__m128i *)((dst) + i_),	\
+			    f(_mm_loadu_si128((const __m128i *)((src) + i_)))); \
+		if (i_ < (len))						\
+			_mm_storeu_si128((__m128i *)((dst) + (len) - 16), \
+			    f(_mm_loadu_si128((const __m128i *)		\
+					      ((src) + (len) - 16))));	\
+	} else if ((len) >= 8) {					\
+		_mm_storel_epi64((__m128i *)(dst), f(_mm_loadl_epi64(	\
+			(const __m128i *)(src))));			\
+		_mm_storel_epi64((__m128i *)((dst) + (len) - 8),	\
+			f(_mm_loadl_epi64((const __m128i *)		\
+					  ((src) + (len) - 8))));	\
+	} else {							\
+		for (; i_ < (len); i_++)				\
+			(dst)[i_] = (uint8_t)_mm_cvtsi128_si32(f(	\
+				_mm_cvtsi32_si128((src)[i_])));		\
+	}								\
+} while (0)
+
+static void copy_lower(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	COPY_MAPPED(dst, src, len, lc16);
+}
+
+static void copy_plain(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	COPY_MAPPED(dst, src, len, id16);
+}
+
+/* Zero [from rounded down to 16, end). */
+static void zero_tail(uint8_t *buf, size_t from, size_t end)
+{
+	for (size_t i = from & ~(size_t)15; i < end; i += 16)
+		_mm_storeu_si128((__m128i *)(buf + i), _mm_setzero_si128());
+}
+#else
+static void copy_lower(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (uint8_t)((unsigned)(src[i] - 'A') < 26u ? src[i] + 32
+								  : src[i]);
+}
+
+static void copy_plain(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	memcpy(dst, src, len);
+}
+
+static void zero_tail(uint8_t *buf, size_t from, size_t end)
+{
+	memset(buf + from, 0, end - from);
+}
+#endif
+
+/* Built in one pass of stores: zeros under the padding first, then name,
+ * salt, the 0x80 marker and the bit length. */
 size_t zw_nsec3_msg0(uint8_t *buf, const uint8_t *name, size_t namelen,
 		     const uint8_t *salt, size_t saltlen)
 {
-	memcpy(buf, name, namelen);
-	lower(buf, namelen);
-	if (saltlen)
-		memcpy(buf + namelen, salt, saltlen);
-	return sha1_pad(buf, namelen + saltlen);
+	size_t len = namelen + saltlen;
+	size_t nblk = (len + 8) / ZW_SHA1_BLOCK + 1;
+	size_t end = nblk * ZW_SHA1_BLOCK;
+	uint64_t bits = (uint64_t)len * 8;
+
+	zero_tail(buf, len, end);
+	copy_lower(buf, name, namelen);
+	copy_plain(buf + namelen, salt, saltlen);
+	buf[len] = 0x80;
+	for (int i = 0; i < 8; i++)
+		buf[end - 1 - i] = (uint8_t)(bits >> (8 * i));
+	return nblk;
 }
 
 void zw_nsec3_param_init(struct zw_nsec3_param *p, const uint8_t *salt,
@@ -153,12 +214,18 @@ static int ossl_run(void *ctx, const uint8_t *const names[], size_t n,
 		    uint8_t out[][ZW_NSEC3_HASH_LEN])
 {
 	uint8_t *iter = ctx;
+	int err = ZW_OK;
 
 	memcpy(iter, p->iter_tmpl, p->iter_blocks * ZW_SHA1_BLOCK);
-	for (size_t i = 0; i < n; i++)
-		ossl_hash(names[i], (size_t)zw_nsec3_name_len(names[i]), p,
-			  iter, out[i]);
-	return ZW_OK;
+	for (size_t i = 0; i < n; i++) {
+		int len = zw_nsec3_name_len(names[i]);
+
+		if (len < 0)
+			err = len;
+		else
+			ossl_hash(names[i], (size_t)len, p, iter, out[i]);
+	}
+	return err;
 }
 
 const struct zw_nsec3_ops zw_nsec3_ops_openssl = {
@@ -341,10 +408,6 @@ int zw_nsec3_hash_batch(struct zw_nsec3_batch *b,
 
 	if (saltlen > ZW_NSEC3_SALT_MAX)
 		return ZW_ERANGE;
-	/* Validate up front so the implementations never stop half-way. */
-	for (size_t i = 0; i < n; i++)
-		if (zw_nsec3_name_len(names[i]) < 0)
-			return ZW_ENAMELEN;
 	if (n == 0)
 		return ZW_OK;
 	zw_nsec3_param_init(&p, salt, saltlen, iterations);

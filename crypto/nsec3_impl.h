@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "crypto/nsec3.h"
 
@@ -50,15 +51,23 @@ void zw_nsec3_param_init(struct zw_nsec3_param *p, const uint8_t *salt,
 static inline void zw_sha1_put(uint8_t *out, const uint32_t st[5])
 {
 	for (int i = 0; i < 5; i++) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		uint32_t w = __builtin_bswap32(st[i]);
+
+		memcpy(out + 4 * i, &w, 4);
+#else
 		out[4 * i] = (uint8_t)(st[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(st[i] >> 16);
 		out[4 * i + 2] = (uint8_t)(st[i] >> 8);
 		out[4 * i + 3] = (uint8_t)st[i];
+#endif
 	}
 }
 
-/* One implementation. run() gets names already validated and a salt of
- * at most 255 octets; it returns ZW_OK or ZW_ECRYPTO. */
+/* One implementation. run() gets a salt of at most 255 octets and checks
+ * each name with zw_nsec3_name_len as it takes it up (one walk per name);
+ * it hashes every valid name and returns ZW_OK, ZW_ENAMELEN (some name
+ * was malformed) or ZW_ECRYPTO. */
 struct zw_nsec3_ops {
 	const char *name;
 	bool (*available)(void);

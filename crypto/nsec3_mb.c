@@ -79,17 +79,34 @@ static void mb_free(void *ctx)
 	free(c);
 }
 
-static void slot_load(struct mb_ctx *c, struct slot *s, const uint8_t *name,
-		      size_t idx, const struct zw_nsec3_param *p)
+static void slot_fill(struct mb_ctx *c, struct slot *s, const uint8_t *name,
+		      size_t len, size_t idx, const struct zw_nsec3_param *p)
 {
-	size_t len = (size_t)zw_nsec3_name_len(name);
-
 	zw_nsec3_msg0(s->msg0, name, len, p->salt, p->saltlen);
 	s->src = s->msg0;
 	s->len = len + p->saltlen;
 	s->iters = p->iterations;
 	s->idx = idx;
 	c->ready[c->nready++] = s;
+}
+
+/* Give slot s the next valid name (skipping malformed ones, noted in
+ * *err); false when the names are used up. */
+static bool slot_load(struct mb_ctx *c, struct slot *s,
+		      const uint8_t *const names[], size_t n, size_t *next,
+		      const struct zw_nsec3_param *p, int *err)
+{
+	int len = -1;
+
+	while (*next < n && (len = zw_nsec3_name_len(names[*next])) < 0) {
+		*err = ZW_ENAMELEN;
+		(*next)++;
+	}
+	if (*next >= n)
+		return false;
+	slot_fill(c, s, names[*next], (size_t)len, *next, p);
+	(*next)++;
+	return true;
 }
 
 static void mb_submit(struct mb_ctx *c, struct slot *s)
@@ -131,13 +148,14 @@ static int mb_run(void *ctx, const uint8_t *const names[], size_t n,
 {
 	struct mb_ctx *c = ctx;
 	size_t next = 0, inflight = 0;
-	int err = ZW_OK;
+	int err = ZW_OK, bad = ZW_OK;
 
 	c->nready = 0;
-	for (size_t i = 0; i < SLOTS && next < n; i++, next++) {
+	for (size_t i = 0; i < SLOTS; i++) {
 		memcpy(c->slot[i].iter, p->iter_tmpl,
 		       ZW_NSEC3_HASH_LEN + p->saltlen);
-		slot_load(c, &c->slot[i], names[next], next, p);
+		if (!slot_load(c, &c->slot[i], names, n, &next, p, &bad))
+			break;
 	}
 	while (c->nready || inflight) {
 		IMB_JOB *j;
@@ -161,13 +179,11 @@ static int mb_run(void *ctx, const uint8_t *const names[], size_t n,
 				continue;
 			}
 			slot_done(c, s, p, out);
-			if (!s->src && next < n) {
-				slot_load(c, s, names[next], next, p);
-				next++;
-			}
+			if (!s->src)
+				slot_load(c, s, names, n, &next, p, &bad);
 		}
 	}
-	return err;
+	return err ? err : bad;
 }
 
 const struct zw_nsec3_ops zw_nsec3_ops_ipsecmb = {

@@ -37,6 +37,7 @@ struct shani_ctx {
 	uint32_t st[LANES][5];
 	struct lane lane[LANES];
 	uint8_t idle_blk[ZW_SHA1_BLOCK]; /* what idle lanes compress */
+	int err;                         /* a malformed name was skipped */
 };
 
 #ifdef ZW_HAVE_X86
@@ -148,10 +149,9 @@ static bool shani_available(void)
 #endif
 
 static void lane_load(struct shani_ctx *c, int l, const uint8_t *name,
-		      size_t idx, const struct zw_nsec3_param *p)
+		      size_t len, size_t idx, const struct zw_nsec3_param *p)
 {
 	struct lane *ln = &c->lane[l];
-	size_t len = (size_t)zw_nsec3_name_len(name);
 
 	ln->nblk = zw_nsec3_msg0(ln->msg0, name, len, p->salt, p->saltlen);
 	ln->blk = ln->msg0;
@@ -189,13 +189,19 @@ static int lane_refill(struct shani_ctx *c, int l,
 		       const uint8_t *const names[], size_t n, size_t *next,
 		       const struct zw_nsec3_param *p)
 {
-	if (*next >= n) {
-		c->lane[l].busy = false;
-		return 0;
+	for (; *next < n; (*next)++) {
+		int len = zw_nsec3_name_len(names[*next]);
+
+		if (len < 0) {
+			c->err = len;
+			continue;
+		}
+		lane_load(c, l, names[*next], (size_t)len, *next, p);
+		(*next)++;
+		return 1;
 	}
-	lane_load(c, l, names[*next], *next, p);
-	(*next)++;
-	return 1;
+	c->lane[l].busy = false;
+	return 0;
 }
 
 static int shani_run(void *ctx, const uint8_t *const names[], size_t n,
@@ -207,6 +213,7 @@ static int shani_run(void *ctx, const uint8_t *const names[], size_t n,
 	size_t next = 0;
 	int busy = 0;
 
+	c->err = ZW_OK;
 	for (int l = 0; l < LANES; l++)
 		busy += lane_refill(c, l, names, n, &next, p);
 	while (busy) {
@@ -218,7 +225,7 @@ static int shani_run(void *ctx, const uint8_t *const names[], size_t n,
 				busy += lane_refill(c, l, names, n, &next,
 						    p) - 1;
 	}
-	return ZW_OK;
+	return c->err;
 }
 
 static void *shani_new(void)

@@ -475,6 +475,42 @@ static void test_owner(void **state)
 	free(t);
 }
 
+/* A malformed name inside a batch: the call says so, and every other
+ * name is still hashed right, whichever implementation runs. */
+static void test_bad_name_in_batch(void **state)
+{
+	static uint8_t store[40][255], got[40][20], bad[70];
+	const uint8_t *names[40];
+
+	(void)state;
+	memset(bad, 'a', sizeof(bad));
+	bad[0] = 64;
+	for (int i = 0; i < 40; i++) {
+		rnd_name(store[i]);
+		names[i] = i % 7 == 3 ? bad : store[i];
+	}
+	for (size_t k = 0; k < NIMPL; k++) {
+		struct zw_nsec3_batch *b;
+
+		if (!zw_nsec3_impl_available(impls[k]))
+			continue;
+		b = zw_nsec3_batch_new(impls[k]);
+		assert_non_null(b);
+		assert_int_equal(zw_nsec3_hash_batch(b, names, 40, salt_aabbccdd,
+						     4, 3, got), ZW_ENAMELEN);
+		for (int i = 0; i < 40; i++) {
+			uint8_t want[20];
+
+			if (names[i] == bad)
+				continue;
+			assert_int_equal(zw_nsec3_hash(names[i], salt_aabbccdd,
+						       4, 3, want), ZW_OK);
+			assert_memory_equal(got[i], want, 20);
+		}
+		zw_nsec3_batch_free(b);
+	}
+}
+
 static void test_selection(void **state)
 {
 	enum zw_nsec3_impl sel = zw_nsec3_impl_selected();
@@ -504,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_knot),
 		cmocka_unit_test(test_random_batches),
 		cmocka_unit_test(test_case_and_errors),
+		cmocka_unit_test(test_bad_name_in_batch),
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_selection),
 	};
