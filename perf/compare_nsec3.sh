@@ -4,7 +4,8 @@
 # one-at-a-time, against the issue's target (batch >= 1.5x OpenSSL).
 # Usage: perf/compare_nsec3.sh [path/to/zw-bench]
 set -euo pipefail
-bench=${1:-${ZW_BIN:-build/bin}/zw-bench}
+cd "$(dirname "$0")/.."
+bench=${1:-${BUILD:-build}/bin/zw-bench}
 [ -x "$bench" ] || { echo "compare_nsec3: no $bench (make all first)" >&2; exit 77; }
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
