@@ -313,7 +313,7 @@ int zw_rdata_from_str(uint16_t type, const struct zw_tok *toks, size_t ntoks,
 			       ZW_ERDATA);
 	if (r == 0)
 		r = w.err;
-	if (r == ZW_ENOSPC && outmax > ZW_RDATA_MAX)
+	if (r == ZW_ENOSPC && outmax >= ZW_RDATA_MAX)
 		r = zw_rd_fail(&p, p.n ? p.n - 1 : 0,
 			       "rdata of at most 65535 octets", ZW_ERANGE);
 	if (r == 0 && d)
