@@ -211,7 +211,7 @@ int zw_name_unpack(uint8_t *out, const uint8_t *msg, const uint8_t *end,
 {
 	const uint8_t *p = pos, *lim = pos;
 	size_t n = 0;
-	int used = -1, rc;
+	int used = -1, rc, jumps = 0;
 
 	if (pos < msg || pos >= end)
 		return ZW_ETRUNC;
@@ -219,6 +219,10 @@ int zw_name_unpack(uint8_t *out, const uint8_t *msg, const uint8_t *end,
 		uint8_t l = *p;
 
 		if ((l & 0xc0) == 0xc0) {
+			/* A name has at most 127 labels, so a longer chain only
+			 * burns CPU (pointer to pointer to pointer ...). */
+			if (++jumps > ZW_NAME_MAX / 2)
+				return ZW_ECOMPRESS;
 			if (used < 0)
 				used = (int)(p - pos) + 2;
 			if ((rc = follow_ptr(msg, end, &p, &lim)) < 0)

@@ -317,6 +317,27 @@ static void test_unpack_bad_pointers(void **state)
 	assert_int_equal(zw_name_unpack(n, ext2, ext2 + 2, ext2), ZW_ELABEL);
 }
 
+/* A chain of pointers, each to the one before: legal direction, but more
+ * jumps than a name can have labels is refused (CPU bound). */
+static void test_unpack_pointer_chain(void **state)
+{
+	uint8_t msg[1 + 2 * 128], n[ZW_NAME_MAX];
+	const uint8_t *end = msg + sizeof(msg);
+
+	(void)state;
+	msg[0] = 0; /* the root, where the chain ends */
+	for (int k = 0; k < 128; k++) { /* pointer at 1+2k -> 2k-1 (or 0) */
+		msg[1 + 2 * k] = 0xc0;
+		msg[2 + 2 * k] = (uint8_t)(k ? 2 * k - 1 : 0);
+	}
+	/* The pointer at 1+2k takes k+1 jumps. */
+	assert_int_equal(zw_name_unpack(n, msg, end, msg + 1), 2);
+	assert_int_equal(n[0], 0);
+	assert_int_equal(zw_name_unpack(n, msg, end, msg + 1 + 2 * 126), 2);
+	assert_int_equal(zw_name_unpack(n, msg, end, msg + 1 + 2 * 127),
+			 ZW_ECOMPRESS);
+}
+
 static void test_unpack_too_long(void **state)
 {
 	/* Each name adds 64 octets and points to the previous: the fourth
@@ -528,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_unpack),
 		cmocka_unit_test(test_unpack_bad_pointers),
+		cmocka_unit_test(test_unpack_pointer_chain),
 		cmocka_unit_test(test_unpack_too_long),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_equal_subdomain_skip),
