@@ -10,7 +10,9 @@
  *   SHANI    our own SHA-NI code compressing four names' blocks
  *            interleaved, so the SHA unit's latency is hidden.
  * A batch context made with ZW_NSEC3_IMPL_AUTO uses the one measured
- * fastest on this CPU at first use (once per process, thread-safe).
+ * fastest on this CPU at first use (once per process, thread-safe), or
+ * the one the environment variable ZW_NSEC3_IMPL names ("openssl",
+ * "ipsec-mb", "sha-ni"). Tests and benchmarks ask for one explicitly.
  *
  * No function here allocates except zw_nsec3_batch_new; a batch context
  * belongs to one thread at a time. Names are well-formed uncompressed wire
@@ -46,7 +48,8 @@ bool zw_nsec3_impl_available(enum zw_nsec3_impl impl);
 /* Short name ("openssl", "ipsec-mb", "sha-ni", "auto"); never NULL. */
 const char *zw_nsec3_impl_name(enum zw_nsec3_impl impl);
 
-/* The implementation AUTO stands for: measured once on first call. */
+/* The implementation AUTO stands for: measured once on first call (about
+ * a millisecond), unless ZW_NSEC3_IMPL names an available one. */
 enum zw_nsec3_impl zw_nsec3_impl_selected(void);
 
 struct zw_nsec3_batch;
