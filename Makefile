@@ -62,7 +62,7 @@ $$($(1)_OBJS): $(BUILD)/obj/%.o: %.c
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$($(1)_CFLAGS) $$(DEPFLAGS) -c $$< -o $$@
 
 $(BIN)/%: $(1)/cmd/%.c $$(call link_libs,$(1))
-	@mkdir -p $$(@D)
+	@mkdir -p $$(@D) $(BUILD)/obj/$(1)/cmd
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$($(1)_CFLAGS) $$(DEPFLAGS) -MF $(BUILD)/obj/$(1)/cmd/$$*.d $$< -o $$@ $$(LDFLAGS) $$(call link_libs,$(1)) $$(call link_ldlibs,$(1))
 
 $(BUILD)/tests/$(1)/%: tests/$(1)/%.c $$(call link_libs,$(1)) $(BUILD)/lib/libzw_testutil.a
