@@ -93,7 +93,7 @@ const struct zw_rd_kind_ops zw_rd_k_strs = { strs_parse, strs_span,
 /* ---- base64 to the end (DNSKEY key, RRSIG signature) ---- */
 
 static int b64_flush(struct zw_rd_p *p, struct zw_rd_w *w, const char *buf,
-		     size_t n)
+		     size_t n, size_t tok)
 {
 	int r;
 
@@ -103,7 +103,7 @@ static int b64_flush(struct zw_rd_p *p, struct zw_rd_w *w, const char *buf,
 	if (r == ZW_ENOSPC)
 		return w->err = ZW_ENOSPC;
 	if (r < 0)
-		return zw_rd_fail(p, p->i ? p->i - 1 : 0, "base64 data", r);
+		return zw_rd_fail(p, tok, "base64 data", r);
 	w->len += (size_t)r;
 	return 0;
 }
@@ -127,9 +127,7 @@ static int b64_parse(struct zw_rd_p *p, struct zw_rd_w *w, unsigned flags)
 					return zw_rd_fail(p, p->i,
 							  "base64 data",
 							  ZW_EBASE64);
-				p->i++;
-				r = b64_flush(p, w, buf, n);
-				p->i--;
+				r = b64_flush(p, w, buf, n, p->i);
 				if (r < 0)
 					return r;
 				n = 0;
@@ -139,7 +137,7 @@ static int b64_parse(struct zw_rd_p *p, struct zw_rd_w *w, unsigned flags)
 	}
 	if (n % 4)
 		return zw_rd_fail(p, p->n - 1, "base64 data", ZW_EBASE64);
-	return b64_flush(p, w, buf, n);
+	return b64_flush(p, w, buf, n, p->n - 1);
 }
 
 /* 42 octets are 56 characters: BIND's chunk width. */

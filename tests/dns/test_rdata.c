@@ -16,13 +16,14 @@
 
 #include <cmocka.h>
 
+#include "dns/base.h"
 #include "dns/err.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "tests/util/testutil.h"
 
-#define MAXTOK 512
+#define MAXTOK 2048
 
 /* ---- a tiny test-local tokenizer (the real one lives in the zone
  * parser): whitespace separates, "..." is a quoted token, a quote inside a
@@ -467,6 +468,36 @@ static void test_long_fields(void **state)
 		assert_int_equal(zw_rdata_from_str(ZW_TYPE_A, &t, 1, NULL, w,
 						   3, &e), ZW_ENOSPC);
 	}
+}
+
+/* Base64 and hex may be split into tokens anywhere; long runs are decoded
+ * in chunks, and padding is only allowed at the very end. */
+static void test_split_encodings(void **state)
+{
+	static uint8_t key[3000], w[ZW_RDATA_MAX];
+	static char b64[4100], text[10000];
+	size_t n = 0, len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 3);
+	len = (size_t)zw_b64_encode(key, 2999, b64, sizeof(b64));
+	n = (size_t)sprintf(text, "256 3 8 ");
+	for (size_t i = 0; i < len; i += 7)
+		n += (size_t)sprintf(text + n, "%.7s ", b64 + i);
+	assert_int_equal(parse_ok(ZW_TYPE_DNSKEY, text, w), 4 + 2999);
+	assert_memory_equal(w + 4, key, 2999);
+	expect_error(ZW_TYPE_DNSKEY, "256 3 8 AA== AAAA", ZW_EBASE64, 4);
+	/* padding that ends exactly at the decoder's 1024-character chunk */
+	n = (size_t)sprintf(text, "256 3 8 ");
+	memset(text + n, 'A', 1020);
+	strcpy(text + n + 1020, "AA== AAAA");
+	expect_error(ZW_TYPE_DNSKEY, text, ZW_EBASE64, 4);
+	text[n + 1024] = '\0';
+	assert_int_equal(parse_ok(ZW_TYPE_DNSKEY, text, w), 4 + 766);
+	expect_error(ZW_TYPE_DNSKEY, "256 3 8 AAA", ZW_EBASE64, 3);
+	expect_same(ZW_TYPE_DS, "1 2 0 A BC D", "1 2 0 ABCD");
+	expect_error(ZW_TYPE_DS, "1 2 0 A BC", ZW_EHEX, 4);
 }
 
 /* ---- wire checks ---- */
@@ -943,6 +974,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_generic_forms),
 		cmocka_unit_test(test_range_errors),
 		cmocka_unit_test(test_long_fields),
+		cmocka_unit_test(test_split_encodings),
 		cmocka_unit_test(test_check_truncated),
 		cmocka_unit_test(test_check_malformed),
 		cmocka_unit_test(test_rfc9460_vectors),
