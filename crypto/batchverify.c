@@ -186,9 +186,10 @@ static int finish_p256(struct zw_bv_batch *b, const struct pend *p,
 	zw_p256_sc_mul(u1, w, p->e);
 	zw_p256_sc_mul(u2, w, p->r);
 	if (k->table >= 0)
-		zw_p256_mul2_fixed(&R, &c->g, u1, &c->tables[k->table].t, u2);
+		zw_p256_mul2_fixed(&R, c->g.t, ZW_P256_GW, u1,
+				   c->tables[k->table].t.t, ZW_P256_KW, u2);
 	else
-		zw_p256_mul2_straus(&R, &c->g, u1, &k->odd, u2);
+		zw_p256_mul2_straus(&R, c->g.t, ZW_P256_GW, u1, &k->odd, u2);
 	return x_matches(&R, p->r) ? 0 : ZW_EBADSIG;
 }
 

@@ -49,7 +49,7 @@ struct zw_bv_cache *zw_bv_cache_init(void *mem, size_t len, unsigned nkeys,
 	}
 	for (unsigned i = 0; i < ntables; i++)
 		c->tables[i].owner = -1;
-	zw_p256_table_build(&c->g, &zw_p256_g);
+	zw_p256_table_build(c->g.t, ZW_P256_GW, &zw_p256_g);
 	return c;
 }
 
@@ -106,7 +106,7 @@ static void maybe_build(struct zw_bv_cache *c, int idx)
 	c->tables[t].owner = idx;
 	c->tables[t].stamp = c->clock;
 	k->table = t;
-	zw_p256_table_build(&c->tables[t].t, &k->odd.p[0]);
+	zw_p256_table_build(c->tables[t].t.t, ZW_P256_KW, &k->odd.p[0]);
 }
 
 /* A way of the set for a new key: a free one, else the least recently

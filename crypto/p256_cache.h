@@ -22,13 +22,13 @@ struct zw_p256_key {
 };
 
 struct zw_p256_tslot {
-	struct zw_p256_table t;
+	struct zw_p256_ktable t;
 	int32_t owner;                  /* key index, or -1 when free */
 	uint64_t stamp;
 } __attribute__((aligned(64)));
 
 struct zw_bv_cache {
-	struct zw_p256_table g;         /* the generator's table */
+	struct zw_p256_gtable g;        /* the generator's table */
 	unsigned nsets, ntables, build_after;
 	uint64_t clock;
 	struct zw_p256_key *keys;       /* nsets * ZW_P256_WAYS */

@@ -24,34 +24,38 @@ static const uint64_t n_minus_2[4] = {
 	0xffffffffffffffffULL, 0xffffffff00000000ULL
 };
 
-/* Coarsely integrated operand scanning: one row of a*b[i], then one
- * reduction row, keeping a 6-limb running total. */
+/* Coarsely integrated operand scanning, written out (see p256_field.h):
+ * one row t += a*b_i, then one reduction row t = (t + q*n) / 2^64. */
+#define ROW(bi) do {                                                    \
+		uint64_t c = 0, b_ = (bi);                               \
+		ZW_MAC(t0, a0, b_, c); ZW_MAC(t1, a1, b_, c);            \
+		ZW_MAC(t2, a2, b_, c); ZW_MAC(t3, a3, b_, c);            \
+		ZW_ADC(t4, t4, 0, c);                                    \
+		t5 = c;                                                  \
+		uint64_t q = t0 * N0INV;                                 \
+		c = (uint64_t)(((zw_u128)q * N0 + t0) >> 64);            \
+		ZW_MAC(t1, q, N1, c); ZW_MAC(t2, q, N2, c);              \
+		ZW_MAC(t3, q, N3, c);                                    \
+		t0 = t1; t1 = t2; t2 = t3;                               \
+		ZW_ADC(t3, t4, 0, c);                                    \
+		t4 = t5 + c;                                             \
+	} while (0)
+
+#define N0 0xf3b9cac2fc632551ULL
+#define N1 0xbce6faada7179e84ULL
+#define N2 0xffffffffffffffffULL
+#define N3 0xffffffff00000000ULL
+
 void zw_p256_sc_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
 {
-	uint64_t t[6] = { 0 };
-	for (int i = 0; i < 4; i++) {
-		zw_u128 c = 0;
-		for (int j = 0; j < 4; j++) {
-			c += (zw_u128)a[j] * b[i] + t[j];
-			t[j] = (uint64_t)c;
-			c >>= 64;
-		}
-		c += t[4];
-		t[4] = (uint64_t)c;
-		t[5] = (uint64_t)(c >> 64);
+	uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+	uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5;
 
-		uint64_t q = t[0] * N0INV;
-		c = ((zw_u128)q * zw_p256_n[0] + t[0]) >> 64;
-		for (int j = 1; j < 4; j++) {
-			c += (zw_u128)q * zw_p256_n[j] + t[j];
-			t[j - 1] = (uint64_t)c;
-			c >>= 64;
-		}
-		c += t[4];
-		t[3] = (uint64_t)c;
-		t[4] = t[5] + (uint64_t)(c >> 64);
-	}
-	zw_p256_csub(r, t, t[4], zw_p256_n);
+	ROW(b[0]);
+	ROW(b[1]);
+	ROW(b[2]);
+	ROW(b[3]);
+	zw_p256_csub5(r, t0, t1, t2, t3, t4, zw_p256_n);
 }
 
 void zw_p256_sc_to_mont(uint64_t r[4], const uint64_t a[4])

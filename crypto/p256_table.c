@@ -9,22 +9,25 @@
 
 /* One window's multiples plus the next window's base, normalised together
  * so each window costs one field inversion. */
-void zw_p256_table_build(struct zw_p256_table *t, const struct zw_p256_aff *p)
+void zw_p256_table_build(struct zw_p256_aff *t, int w,
+			 const struct zw_p256_aff *p)
 {
-	struct zw_p256_jac pts[ZW_P256_THALF + 1];
-	struct zw_p256_aff aff[ZW_P256_THALF + 1];
-	uint64_t tmp[ZW_P256_THALF + 1][4];
+	enum { MAXH = ZW_P256_HALF(8) };
+	struct zw_p256_jac pts[MAXH + 1];
+	struct zw_p256_aff aff[MAXH + 1];
+	uint64_t tmp[MAXH + 1][4];
 	struct zw_p256_aff base = *p;
+	int half = ZW_P256_HALF(w), nwin = ZW_P256_NWIN(w);
 
-	for (int i = 0; i < ZW_P256_TNWIN; i++) {
+	for (int i = 0; i < nwin; i++) {
 		zw_p256_jac_from_aff(&pts[0], &base);
 		zw_p256_jac_dbl(&pts[1], &pts[0]);
-		for (int j = 2; j < ZW_P256_THALF; j++)
+		for (int j = 2; j < half; j++)
 			zw_p256_jac_add_aff(&pts[j], &pts[j - 1], &base, false);
-		zw_p256_jac_dbl(&pts[ZW_P256_THALF], &pts[ZW_P256_THALF - 1]);
-		zw_p256_to_aff_batch(aff, pts, tmp, ZW_P256_THALF + 1);
-		memcpy(t->t[i], aff, sizeof(t->t[i]));
-		base = aff[ZW_P256_THALF];
+		zw_p256_jac_dbl(&pts[half], &pts[half - 1]);
+		zw_p256_to_aff_batch(aff, pts, tmp, (size_t)half + 1);
+		memcpy(t + (size_t)i * half, aff, sizeof(aff[0]) * half);
+		base = aff[half];
 	}
 }
 
@@ -52,15 +55,15 @@ static unsigned bits_at(const uint64_t k[4], unsigned pos, unsigned n)
 	return (unsigned)v & ((1u << n) - 1);
 }
 
-void zw_p256_recode_fixed(int8_t d[ZW_P256_TNWIN], const uint64_t k[4])
+void zw_p256_recode_fixed(int8_t *d, const uint64_t k[4], int w)
 {
 	unsigned carry = 0;
-	for (int i = 0; i < ZW_P256_TNWIN; i++) {
-		int v = (int)(bits_at(k, (unsigned)(i * ZW_P256_TW), ZW_P256_TW) +
-			      carry);
-		carry = v > ZW_P256_THALF;
+	int half = ZW_P256_HALF(w);
+	for (int i = 0; i < ZW_P256_NWIN(w); i++) {
+		int v = (int)(bits_at(k, (unsigned)(i * w), (unsigned)w) + carry);
+		carry = v >= half;
 		if (carry)
-			v -= 1 << ZW_P256_TW;
+			v -= 1 << w;
 		d[i] = (int8_t)v;
 	}
 }
@@ -101,25 +104,31 @@ static inline void prefetch_digit(const struct zw_p256_aff *row, int d)
 		__builtin_prefetch(&row[(d > 0 ? d : -d) - 1]);
 }
 
-void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_table *gt,
-			const uint64_t u1[4], const struct zw_p256_table *qt,
+void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
+			int gw, const uint64_t u1[4],
+			const struct zw_p256_aff *qt, int qw,
 			const uint64_t u2[4])
 {
-	int8_t d1[ZW_P256_TNWIN + 1], d2[ZW_P256_TNWIN + 1];
+	int8_t d1[ZW_P256_MAXWIN + 1] = { 0 }, d2[ZW_P256_MAXWIN + 1] = { 0 };
+	int n1 = ZW_P256_NWIN(gw), n2 = ZW_P256_NWIN(qw);
+	int h1 = ZW_P256_HALF(gw), h2 = ZW_P256_HALF(qw);
+	int n = n1 > n2 ? n1 : n2;
 
-	zw_p256_recode_fixed(d1, u1);
-	zw_p256_recode_fixed(d2, u2);
-	d1[ZW_P256_TNWIN] = d2[ZW_P256_TNWIN] = 0;
+	zw_p256_recode_fixed(d1, u1, gw);
+	zw_p256_recode_fixed(d2, u2, qw);
 	zw_p256_jac_set_inf(r);
-	prefetch_digit(gt->t[0], d1[0]);
-	prefetch_digit(qt->t[0], d2[0]);
-	for (int i = 0; i < ZW_P256_TNWIN; i++) {
-		if (i + 1 < ZW_P256_TNWIN) {
-			prefetch_digit(gt->t[i + 1], d1[i + 1]);
-			prefetch_digit(qt->t[i + 1], d2[i + 1]);
-		}
-		add_digit(r, gt->t[i], d1[i]);
-		add_digit(r, qt->t[i], d2[i]);
+	prefetch_digit(gt, d1[0]);
+	prefetch_digit(qt, d2[0]);
+	for (int i = 0; i < n; i++) {
+		/* fetch the next window's points while this one adds */
+		if (i + 1 < n1)
+			prefetch_digit(gt + (size_t)(i + 1) * h1, d1[i + 1]);
+		if (i + 1 < n2)
+			prefetch_digit(qt + (size_t)(i + 1) * h2, d2[i + 1]);
+		if (i < n1)
+			add_digit(r, gt + (size_t)i * h1, d1[i]);
+		if (i < n2)
+			add_digit(r, qt + (size_t)i * h2, d2[i]);
 	}
 }
 
@@ -133,12 +142,12 @@ static inline void add_odd(struct zw_p256_jac *r, const struct zw_p256_odd *o,
 		zw_p256_jac_add_aff(r, r, &o->p[(-d - 1) >> 1], true);
 }
 
-void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_table *gt,
-			 const uint64_t u1[4], const struct zw_p256_odd *qo,
-			 const uint64_t u2[4])
+void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
+			 int gw, const uint64_t u1[4],
+			 const struct zw_p256_odd *qo, const uint64_t u2[4])
 {
 	int8_t n1[ZW_P256_NAF_LEN], n2[ZW_P256_NAF_LEN];
-	int l1 = zw_p256_wnaf(n1, u1, ZW_P256_TW);
+	int l1 = zw_p256_wnaf(n1, u1, gw);
 	int l2 = zw_p256_wnaf(n2, u2, ZW_P256_OW);
 	int len = l1 > l2 ? l1 : l2;
 
@@ -146,7 +155,7 @@ void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_table *gt,
 	for (int i = len - 1; i >= 0; i--) {
 		if (!zw_p256_jac_is_inf(r))
 			zw_p256_jac_dbl(r, r);
-		add_digit(r, gt->t[0], n1[i]);
+		add_digit(r, gt, n1[i]);
 		add_odd(r, qo, n2[i]);
 	}
 }

@@ -38,7 +38,7 @@ struct zw_bvb {
 	void *cmem, *bmem, *fcmem, *fbmem;
 	struct zw_bv_cache *cache, *fcache;
 	struct zw_bv_batch *batch, *fbatch;
-	struct zw_p256_table *tab;
+	struct zw_p256_ktable *tab;
 	int verdicts[ZW_BV_BATCH_MAX];
 };
 
@@ -249,7 +249,7 @@ void zw_bvb_precompute(struct zw_bvb *b, unsigned k)
 {
 	struct zw_p256_aff q;
 	zw_p256_aff_decode(&q, b->p256.xy[k % b->p256.nkeys]);
-	zw_p256_table_build(b->tab, &q);
+	zw_p256_table_build(b->tab->t, ZW_P256_KW, &q);
 }
 
 int zw_bvb_new_key_verify(struct zw_bvb *b, unsigned seq)

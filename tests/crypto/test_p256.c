@@ -467,21 +467,24 @@ static void test_decode(void **state)
 
 static void check_recodings(const uint64_t k[4])
 {
-	int8_t d[ZW_P256_TNWIN], naf[ZW_P256_NAF_LEN];
+	int8_t d[ZW_P256_MAXWIN], naf[ZW_P256_NAF_LEN];
 	BIGNUM *want = to_bn(k), *sum = BN_new(), *t = BN_new();
 
-	zw_p256_recode_fixed(d, k);
-	BN_zero(sum);
-	for (int i = ZW_P256_TNWIN - 1; i >= 0; i--) {
-		assert_true(d[i] <= ZW_P256_THALF && d[i] > -ZW_P256_THALF);
-		BN_lshift(sum, sum, ZW_P256_TW);
-		BN_set_word(t, (BN_ULONG)(d[i] < 0 ? -d[i] : d[i]));
-		if (d[i] < 0)
-			BN_sub(sum, sum, t);
-		else
-			BN_add(sum, sum, t);
+	for (int w = 2; w <= 8; w++) {
+		zw_p256_recode_fixed(d, k, w);
+		BN_zero(sum);
+		for (int i = ZW_P256_NWIN(w) - 1; i >= 0; i--) {
+			assert_true(d[i] < ZW_P256_HALF(w) &&
+				    d[i] >= -ZW_P256_HALF(w));
+			BN_lshift(sum, sum, w);
+			BN_set_word(t, (BN_ULONG)(d[i] < 0 ? -d[i] : d[i]));
+			if (d[i] < 0)
+				BN_sub(sum, sum, t);
+			else
+				BN_add(sum, sum, t);
+		}
+		assert_int_equal(BN_cmp(sum, want), 0);
 	}
-	assert_int_equal(BN_cmp(sum, want), 0);
 	for (int w = 4; w <= 8; w++) {
 		int len = zw_p256_wnaf(naf, k, w);
 		BN_zero(sum);
@@ -521,25 +524,61 @@ static void test_recode(void **state)
 	check_recodings(k);
 }
 
-static struct zw_p256_table gtab, qtab;
+/* Window widths tried: the configured ones first, then others, so every
+ * table shape the engine could be built with is checked. */
+static const int widths[][2] = {
+	{ ZW_P256_GW, ZW_P256_KW }, { 7, 5 }, { 4, 8 }, { 5, 7 },
+};
 
-/* u1*G + u2*Q both ways against OpenSSL, including u = 0, 1, n-1 and
- * u2*Q = -u1*G (result at infinity). */
+static struct zw_p256_aff *new_table(int w, const struct zw_p256_aff *p)
+{
+	struct zw_p256_aff *t = malloc(sizeof(*t) * ZW_P256_TABLE_LEN(w));
+	assert_non_null(t);
+	zw_p256_table_build(t, w, p);
+	return t;
+}
+
+static void check_mul2(const uint64_t u1[4], const uint64_t u2[4],
+		       const EC_POINT *q, struct zw_p256_aff **gt,
+		       struct zw_p256_aff **qt, const struct zw_p256_odd *qodd)
+{
+	struct zw_p256_jac r;
+	EC_POINT *er = EC_POINT_new(grp);
+	BIGNUM *b1 = to_bn(u1), *b2 = to_bn(u2);
+
+	EC_POINT_mul(grp, er, b1, q, b2, bctx);
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		zw_p256_mul2_fixed(&r, gt[i], widths[i][0], u1, qt[i],
+				   widths[i][1], u2);
+		assert_jac_eq_ec(&r, er);
+		zw_p256_mul2_straus(&r, gt[i], widths[i][0], u1, qodd, u2);
+		assert_jac_eq_ec(&r, er);
+	}
+	BN_free(b1);
+	BN_free(b2);
+	EC_POINT_free(er);
+}
+
+#define NW (sizeof(widths) / sizeof(widths[0]))
+
+/* u1*G + u2*Q both ways against OpenSSL, including u = 0 and u2*Q =
+ * -u1*G (result at infinity). */
 static void test_mul2(void **state)
 {
 	(void)state;
-	EC_POINT *eq = EC_POINT_new(grp), *er = EC_POINT_new(grp);
+	EC_POINT *eq = EC_POINT_new(grp);
 	BIGNUM *k = BN_new();
 	struct zw_p256_odd qodd;
-	struct zw_p256_aff q;
-	struct zw_p256_jac r1, r2;
+	struct zw_p256_aff q, *gt[NW], *qt[NW];
 
-	zw_p256_table_build(&gtab, &zw_p256_g);
-	for (int i = 0; i < 40; i++) {
+	for (size_t i = 0; i < NW; i++)
+		gt[i] = new_table(widths[i][0], &zw_p256_g);
+	for (int i = 0; i < 20; i++) {
 		random_point(&q, eq, k);
-		zw_p256_table_build(&qtab, &q);
+		for (size_t w = 0; w < NW; w++)
+			qt[w] = new_table(widths[w][1], &q);
 		zw_p256_odd_build(&qodd, &q);
-		for (int j = 0; j < 25; j++) {
+		for (int j = 0; j < 20; j++) {
 			uint64_t u1[4], u2[4];
 			rnd_below(u1, zw_p256_n);
 			rnd_below(u2, zw_p256_n);
@@ -558,18 +597,14 @@ static void test_mul2(void **state)
 			}
 			if (j == 4)
 				memcpy(u2, u1, 32);
-			BIGNUM *b1 = to_bn(u1), *b2 = to_bn(u2);
-			EC_POINT_mul(grp, er, b1, eq, b2, bctx);
-			zw_p256_mul2_fixed(&r1, &gtab, u1, &qtab, u2);
-			zw_p256_mul2_straus(&r2, &gtab, u1, &qodd, u2);
-			assert_jac_eq_ec(&r1, er);
-			assert_jac_eq_ec(&r2, er);
-			BN_free(b1);
-			BN_free(b2);
+			check_mul2(u1, u2, eq, gt, qt, &qodd);
 		}
+		for (size_t w = 0; w < NW; w++)
+			free(qt[w]);
 	}
+	for (size_t i = 0; i < NW; i++)
+		free(gt[i]);
 	EC_POINT_free(eq);
-	EC_POINT_free(er);
 	BN_free(k);
 }
 
@@ -577,13 +612,15 @@ static void test_mul2(void **state)
 static void test_mul2_same_point(void **state)
 {
 	(void)state;
-	EC_POINT *er = EC_POINT_new(grp);
 	struct zw_p256_odd godd;
-	struct zw_p256_jac r1, r2;
+	struct zw_p256_aff *gt[NW], *qt[NW];
 
-	zw_p256_table_build(&gtab, &zw_p256_g);
+	for (size_t i = 0; i < NW; i++) {
+		gt[i] = new_table(widths[i][0], &zw_p256_g);
+		qt[i] = new_table(widths[i][1], &zw_p256_g);
+	}
 	zw_p256_odd_build(&godd, &zw_p256_g);
-	for (int j = 0; j < 200; j++) {
+	for (int j = 0; j < 150; j++) {
 		uint64_t u1[4], u2[4];
 		rnd_below(u1, zw_p256_n);
 		if (j % 3 == 0) {
@@ -596,16 +633,12 @@ static void test_mul2_same_point(void **state)
 		} else {
 			rnd_below(u2, zw_p256_n);
 		}
-		BIGNUM *b1 = to_bn(u1), *b2 = to_bn(u2);
-		EC_POINT_mul(grp, er, b1, EC_GROUP_get0_generator(grp), b2, bctx);
-		zw_p256_mul2_fixed(&r1, &gtab, u1, &gtab, u2);
-		zw_p256_mul2_straus(&r2, &gtab, u1, &godd, u2);
-		assert_jac_eq_ec(&r1, er);
-		assert_jac_eq_ec(&r2, er);
-		BN_free(b1);
-		BN_free(b2);
+		check_mul2(u1, u2, EC_GROUP_get0_generator(grp), gt, qt, &godd);
 	}
-	EC_POINT_free(er);
+	for (size_t i = 0; i < NW; i++) {
+		free(gt[i]);
+		free(qt[i]);
+	}
 }
 
 int main(void)
