@@ -10,9 +10,6 @@
 #include <time.h>
 
 #include <openssl/sha.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "crypto/nsec3.h"
 #include "crypto/nsec3_impl.h"
@@ -24,20 +21,6 @@ const uint32_t zw_sha1_iv[5] = {
 	0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0
 };
 
-int zw_nsec3_name_len(const uint8_t *name)
-{
-	size_t off = 0;
-
-	while (name[off] != 0) {
-		if (name[off] > ZW_LABEL_MAX)
-			return ZW_ENAMELEN;
-		off += name[off] + 1u;
-		if (off >= ZW_NAME_MAX)
-			return ZW_ENAMELEN;
-	}
-	return (int)off + 1;
-}
-
 /* SHA-1 padding after len message octets; returns the block count. The
  * octets from len on may hold anything. */
 static size_t sha1_pad(uint8_t *buf, size_t len)
@@ -48,103 +31,6 @@ static size_t sha1_pad(uint8_t *buf, size_t len)
 
 	buf[len] = 0x80;
 	memset(buf + len + 1, 0, end - len - 1 - 8);
-	for (int i = 0; i < 8; i++)
-		buf[end - 1 - i] = (uint8_t)(bits >> (8 * i));
-	return nblk;
-}
-
-#ifdef __SSE2__
-/* Lower-case ASCII letters in 16 octets. Signed compares: octets >= 0x80
- * are negative, never upper-case. Length octets of a wire name are <= 63,
- * below 'A', so whole wire names can go through this. */
-static inline __m128i lc16(__m128i v)
-{
-	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
-				   _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
-
-	return _mm_add_epi8(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
-}
-
-static inline __m128i id16(__m128i v)
-{
-	return v;
-}
-
-/* Copy len octets in pieces of 16, 8 or 4 that overlap rather than step
- * outside [0, len), mapping each piece through f (idempotent). Inlined
- * so short names and salts cost no library call. */
-#define COPY_MAPPED(dst, src, len, f) do {				\
-	size_t i_ = 0;							\
-	if ((len) >= 16) {						\
-		for (; i_ + 16 <= (len); i_ += 16)			\
-			_mm_storeu_si128((__m128i *)((dst) + i_),	\
-			    f(_mm_loadu_si128((const __m128i *)((src) + i_)))); \
-		if (i_ < (len))						\
-			_mm_storeu_si128((__m128i *)((dst) + (len) - 16), \
-			    f(_mm_loadu_si128((const __m128i *)		\
-					      ((src) + (len) - 16))));	\
-	} else if ((len) >= 8) {					\
-		_mm_storel_epi64((__m128i *)(dst), f(_mm_loadl_epi64(	\
-			(const __m128i *)(src))));			\
-		_mm_storel_epi64((__m128i *)((dst) + (len) - 8),	\
-			f(_mm_loadl_epi64((const __m128i *)		\
-					  ((src) + (len) - 8))));	\
-	} else {							\
-		for (; i_ < (len); i_++)				\
-			(dst)[i_] = (uint8_t)_mm_cvtsi128_si32(f(	\
-				_mm_cvtsi32_si128((src)[i_])));		\
-	}								\
-} while (0)
-
-static void copy_lower(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	COPY_MAPPED(dst, src, len, lc16);
-}
-
-static void copy_plain(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	COPY_MAPPED(dst, src, len, id16);
-}
-
-/* Zero [from rounded down to 16, end). */
-static void zero_tail(uint8_t *buf, size_t from, size_t end)
-{
-	for (size_t i = from & ~(size_t)15; i < end; i += 16)
-		_mm_storeu_si128((__m128i *)(buf + i), _mm_setzero_si128());
-}
-#else
-static void copy_lower(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		dst[i] = (uint8_t)((unsigned)(src[i] - 'A') < 26u ? src[i] + 32
-								  : src[i]);
-}
-
-static void copy_plain(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	memcpy(dst, src, len);
-}
-
-static void zero_tail(uint8_t *buf, size_t from, size_t end)
-{
-	memset(buf + from, 0, end - from);
-}
-#endif
-
-/* Built in one pass of stores: zeros under the padding first, then name,
- * salt, the 0x80 marker and the bit length. */
-size_t zw_nsec3_msg0(uint8_t *buf, const uint8_t *name, size_t namelen,
-		     const uint8_t *salt, size_t saltlen)
-{
-	size_t len = namelen + saltlen;
-	size_t nblk = (len + 8) / ZW_SHA1_BLOCK + 1;
-	size_t end = nblk * ZW_SHA1_BLOCK;
-	uint64_t bits = (uint64_t)len * 8;
-
-	zero_tail(buf, len, end);
-	copy_lower(buf, name, namelen);
-	copy_plain(buf + namelen, salt, saltlen);
-	buf[len] = 0x80;
 	for (int i = 0; i < 8; i++)
 		buf[end - 1 - i] = (uint8_t)(bits >> (8 * i));
 	return nblk;

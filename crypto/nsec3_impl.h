@@ -16,8 +16,7 @@
 #include <string.h>
 
 #include "crypto/nsec3.h"
-
-#define ZW_SHA1_BLOCK 64
+#include "crypto/nsec3_msg.h"
 /* 255 (name) + 255 (salt) + 9 (padding) rounded up to whole blocks. */
 #define ZW_NSEC3_MSG0_MAX (9 * ZW_SHA1_BLOCK)
 /* 20 (digest) + 255 (salt) + 9 (padding) rounded up. */
@@ -33,15 +32,6 @@ struct zw_nsec3_param {
 	size_t iter_blocks;                   /* blocks in the iter message */
 	uint8_t iter_tmpl[ZW_NSEC3_ITER_MAX]; /* 20 x 0 || salt || padding */
 };
-
-/* Length of a well-formed wire name (labels <= 63, total <= 255), or
- * ZW_ENAMELEN. */
-int zw_nsec3_name_len(const uint8_t *name);
-
-/* Build the padded msg0 for a name of known-valid length into buf
- * (ZW_NSEC3_MSG0_MAX octets); returns its number of blocks. */
-size_t zw_nsec3_msg0(uint8_t *buf, const uint8_t *name, size_t namelen,
-		     const uint8_t *salt, size_t saltlen);
 
 /* Fill p (salt must be <= 255 octets). */
 void zw_nsec3_param_init(struct zw_nsec3_param *p, const uint8_t *salt,
