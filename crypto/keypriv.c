@@ -162,7 +162,7 @@ static int add_field(struct zw_privtext *pt, struct zw_kf_span tag,
 	return 0;
 }
 
-static int parse_line(const char *ls, const char *le, unsigned line,
+static int priv_line(const char *ls, const char *le, unsigned line,
 		      struct zw_privtext *pt, struct zw_kf_err *err)
 {
 	struct zw_kf_span tag, val;
@@ -188,12 +188,14 @@ int zw_privtext_parse(const char *p, const char *end, struct zw_privtext *pt,
 	while (r == 0 && zw_kf_nextline(&p, end, &ls, &le, &line)) {
 		if (ls == le)
 			continue;
+		if (memchr(ls, 0, (size_t)(le - ls)))
+			return zw_kf_fail(err, line, "", 0, ZW_ESYNTAX);
 		if (seen == 0)
 			r = parse_header(ls, le, line, pt, err);
 		else if (seen == 1)
 			r = parse_alg(ls, le, line, pt, err);
 		else
-			r = parse_line(ls, le, line, pt, err);
+			r = priv_line(ls, le, line, pt, err);
 		seen++;
 	}
 	if (r == 0 && seen < 2)

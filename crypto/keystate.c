@@ -53,7 +53,7 @@ static int find(const struct zw_keystate *st, const char *tag)
 	return -1;
 }
 
-static int parse_line(const char *ls, const char *le, unsigned line,
+static int state_line(const char *ls, const char *le, unsigned line,
 		      struct zw_keystate *st, struct zw_kf_err *err)
 {
 	const char *c = memchr(ls, ':', (size_t)(le - ls)), *v;
@@ -94,7 +94,7 @@ int zw_keystate_parse(const char *p, const char *end, struct zw_keystate *st,
 			continue;
 		if (memchr(ls, 0, (size_t)(le - ls)))
 			return zw_kf_fail(err, line, "", 0, ZW_ESYNTAX);
-		r = parse_line(ls, le, line, st, err);
+		r = state_line(ls, le, line, st, err);
 	}
 	return r;
 }

@@ -16,6 +16,7 @@
 #include "dns/base.h"
 #include "dns/err.h"
 #include "dns/name.h"
+#include "dns/rrtype.h"
 
 static const char *prog = "zw-dsfromkey";
 
@@ -77,11 +78,11 @@ static uint32_t parse_ttl(const char *s)
 	return (uint32_t)v;
 }
 
-static void print_ds(const struct zw_key *key, const struct opts *o,
-		     uint8_t type)
+static void print_ds(const struct zw_key *key, uint16_t rclass,
+		     const struct opts *o, uint8_t type)
 {
 	uint8_t rd[ZW_DS_MAX];
-	char owner[ZW_NAME_STR_MAX], hex[2 * 64 + 1], ttl[16] = "";
+	char owner[ZW_NAME_STR_MAX], hex[2 * 64 + 1], ttl[16] = "", cls[16];
 	int n = o->cds ? zw_cds_from_key(key, type, rd, sizeof(rd)) :
 			 zw_ds_from_key(key, type, rd, sizeof(rd));
 
@@ -91,7 +92,10 @@ static void print_ds(const struct zw_key *key, const struct opts *o,
 		die("cannot make DS record: %s", zw_strerror(n < 0 ? n : 0));
 	if (o->has_ttl)
 		snprintf(ttl, sizeof(ttl), " %u", o->ttl);
-	printf("%s%s IN %s %u %u %u %s\n", owner, ttl, o->cds ? "CDS" : "DS",
+	if (zw_class_to_str(rclass, cls, sizeof(cls)) < 0)
+		die("bad class %u", rclass);
+	printf("%s%s %s %s %u %u %u %s\n", owner, ttl, cls,
+	       o->cds ? "CDS" : "DS",
 	       rd[0] << 8 | rd[1], rd[2], rd[3], hex);
 }
 
@@ -126,7 +130,7 @@ int main(int argc, char **argv)
 	if (!(kf->key->flags & ZW_DNSKEY_REVOKE))
 		for (int t = 0; t < 256; t++)
 			if (o.digest[t])
-				print_ds(kf->key, &o, (uint8_t)t);
+				print_ds(kf->key, kf->rclass, &o, (uint8_t)t);
 	zw_keyfile_free(kf);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -201,8 +201,17 @@ static void test_private_lenient(void **state)
 	assert_int_equal(pt.fields[0].value.len, 4);
 	assert_memory_equal(pt.fields[0].value.s, "abc=", 4);
 	assert_int_equal(pt.fields[0].line, 4);
-	/* the parser stops at `end`, never at a NUL */
+	/* the parser stops at `end`, never at a NUL; NULs in lines are bad */
 	assert_int_equal(zw_privtext_parse(t, t + 10, &pt, NULL), ZW_EFORMAT);
+	{
+		static const char z[] = "Private-key-format: v1.3\n"
+					"Algorithm: 13\nA\0: x\n";
+		struct zw_kf_err err;
+
+		assert_int_equal(zw_privtext_parse(z, z + sizeof(z) - 1, &pt,
+						   &err), ZW_ESYNTAX);
+		assert_int_equal(err.line, 3);
+	}
 }
 
 /* ---- .key ---- */
