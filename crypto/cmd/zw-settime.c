@@ -84,7 +84,7 @@ static const struct {
 #define NSTATE 5        /* goal, DS, DNSKEY, KRRSIG, ZRRSIG */
 
 struct opts {
-	const char *dir, *pred;
+	const char *dir, *pred, *name;
 	bool force, epoch, mkstate, print[ZW_KFT_COUNT], any_print;
 	bool set[ZW_KFT_COUNT];
 	int64_t when[ZW_KFT_COUNT];
@@ -245,6 +245,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage();
+	o->name = argv[optind];
 }
 
 static struct zw_keyfile *load(const char *dir, const char *name)
@@ -370,12 +371,15 @@ static struct zw_keyfile *successor(struct zw_keyfile *kf, struct opts *o)
 	int64_t inactive = zw_keyfile_get_time(pred, ZW_KT_INACTIVE);
 	int64_t iv = o->has_interval ? o->interval : 30 * 86400;
 
-	if (!zw_name_equal(p->owner, k->owner) || p->alg != k->alg ||
-	    (p->flags & ZW_DNSKEY_SEP) != (k->flags & ZW_DNSKEY_SEP) ||
-	    key_bits(p) != key_bits(k))
-		die("Key %s is not a compatible successor of %s (name, "
-		    "algorithm, size and type must match)", o->pred,
-		    o->pred);
+	const char *why = !zw_name_equal(p->owner, k->owner) ? "names differ" :
+			  p->alg != k->alg ? "algorithms differ" :
+			  (p->flags ^ k->flags) & ZW_DNSKEY_SEP ?
+						"key flags mismatch" :
+			  key_bits(p) != key_bits(k) ? "key sizes differ" :
+						       NULL;
+
+	if (why)
+		die("Key %s cannot succeed %s: %s", o->name, o->pred, why);
 	if (!inactive)
 		die("Predecessor has no inactivation date. You must set one "
 		    "before generating a successor.");

@@ -108,7 +108,17 @@ for args in "-P 20300101 -A 20300102 -I 20310101 -D none -R none -P sync 2030020
 			bad "dnssec-settime reads $b back differently"
 	done
 done
-echo "1b. zw-settime edits byte-identical to dnssec-settime"
+# -S: successor timing and Predecessor/Successor metadata on both keys.
+rm -f "$A"/K* "$C"/K*
+pred=$(dnssec-keygen -q -K "$A" -a 13 -I 20300101 -D 20300201 succ.example)
+succ=$(dnssec-keygen -q -K "$A" -a 13 succ.example)
+cp "$A"/K* "$C"/
+"$BIN/zw-settime" -K "$A" -S "$pred" -i 2w "$succ" >/dev/null || bad "zw-settime -S"
+dnssec-settime -K "$C" -S "$pred" -i 2w "$succ" >/dev/null 2>&1
+for f in "$C"/K*; do
+	cmp -s "$f" "$A/$(basename "$f")" || { bad "-S: $(basename "$f") differs"; diff "$f" "$A/$(basename "$f")"; }
+done
+echo "1b. zw-settime edits (-S too) byte-identical to dnssec-settime"
 
 # ---- 2. our keys -> BIND ----
 O=$tmp/ours
