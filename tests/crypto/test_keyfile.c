@@ -771,6 +771,55 @@ static void test_load_errors(void **state)
 		 "Kexample.com.+013+09065.state: Published: syntax error");
 }
 
+/* HSM keys: BIND writes Engine and Label (base64 of NUL-terminated
+ * strings) instead of key material; the pair loads as a public key with
+ * the label, and the lines are written back unchanged. */
+static void test_label_key(void **state)
+{
+	const char *d = scratch("label");
+	char from[4096], to[4096];
+	struct zw_keyfile *kf;
+	int err;
+
+	(void)state;
+	snprintf(from, sizeof(from), "%s/Kexample.com.+013+09065.key",
+		 keydir("bind"));
+	snprintf(to, sizeof(to), "%s/Kexample.com.+013+09065.key", d);
+	copy_file(from, to);
+	write_text(d, "Kexample.com.+013+09065.private",
+		   "Private-key-format: v1.3\n"
+		   "Algorithm: 13 (ECDSAP256SHA256)\n"
+		   "Engine: cGtjczExAA==\n"
+		   "Label: cGtjczExOm9iamVjdD1rc2sA\n"
+		   "Created: 20261129045106\n");
+	kf = zw_keyfile_load(d, "Kexample.com.+013+09065", 0, &err, msg,
+			     sizeof(msg));
+	if (!kf)
+		fail_msg("%s", msg);
+	assert_false(kf->key->has_private);
+	assert_string_equal(kf->key->engine, "pkcs11");
+	assert_string_equal(kf->key->label, "pkcs11:object=ksk");
+	assert_string_equal(kf->material, "Engine: cGtjczExAA==\n"
+					  "Label: cGtjczExOm9iamVjdD1rc2sA\n");
+	zw_keyfile_set_time(kf, ZW_KT_PUBLISH, 1767225600);
+	assert_int_equal(zw_keyfile_save(kf, d, msg, sizeof(msg)), 0);
+	zw_keyfile_free(kf);
+	snprintf(to, sizeof(to), "%s/Kexample.com.+013+09065.private", d);
+	{
+		size_t len;
+		char *s = zw_test_read_file(to, &len);
+
+		assert_non_null(s);
+		assert_string_equal(s, "Private-key-format: v1.3\n"
+				       "Algorithm: 13 (ECDSAP256SHA256)\n"
+				       "Engine: cGtjczExAA==\n"
+				       "Label: cGtjczExOm9iamVjdD1rc2sA\n"
+				       "Created: 20261129045106\n"
+				       "Publish: 20260101000000\n");
+		free(s);
+	}
+}
+
 static void test_new_key(void **state)
 {
 	const char *d = scratch("new");
@@ -890,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_times_and_state),
 		cmocka_unit_test(test_basename),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_label_key),
 		cmocka_unit_test(test_new_key),
 		cmocka_unit_test(test_revoke_and_collide),
 	};
