@@ -1,0 +1,366 @@
+/* Zone model, loading: the arena, runs and per-record rules. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/err.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "dns/zone_int.h"
+
+#define CHUNK (4u << 20)
+
+int zone_fail(struct zw_zone *z, int err, const char *file,
+	      unsigned long line, const char *fmt, ...)
+{
+	size_t n = 0;
+	va_list ap;
+	if (file)
+		n = (size_t)snprintf(z->err, sizeof z->err, "%.500s:%lu: ",
+				     file, line);
+	va_start(ap, fmt);
+	vsnprintf(z->err + n, sizeof z->err - n, fmt, ap);
+	va_end(ap);
+	z->failed = err;
+	return err;
+}
+
+int zone_fail_at(struct zw_zone *z, int err, const struct zw_node *n,
+		 const char *what)
+{
+	char name[ZW_NAME_STR_MAX];
+	const struct zone_run *r = zone_run_of(n);
+	const char *file = r->file < z->nfiles ? z->files[r->file] : NULL;
+	if (zw_name_to_str(zw_node_name(n), name, sizeof name) < 0)
+		strcpy(name, "?");
+	return zone_fail(z, err, file, r->line, "%s: %s", name, what);
+}
+
+struct zw_zone *zw_zone_new(const uint8_t *origin)
+{
+	struct zw_zone *z = calloc(1, sizeof *z);
+	if (!z)
+		return NULL;
+	if (origin) {
+		zw_name_copy(z->apex, origin);
+		z->apex_lflen = (uint16_t)zw_name_lookup_form(origin, z->apex_lf);
+		z->have_apex = true;
+	}
+	return z;
+}
+
+void zw_zone_free(struct zw_zone *z)
+{
+	if (!z)
+		return;
+	while (z->chunks) {
+		struct zone_chunk *c = z->chunks;
+		z->chunks = c->next;
+		free(c);
+	}
+	for (size_t i = 0; i < z->nfiles; i++)
+		free(z->files[i]);
+	free(z->files);
+	free(z->nodes);
+	free(z);
+}
+
+/* Make room for `size` more octets after the current run, moving the run
+ * into a fresh chunk when the current one is full (runs stay contiguous). */
+static int reserve(struct zw_zone *z, size_t size)
+{
+	if ((size_t)(z->lim - z->cur) >= size)
+		return 0;
+	size_t keep = z->in_run ? (size_t)(z->cur - z->run) : 0;
+	size_t csize = CHUNK;
+	while (csize < 2 * (keep + size))
+		csize *= 2;
+	struct zone_chunk *c = malloc(sizeof *c + csize);
+	if (!c)
+		return ZW_ENOMEM;
+	c->next = z->chunks;
+	z->chunks = c;
+	if (keep) {
+		memcpy(c->mem, z->run, keep);
+		ptrdiff_t d = c->mem - z->run;
+		struct zw_node *nd = &z->nodes[z->n - 1];
+		nd->lf += d;
+		nd->data += d;
+		z->run += d;
+		if (z->rs)
+			z->rs += d;
+		if (z->last_rd)
+			z->last_rd += d;
+	}
+	z->cur = c->mem + keep;
+	z->lim = c->mem + csize;
+	return 0;
+}
+
+uint8_t *zone_alloc(struct zw_zone *z, size_t size)
+{
+	if (reserve(z, size))
+		return NULL;
+	uint8_t *p = z->cur;
+	z->cur += size;
+	return p;
+}
+
+/* The first 8 octets of the lookup form below the apex, big-endian: most
+ * comparisons in sorting and lookup end here without touching the name. */
+uint64_t zone_key(const struct zw_zone *z, const uint8_t *lf, size_t lflen)
+{
+	uint64_t k = 0;
+	size_t i = z->apex_lflen;
+	for (int b = 0; b < 8; b++, i++)
+		k = k << 8 | (i < lflen ? lf[i] : 0);
+	return k;
+}
+
+/* Types whose embedded names RFC 4034 §6.2 lower-cases: only for them can
+ * the canonical RDATA order differ from a plain comparison. */
+static bool has_names(uint16_t type)
+{
+	switch (type) {
+	case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9:
+	case 12: case 13: case 14: case 15: case 17: case 18: case 21:
+	case 24: case 26: case 30: case 35: case 36: case 33: case 39:
+	case 38: case 46: case 47:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool has_upper(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			return true;
+	return false;
+}
+
+int zone_rd_cmp(uint16_t type, const uint8_t *a, size_t alen,
+		const uint8_t *b, size_t blen)
+{
+	if (!has_names(type) || (!has_upper(a, alen) && !has_upper(b, blen)))
+		return zw_rdata_cmp(a, alen, b, blen);
+	uint8_t ca[ZW_RDATA_MAX], cb[ZW_RDATA_MAX];
+	memcpy(ca, a, alen);
+	memcpy(cb, b, blen);
+	zw_rdata_canonicalize(type, ca, alen);
+	zw_rdata_canonicalize(type, cb, blen);
+	return zw_rdata_cmp(ca, alen, cb, blen);
+}
+
+uint16_t zone_type_flag(uint16_t type)
+{
+	switch (type) {
+	case ZW_TYPE_NS: return NF_NS | NF_OTHER;
+	case ZW_TYPE_DNAME: return NF_DNAME | NF_OTHER;
+	case ZW_TYPE_CNAME: return NF_CNAME;
+	case ZW_TYPE_SOA: return NF_SOA | NF_OTHER;
+	case ZW_TYPE_RRSIG: case ZW_TYPE_NSEC: case ZW_TYPE_NSEC3:
+	case 25: /* KEY: BIND allows it beside a CNAME */
+		return 0;
+	default: return NF_OTHER;
+	}
+}
+
+static uint32_t file_index(struct zw_zone *z, const char *file)
+{
+	if (!file)
+		return UINT32_MAX;
+	if (z->nfiles && strcmp(z->files[z->nfiles - 1], file) == 0)
+		return (uint32_t)(z->nfiles - 1);
+	for (size_t i = 0; i < z->nfiles; i++)
+		if (strcmp(z->files[i], file) == 0)
+			return (uint32_t)i;
+	char **f = realloc(z->files, (z->nfiles + 1) * sizeof *f);
+	if (!f)
+		return UINT32_MAX;
+	z->files = f;
+	if (!(f[z->nfiles] = strdup(file)))
+		return UINT32_MAX;
+	return (uint32_t)z->nfiles++;
+}
+
+static void close_run(struct zw_zone *z)
+{
+	if (!z->in_run)
+		return;
+	struct zw_node *nd = &z->nodes[z->n - 1];
+	nd->datalen = (uint32_t)(z->cur - nd->data);
+	z->in_run = false;
+}
+
+static int grow_nodes(struct zw_zone *z)
+{
+	if (z->n < z->cap)
+		return 0;
+	size_t cap = z->cap ? z->cap * 2 : 4096;
+	struct zw_node *nd = realloc(z->nodes, cap * sizeof *nd);
+	if (!nd)
+		return ZW_ENOMEM;
+	z->nodes = nd;
+	z->cap = cap;
+	return 0;
+}
+
+static int out_of_zone(struct zw_zone *z, const struct zw_rec *rec)
+{
+	char name[ZW_NAME_STR_MAX], apex[ZW_NAME_STR_MAX];
+	zw_name_to_str(rec->owner, name, sizeof name);
+	zw_name_to_str(z->apex, apex, sizeof apex);
+	return zone_fail(z, ZW_EOUTZONE, rec->file, rec->line,
+			 "%s: out of zone (not at or below %s)", name, apex);
+}
+
+static int new_run(struct zw_zone *z, const struct zw_rec *rec)
+{
+	uint8_t lf[ZW_NAME_LF_MAX];
+	size_t lflen = zw_name_lookup_form(rec->owner, lf);
+	size_t namelen = zw_name_len(rec->owner);
+	if (lflen < z->apex_lflen || memcmp(lf, z->apex_lf, z->apex_lflen))
+		return out_of_zone(z, rec);
+	close_run(z);
+	if (grow_nodes(z) || reserve(z, RUN_HDR + lflen + namelen))
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	struct zone_run hdr = {z->seq++, (uint32_t)rec->line,
+			       file_index(z, rec->file)};
+	uint8_t *p = z->cur;
+	memcpy(p, &hdr, RUN_HDR);
+	memcpy(p + RUN_HDR, lf, lflen);
+	memcpy(p + RUN_HDR + lflen, rec->owner, namelen);
+	z->run = p;
+	z->cur = p + RUN_HDR + lflen + namelen;
+	uint16_t flags = lflen == z->apex_lflen ? ZW_NODE_APEX : 0;
+	if (zw_name_is_wildcard(rec->owner))
+		flags |= ZW_NODE_WILDCARD;
+	z->nodes[z->n++] = (struct zw_node){p + RUN_HDR, z->cur, 0,
+					    (uint16_t)lflen, flags,
+					    zone_key(z, lf, lflen)};
+	z->in_run = true;
+	z->rs = NULL;
+	z->last_rd = NULL;
+	return 0;
+}
+
+static bool is_run_owner(const struct zw_zone *z, const uint8_t *owner)
+{
+	const struct zw_node *nd = &z->nodes[z->n - 1];
+	const uint8_t *name = zw_node_name(nd);
+	size_t len = zw_name_len(name);
+	return memcmp(name, owner, len) == 0 || zw_name_equal(name, owner);
+}
+
+static void put_rr(struct zw_zone *z, const struct zw_rec *rec)
+{
+	uint8_t *p = z->cur;
+	p[0] = (uint8_t)(rec->rdlen >> 8);
+	p[1] = (uint8_t)rec->rdlen;
+	memcpy(p + 2, rec->rdata, rec->rdlen);
+	z->last_rd = p + 2;
+	z->last_len = rec->rdlen;
+	z->cur = p + 2 + rec->rdlen;
+	z->rs_count++;
+	memcpy(z->rs + 8, &z->rs_count, 4);
+}
+
+static int rec_fail(struct zw_zone *z, int err, const struct zw_rec *rec,
+		    const char *what)
+{
+	char name[ZW_NAME_STR_MAX];
+	zw_name_to_str(rec->owner, name, sizeof name);
+	return zone_fail(z, err, rec->file, rec->line, "%s: %s", name, what);
+}
+
+static bool singleton(uint16_t type)
+{
+	return type == ZW_TYPE_CNAME || type == ZW_TYPE_DNAME ||
+	       type == ZW_TYPE_SOA;
+}
+
+/* Same RRset as the last one: merge a duplicate, refuse a second RR of a
+ * singleton type, note when the canonical order breaks. */
+static int add_to_rrset(struct zw_zone *z, const struct zw_rec *rec,
+			struct zw_node *nd)
+{
+	int c = zone_rd_cmp(rec->type, z->last_rd, z->last_len, rec->rdata,
+			    rec->rdlen);
+	if (c == 0)
+		return 0;
+	if (singleton(rec->type))
+		return rec_fail(z, rec->type == ZW_TYPE_SOA ? ZW_EMULTISOA
+							    : ZW_EDUP,
+				rec, "multiple RRs of singleton type");
+	if (c > 0)
+		nd->flags |= NF_UNSORTED;
+	if (reserve(z, 2u + rec->rdlen))
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	put_rr(z, rec);
+	return 0;
+}
+
+static int add_rrset(struct zw_zone *z, const struct zw_rec *rec,
+		     struct zw_node *nd, uint16_t covers)
+{
+	if (z->rs && (rec->type < z->rs_type ||
+		      (rec->type == z->rs_type && covers < z->rs_covers)))
+		nd->flags |= NF_UNSORTED;
+	if (reserve(z, RS_HDR + 2u + rec->rdlen))
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	nd = &z->nodes[z->n - 1]; /* reserve may have moved the run */
+	uint8_t *h = z->cur;
+	memcpy(h, &rec->type, 2);
+	memcpy(h + 2, &covers, 2);
+	memcpy(h + 4, &rec->ttl, 4);
+	z->rs = h;
+	z->rs_type = rec->type;
+	z->rs_covers = covers;
+	z->rs_count = 0;
+	z->cur = h + RS_HDR;
+	put_rr(z, rec);
+	return 0;
+}
+
+static int set_apex(struct zw_zone *z, const struct zw_rec *rec)
+{
+	if (rec->type != ZW_TYPE_SOA)
+		return rec_fail(z, ZW_ENOSOA, rec,
+				"first record is not an SOA and no origin "
+				"was given");
+	zw_name_copy(z->apex, rec->owner);
+	z->apex_lflen = (uint16_t)zw_name_lookup_form(rec->owner, z->apex_lf);
+	z->have_apex = true;
+	return 0;
+}
+
+int zw_zone_add(struct zw_zone *z, const struct zw_rec *rec)
+{
+	int r;
+	if (z->failed)
+		return z->failed;
+	if (!z->have_apex && (r = set_apex(z, rec)) < 0)
+		return r;
+	if (!z->in_run || !is_run_owner(z, rec->owner)) {
+		if ((r = new_run(z, rec)) < 0)
+			return r;
+	}
+	z->nrecords++;
+	z->finished = false;
+	struct zw_node *nd = &z->nodes[z->n - 1];
+	if (rec->type == ZW_TYPE_SOA && !(nd->flags & ZW_NODE_APEX))
+		return rec_fail(z, ZW_EMULTISOA, rec,
+				"SOA record not at top of zone");
+	nd->flags |= zone_type_flag(rec->type);
+	if ((nd->flags & NF_CNAME) && (nd->flags & NF_OTHER))
+		return rec_fail(z, ZW_ECNAME, rec, "CNAME and other data");
+	uint16_t covers = 0;
+	if (rec->type == ZW_TYPE_RRSIG && rec->rdlen >= 2)
+		covers = (uint16_t)(rec->rdata[0] << 8 | rec->rdata[1]);
+	if (z->rs && z->rs_type == rec->type && z->rs_covers == covers)
+		return add_to_rrset(z, rec, nd);
+	return add_rrset(z, rec, nd, covers);
+}

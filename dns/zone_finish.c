@@ -1,0 +1,420 @@
+/* Zone model, finishing: one sort of the nodes on their lookup form,
+ * merging of owners that came in several runs, canonical rewrite of the
+ * runs that need it, the apex checks, zone cuts and empty non-terminals. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/err.h"
+#include "dns/rdata.h"
+#include "dns/rrtype.h"
+#include "dns/zone_int.h"
+
+struct ent {
+	const uint8_t *rd;  /* as stored */
+	const uint8_t *crd; /* canonical form (lower-cased names) */
+	uint16_t len, type, covers;
+	uint32_t ttl, seq, idx;
+};
+
+struct scratch {
+	struct ent *e;
+	size_t n, cap;
+	uint8_t *lc; /* lower-cased copies */
+	size_t lclen, lccap;
+	uint8_t *out;
+	size_t outcap;
+};
+
+/* Runs of one owner keep their creation order (the TTL rule needs it). */
+static int node_qcmp(const void *a, const void *b)
+{
+	int c = zone_node_cmp(a, b);
+	if (c)
+		return c;
+	uint32_t sa = zone_run_of(a)->seq, sb = zone_run_of(b)->seq;
+	return sa < sb ? -1 : sa > sb;
+}
+
+static bool same_name(const struct zw_node *a, const struct zw_node *b)
+{
+	return a->key == b->key && a->lflen == b->lflen &&
+	       memcmp(a->lf, b->lf, a->lflen) == 0;
+}
+
+/* Sort unless already in order; 1 when some owner has several runs. */
+static int sort_nodes(struct zw_zone *z)
+{
+	bool sorted = true, dups = false;
+	for (size_t i = 1; i < z->n && sorted; i++) {
+		int c = zone_node_cmp(&z->nodes[i - 1], &z->nodes[i]);
+		sorted = c < 0 || (c == 0 && zone_run_of(&z->nodes[i - 1])->seq <
+						 zone_run_of(&z->nodes[i])->seq);
+		dups |= c == 0;
+	}
+	if (!sorted) {
+		qsort(z->nodes, z->n, sizeof *z->nodes, node_qcmp);
+		dups = false;
+		for (size_t i = 1; i < z->n && !dups; i++)
+			dups = same_name(&z->nodes[i - 1], &z->nodes[i]);
+	}
+	return dups;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 256;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return ZW_ENOMEM;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int collect_rrset(struct scratch *s, const uint8_t *h, uint32_t seq,
+			 const uint8_t **next)
+{
+	uint16_t type = zone_get16(h), covers = zone_get16(h + 2);
+	uint32_t ttl = zone_get32(h + 4), count = zone_get32(h + 8);
+	const uint8_t *p = h + RS_HDR;
+	if (grow((void **)&s->e, &s->cap, s->n + count, sizeof *s->e))
+		return ZW_ENOMEM;
+	for (uint32_t i = 0; i < count; i++) {
+		uint16_t len;
+		const uint8_t *rd = zw_rr_next(&p, &len);
+		s->e[s->n] = (struct ent){rd, rd, len, type, covers, ttl, seq,
+					  (uint32_t)s->n};
+		s->n++;
+	}
+	*next = p;
+	return 0;
+}
+
+/* Lower-cased copies for the RRs whose order depends on case. */
+static int lower_copies(struct scratch *s)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < s->n; i++)
+		need += s->e[i].len;
+	if (grow((void **)&s->lc, &s->lccap, need, 1))
+		return ZW_ENOMEM;
+	uint8_t *p = s->lc;
+	for (size_t i = 0; i < s->n; i++) {
+		struct ent *e = &s->e[i];
+		memcpy(p, e->rd, e->len);
+		zw_rdata_canonicalize(e->type, p, e->len);
+		e->crd = p;
+		p += e->len;
+	}
+	return 0;
+}
+
+static int ent_cmp(const void *pa, const void *pb)
+{
+	const struct ent *a = pa, *b = pb;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->covers != b->covers)
+		return a->covers < b->covers ? -1 : 1;
+	int c = zw_rdata_cmp(a->crd, a->len, b->crd, b->len);
+	if (c)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* TTL of an RRset made of several runs: the latest run's (BIND's database
+ * merge); within a run the first RR's. */
+static uint32_t group_ttl(const struct ent *e, size_t n)
+{
+	const struct ent *best = &e[0];
+	for (size_t i = 1; i < n; i++)
+		if (e[i].seq > best->seq ||
+		    (e[i].seq == best->seq && e[i].idx < best->idx))
+			best = &e[i];
+	return best->ttl;
+}
+
+/* Write one RRset (entries e[0..n) of one type), dropping duplicates.
+ * Returns the octets written or -1 for a singleton type with several RRs. */
+static long write_rrset(const struct ent *e, size_t n, uint8_t *out)
+{
+	uint32_t ttl = group_ttl(e, n), count = 0;
+	uint8_t *p = out + RS_HDR;
+	for (size_t i = 0; i < n; i++) {
+		if (i && e[i].len == e[i - 1].len &&
+		    memcmp(e[i].crd, e[i - 1].crd, e[i].len) == 0)
+			continue;
+		p[0] = (uint8_t)(e[i].len >> 8);
+		p[1] = (uint8_t)e[i].len;
+		memcpy(p + 2, e[i].rd, e[i].len);
+		p += 2 + e[i].len;
+		count++;
+	}
+	memcpy(out, &e[0].type, 2);
+	memcpy(out + 2, &e[0].covers, 2);
+	memcpy(out + 4, &ttl, 4);
+	memcpy(out + 8, &count, 4);
+	if (count > 1 && (e[0].type == ZW_TYPE_CNAME ||
+			  e[0].type == ZW_TYPE_DNAME || e[0].type == ZW_TYPE_SOA))
+		return -1;
+	return p - out;
+}
+
+static long write_all(struct scratch *s, uint8_t *out, uint16_t *bad)
+{
+	long total = 0;
+	for (size_t i = 0, j; i < s->n; i = j) {
+		for (j = i + 1; j < s->n && s->e[j].type == s->e[i].type &&
+				s->e[j].covers == s->e[i].covers; j++)
+			;
+		long w = write_rrset(&s->e[i], j - i, out + total);
+		if (w < 0) {
+			*bad = s->e[i].type;
+			return -1;
+		}
+		total += w;
+	}
+	return total;
+}
+
+/* Nodes g[0..k) share one owner (k >= 1): rewrite their RRsets in canonical
+ * form into g[0]; with k > 1 into a new run in the arena. */
+static int canon_group(struct zw_zone *z, struct scratch *s,
+		       struct zw_node *g, size_t k)
+{
+	size_t total = 0;
+	uint16_t flags = 0, bad = 0;
+	s->n = 0;
+	for (size_t i = 0; i < k; i++) {
+		const uint8_t *p = g[i].data, *end = p + g[i].datalen;
+		uint32_t seq = zone_run_of(&g[i])->seq;
+		while (p < end)
+			if (collect_rrset(s, p, seq, &p))
+				return ZW_ENOMEM;
+		total += g[i].datalen;
+		flags |= g[i].flags;
+	}
+	if (lower_copies(s) ||
+	    grow((void **)&s->out, &s->outcap, total ? total : 1, 1))
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	qsort(s->e, s->n, sizeof *s->e, ent_cmp);
+	long len = write_all(s, s->out, &bad);
+	if (len < 0)
+		return zone_fail_at(z, bad == ZW_TYPE_SOA ? ZW_EMULTISOA : ZW_EDUP,
+				    &g[k - 1], "multiple RRs of singleton type");
+	if (k > 1) {
+		size_t namelen = (size_t)(g[0].data - g[0].lf);
+		uint8_t *p = zone_alloc(z, RUN_HDR + namelen + (size_t)len);
+		if (!p)
+			return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+		memcpy(p, zone_run_of(&g[k - 1]), RUN_HDR);
+		memcpy(p + RUN_HDR, g[0].lf, namelen);
+		g[0].lf = p + RUN_HDR;
+		g[0].data = p + RUN_HDR + namelen;
+	}
+	memcpy((uint8_t *)(uintptr_t)g[0].data, s->out, (size_t)len);
+	g[0].datalen = (uint32_t)len;
+	g[0].flags = flags & (uint16_t)~NF_UNSORTED;
+	return 0;
+}
+
+static int merge_and_canon(struct zw_zone *z, bool dups)
+{
+	struct scratch s = {0};
+	size_t w = 0;
+	int r = 0;
+	for (size_t i = 0, j; i < z->n && r == 0; i = j) {
+		j = i + 1;
+		while (dups && j < z->n && same_name(&z->nodes[i], &z->nodes[j]))
+			j++;
+		if (j - i > 1 || (z->nodes[i].flags & NF_UNSORTED))
+			r = canon_group(z, &s, &z->nodes[i], j - i);
+		z->nodes[w++] = z->nodes[i];
+	}
+	z->n = w;
+	free(s.e);
+	free(s.lc);
+	free(s.out);
+	return r;
+}
+
+static int check_apex(struct zw_zone *z)
+{
+	const struct zw_node *a = z->n ? &z->nodes[0] : NULL;
+	if (!a || !(a->flags & ZW_NODE_APEX) || !(a->flags & NF_SOA))
+		return zone_fail(z, ZW_ENOSOA, NULL, 0,
+				 "zone has no SOA record at the apex");
+	if (!(a->flags & NF_NS))
+		return zone_fail(z, ZW_ENONS, NULL, 0,
+				 "zone has no NS records at the apex");
+	return 0;
+}
+
+/* ---- zone cuts and empty non-terminals ---- */
+
+struct anc {
+	const uint8_t *lf;
+	uint16_t lflen, inherit;
+};
+
+struct walk {
+	struct anc st[130];
+	int sp;
+	struct zw_node *dst; /* NULL: count the ENTs only */
+	size_t w, ents;
+};
+
+static bool is_ancestor(const struct anc *a, const struct zw_node *n)
+{
+	return a->lflen < n->lflen && memcmp(a->lf, n->lf, a->lflen) == 0;
+}
+
+static uint16_t inherit(const struct zw_node *n)
+{
+	uint16_t f = n->flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME);
+	if (n->flags & ZW_NODE_DELEG)
+		f |= ZW_NODE_BELOW_CUT;
+	if ((n->flags & NF_DNAME) && !(n->flags & ZW_NODE_ENT))
+		f |= ZW_NODE_BELOW_DNAME;
+	return f;
+}
+
+static void push(struct walk *wk, const struct zw_node *n)
+{
+	wk->st[wk->sp++] = (struct anc){n->lf, n->lflen, inherit(n)};
+}
+
+/* An empty non-terminal: the ancestor of n whose lookup form is
+ * n->lf[0..lflen). */
+static int make_ent(struct zw_zone *z, struct walk *wk,
+		    const struct zw_node *n, size_t lflen)
+{
+	int skip = 0;
+	for (size_t i = lflen; i < n->lflen; i++)
+		skip += n->lf[i] == 0;
+	const uint8_t *name = zw_name_skip(zw_node_name(n), skip);
+	size_t namelen = zw_name_len(name);
+	uint8_t *p = zone_alloc(z, RUN_HDR + lflen + namelen);
+	if (!p)
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	struct zone_run hdr = {0, 0, UINT32_MAX};
+	memcpy(p, &hdr, RUN_HDR);
+	memcpy(p + RUN_HDR, n->lf, lflen);
+	memcpy(p + RUN_HDR + lflen, name, namelen);
+	wk->dst[wk->w++] = (struct zw_node){p + RUN_HDR, NULL, 0,
+					    (uint16_t)lflen,
+					    ZW_NODE_ENT | wk->st[wk->sp - 1].inherit,
+					    zone_key(z, n->lf, lflen)};
+	return 0;
+}
+
+/* Ancestors of n below the nearest existing one become ENTs (counted in
+ * the first walk, made in the second); they inherit its flags. */
+static int missing_ancestors(struct zw_zone *z, struct walk *wk,
+			     const struct zw_node *n)
+{
+	for (size_t i = wk->st[wk->sp - 1].lflen; i + 1 < n->lflen; i++) {
+		if (n->lf[i] != 0)
+			continue;
+		wk->ents++;
+		if (wk->dst && make_ent(z, wk, n, i + 1))
+			return z->failed;
+		uint16_t inh = wk->st[wk->sp - 1].inherit;
+		wk->st[wk->sp++] = (struct anc){n->lf, (uint16_t)(i + 1), inh};
+	}
+	return 0;
+}
+
+static int visit(struct zw_zone *z, struct walk *wk, struct zw_node n)
+{
+	while (wk->sp && !is_ancestor(&wk->st[wk->sp - 1], &n))
+		wk->sp--;
+	if (wk->sp) {
+		if (missing_ancestors(z, wk, &n))
+			return z->failed;
+		n.flags |= wk->st[wk->sp - 1].inherit;
+	}
+	if ((n.flags & NF_NS) && !(n.flags & ZW_NODE_APEX) &&
+	    !(n.flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME)))
+		n.flags |= ZW_NODE_DELEG;
+	if ((n.flags & NF_CNAME) && (n.flags & NF_OTHER))
+		return zone_fail_at(z, ZW_ECNAME, &n, "CNAME and other data");
+	if (wk->dst)
+		wk->dst[wk->w++] = n;
+	push(wk, &n);
+	return 0;
+}
+
+static int walk(struct zw_zone *z, struct zw_node *src, size_t n,
+		struct zw_node *dst, size_t *ents)
+{
+	struct walk wk = {.sp = 0, .dst = dst, .w = 0, .ents = 0};
+	for (size_t i = 0; i < n; i++)
+		if (visit(z, &wk, src[i]))
+			return z->failed;
+	*ents = wk.ents;
+	return 0;
+}
+
+/* Flags from the ancestors; ENTs inserted in place: the nodes move to the
+ * tail of the grown array and are read from there while the output,
+ * never overtaking the input, is written from the front. */
+static int cuts_and_ents(struct zw_zone *z)
+{
+	size_t ents;
+	if (walk(z, z->nodes, z->n, NULL, &ents))
+		return z->failed;
+	if (ents == 0)
+		return walk(z, z->nodes, z->n, z->nodes, &ents);
+	if (z->n + ents > z->cap) {
+		struct zw_node *nd = realloc(z->nodes,
+					     (z->n + ents) * sizeof *nd);
+		if (!nd)
+			return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+		z->nodes = nd;
+		z->cap = z->n + ents;
+	}
+	memmove(z->nodes + ents, z->nodes, z->n * sizeof *z->nodes);
+	if (walk(z, z->nodes + ents, z->n, z->nodes, &ents))
+		return z->failed;
+	z->n += ents;
+	return 0;
+}
+
+/* Drop the ENTs and the derived flags of an earlier finish. */
+static void unfinish(struct zw_zone *z)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < z->n; i++) {
+		if (z->nodes[i].flags & ZW_NODE_ENT)
+			continue;
+		z->nodes[i].flags &= (uint16_t)~(ZW_NODE_DELEG |
+						 ZW_NODE_BELOW_CUT |
+						 ZW_NODE_BELOW_DNAME);
+		z->nodes[w++] = z->nodes[i];
+	}
+	z->n = w;
+}
+
+int zw_zone_finish(struct zw_zone *z)
+{
+	int r;
+	if (z->failed)
+		return z->failed;
+	if (z->in_run) {
+		struct zw_node *nd = &z->nodes[z->n - 1];
+		nd->datalen = (uint32_t)(z->cur - nd->data);
+		z->in_run = false;
+	}
+	unfinish(z);
+	bool dups = sort_nodes(z);
+	if ((r = merge_and_canon(z, dups)) < 0 || (r = check_apex(z)) < 0 ||
+	    (r = cuts_and_ents(z)) < 0)
+		return r;
+	z->finished = true;
+	return 0;
+}
