@@ -3,13 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dns/err.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "dns/zone_int.h"
 
-#define CHUNK (4u << 20)
+#define CHUNK_MIN ((size_t)1 << 20)
+#define CHUNK_MAX ((size_t)64 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 int zone_fail(struct zw_zone *z, int err, const char *file,
 	      unsigned long line, const char *fmt, ...)
@@ -66,6 +69,33 @@ void zw_zone_free(struct zw_zone *z)
 	free(z);
 }
 
+/* Chunks double up to CHUNK_MAX; big ones ask for transparent huge pages,
+ * which saves most of the page faults of a large zone. */
+static struct zone_chunk *chunk_new(struct zw_zone *z, size_t need)
+{
+	size_t size = z->chunk_size ? z->chunk_size : CHUNK_MIN;
+	while (size < need)
+		size *= 2;
+	struct zone_chunk *c;
+	if (size >= HUGE_PAGE) {
+		c = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
+		if (c)
+			madvise(c, size, MADV_HUGEPAGE);
+#endif
+	} else {
+		c = malloc(size);
+	}
+	if (!c)
+		return NULL;
+	c->next = z->chunks;
+	c->size = size - sizeof *c;
+	z->chunks = c;
+	if (size < CHUNK_MAX)
+		z->chunk_size = size * 2;
+	return c;
+}
+
 /* Make room for `size` more octets after the current run, moving the run
  * into a fresh chunk when the current one is full (runs stay contiguous). */
 static int reserve(struct zw_zone *z, size_t size)
@@ -73,14 +103,9 @@ static int reserve(struct zw_zone *z, size_t size)
 	if ((size_t)(z->lim - z->cur) >= size)
 		return 0;
 	size_t keep = z->in_run ? (size_t)(z->cur - z->run) : 0;
-	size_t csize = CHUNK;
-	while (csize < 2 * (keep + size))
-		csize *= 2;
-	struct zone_chunk *c = malloc(sizeof *c + csize);
+	struct zone_chunk *c = chunk_new(z, 2 * (keep + size) + sizeof *c);
 	if (!c)
 		return ZW_ENOMEM;
-	c->next = z->chunks;
-	z->chunks = c;
 	if (keep) {
 		memcpy(c->mem, z->run, keep);
 		ptrdiff_t d = c->mem - z->run;
@@ -94,7 +119,7 @@ static int reserve(struct zw_zone *z, size_t size)
 			z->last_rd += d;
 	}
 	z->cur = c->mem + keep;
-	z->lim = c->mem + csize;
+	z->lim = c->mem + c->size;
 	return 0;
 }
 

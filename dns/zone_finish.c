@@ -25,41 +25,6 @@ struct scratch {
 	size_t outcap;
 };
 
-/* Runs of one owner keep their creation order (the TTL rule needs it). */
-static int node_qcmp(const void *a, const void *b)
-{
-	int c = zone_node_cmp(a, b);
-	if (c)
-		return c;
-	uint32_t sa = zone_run_of(a)->seq, sb = zone_run_of(b)->seq;
-	return sa < sb ? -1 : sa > sb;
-}
-
-static bool same_name(const struct zw_node *a, const struct zw_node *b)
-{
-	return a->key == b->key && a->lflen == b->lflen &&
-	       memcmp(a->lf, b->lf, a->lflen) == 0;
-}
-
-/* Sort unless already in order; 1 when some owner has several runs. */
-static int sort_nodes(struct zw_zone *z)
-{
-	bool sorted = true, dups = false;
-	for (size_t i = 1; i < z->n && sorted; i++) {
-		int c = zone_node_cmp(&z->nodes[i - 1], &z->nodes[i]);
-		sorted = c < 0 || (c == 0 && zone_run_of(&z->nodes[i - 1])->seq <
-						 zone_run_of(&z->nodes[i])->seq);
-		dups |= c == 0;
-	}
-	if (!sorted) {
-		qsort(z->nodes, z->n, sizeof *z->nodes, node_qcmp);
-		dups = false;
-		for (size_t i = 1; i < z->n && !dups; i++)
-			dups = same_name(&z->nodes[i - 1], &z->nodes[i]);
-	}
-	return dups;
-}
-
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
@@ -73,6 +38,84 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	*p = q;
 	*cap = c;
 	return 0;
+}
+
+/* Merge the sorted neighbours a[0..na) and a[na..na+nb) through tmp, which
+ * takes the shorter one. Stable: on a tie the left (earlier) node first. */
+static void merge2(struct zw_node *a, size_t na, size_t nb,
+		   struct zw_node *tmp)
+{
+	struct zw_node *b = a + na;
+	if (na <= nb) {
+		memcpy(tmp, a, na * sizeof *a);
+		size_t i = 0, j = 0, k = 0;
+		while (i < na && j < nb)
+			a[k++] = zone_node_cmp(&b[j], &tmp[i]) < 0 ? b[j++]
+								   : tmp[i++];
+		memcpy(a + k, tmp + i, (na - i) * sizeof *a);
+		return;
+	}
+	memcpy(tmp, b, nb * sizeof *a);
+	size_t i = na, j = nb, k = na + nb;
+	while (i > 0 && j > 0)
+		a[--k] = zone_node_cmp(&tmp[j - 1], &a[i - 1]) < 0 ? a[--i]
+								     : tmp[--j];
+	memcpy(a + k - j, tmp, j * sizeof *a);
+}
+
+/* Natural merge sort: zones usually arrive sorted or nearly so (a few
+ * ascending runs), which this sorts in about one pass. Stable, so several
+ * runs of records for one owner stay in creation order. */
+static int merge_sort(struct zw_node *a, size_t n)
+{
+	size_t *start = malloc((n + 1) * sizeof *start), m = 0, tcap = 0;
+	struct zw_node *tmp = NULL;
+	if (!start)
+		return ZW_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || zone_node_cmp(&a[i - 1], &a[i]) > 0)
+			start[m++] = i;
+	start[m] = n;
+	while (m > 1) {
+		size_t w = 0;
+		for (size_t i = 0; i < m; i += 2) {
+			if (i + 1 < m) {
+				size_t na = start[i + 1] - start[i];
+				size_t nb = start[i + 2] - start[i + 1];
+				size_t need = na < nb ? na : nb;
+				if (grow((void **)&tmp, &tcap, need, sizeof *tmp)) {
+					free(start);
+					free(tmp);
+					return ZW_ENOMEM;
+				}
+				merge2(a + start[i], na, nb, tmp);
+			}
+			start[w++] = start[i];
+		}
+		start[w] = n;
+		m = w;
+	}
+	free(tmp);
+	free(start);
+	return 0;
+}
+
+static bool same_name(const struct zw_node *a, const struct zw_node *b)
+{
+	return a->key == b->key && a->lflen == b->lflen &&
+	       memcmp(a->lf, b->lf, a->lflen) == 0;
+}
+
+/* Sort; 1 when some owner has several runs, 0, or ZW_ENOMEM. */
+static int sort_nodes(struct zw_zone *z)
+{
+	bool dups = false;
+	if (merge_sort(z->nodes, z->n))
+		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 1; i < z->n && !dups; i++)
+		dups = z->nodes[i - 1].key == z->nodes[i].key &&
+		       same_name(&z->nodes[i - 1], &z->nodes[i]);
+	return dups;
 }
 
 static int collect_rrset(struct scratch *s, const uint8_t *h, uint32_t seq,
@@ -411,7 +454,9 @@ int zw_zone_finish(struct zw_zone *z)
 		z->in_run = false;
 	}
 	unfinish(z);
-	bool dups = sort_nodes(z);
+	int dups = sort_nodes(z);
+	if (dups < 0)
+		return dups;
 	if ((r = merge_and_canon(z, dups)) < 0 || (r = check_apex(z)) < 0 ||
 	    (r = cuts_and_ents(z)) < 0)
 		return r;

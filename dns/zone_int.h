@@ -39,6 +39,7 @@ enum {
 
 struct zone_chunk {
 	struct zone_chunk *next;
+	size_t size;
 	uint8_t mem[];
 };
 
@@ -49,6 +50,7 @@ struct zw_zone {
 	bool have_apex;
 
 	struct zone_chunk *chunks;
+	size_t chunk_size; /* of the next chunk */
 	uint8_t *cur, *lim;
 
 	struct zw_node *nodes;

@@ -74,7 +74,7 @@ static int level_push(struct zw_zonefile *zf, void *handle, const char *name,
 	struct zf_level *lv = &zf->lv[zf->depth];
 	memset(lv, 0, sizeof *lv);
 	lv->name = strdup(name);
-	lv->lx.buf = malloc(ZF_BUFSIZE + 1);
+	lv->lx.buf = calloc(1, ZF_BUFSIZE + 1 + ZF_SLACK);
 	if (!lv->name || !lv->lx.buf) {
 		free(lv->name);
 		free(lv->lx.buf);
@@ -120,12 +120,11 @@ struct zw_zonefile *zw_zonefile_new(const struct zw_zonefile_io *io,
 		zf->io = *io;
 		zf->tokcap = 64;
 		zf->toks = malloc(zf->tokcap * sizeof *zf->toks);
-		zf->tokline = malloc(zf->tokcap * sizeof *zf->tokline);
 		zf->runcap = 16;
 		zf->run = malloc(zf->runcap * sizeof *zf->run);
 		zf->owner_text = malloc(ZW_NAME_STR_MAX);
 	}
-	if (!zf || !zf->toks || !zf->tokline || !zf->run || !zf->owner_text) {
+	if (!zf || !zf->toks || !zf->run || !zf->owner_text) {
 		zw_zonefile_free(zf);
 		io->close(io->ctx, handle);
 		return NULL;
@@ -185,7 +184,6 @@ void zw_zonefile_free(struct zw_zonefile *zf)
 		level_pop(zf);
 	zf_gen_stop(zf);
 	free(zf->toks);
-	free(zf->tokline);
 	free(zf->run);
 	free(zf->owner_text);
 	free(zf);
@@ -284,12 +282,55 @@ static int head_ttl(struct zw_zonefile *zf, const struct zw_tok *t,
 	return 0;
 }
 
+/* The mnemonics of nearly all records in real zones, found without the
+ * table scan of zw_rrtype_from_str: the token, upper-cased, as a number. */
+#define K2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define K3(a, b, c) (K2(a, b) << 8 | (uint64_t)(c))
+#define K4(a, b, c, d) (K3(a, b, c) << 8 | (uint64_t)(d))
+#define K5(a, b, c, d, e) (K4(a, b, c, d) << 8 | (uint64_t)(e))
+#define K6(a, b, c, d, e, f) (K5(a, b, c, d, e) << 8 | (uint64_t)(f))
+
+static int fast_type(const struct zw_tok *t)
+{
+	uint64_t k = 0;
+	if (t->len > 6)
+		return -1;
+	for (uint32_t i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->s[i];
+		k = k << 8 | (c >= 'a' && c <= 'z' ? c - 32u : c);
+	}
+	switch (k) {
+	case 'A': return ZW_TYPE_A;
+	case K2('N', 'S'): return ZW_TYPE_NS;
+	case K2('M', 'X'): return ZW_TYPE_MX;
+	case K2('D', 'S'): return ZW_TYPE_DS;
+	case K3('T', 'X', 'T'): return ZW_TYPE_TXT;
+	case K3('S', 'O', 'A'): return ZW_TYPE_SOA;
+	case K3('P', 'T', 'R'): return ZW_TYPE_PTR;
+	case K3('S', 'R', 'V'): return ZW_TYPE_SRV;
+	case K3('C', 'A', 'A'): return ZW_TYPE_CAA;
+	case K4('A', 'A', 'A', 'A'): return ZW_TYPE_AAAA;
+	case K4('N', 'S', 'E', 'C'): return ZW_TYPE_NSEC;
+	case K4('T', 'L', 'S', 'A'): return ZW_TYPE_TLSA;
+	case K5('C', 'N', 'A', 'M', 'E'): return ZW_TYPE_CNAME;
+	case K5('R', 'R', 'S', 'I', 'G'): return ZW_TYPE_RRSIG;
+	case K5('N', 'S', 'E', 'C', '3'): return ZW_TYPE_NSEC3;
+	case K6('D', 'N', 'S', 'K', 'E', 'Y'): return ZW_TYPE_DNSKEY;
+	default: return -1;
+	}
+}
+
 /* Class or type token. Returns 1 when it was a class (IN), 0 when *type is
  * set, or an error. */
 static int head_word(struct zw_zonefile *zf, const struct zw_tok *t,
 		     unsigned long line, bool *have_class, uint16_t *type)
 {
 	char b[80];
+	int ty = fast_type(t);
+	if (ty >= 0) {
+		*type = (uint16_t)ty;
+		return 0;
+	}
 	int c = is_class_in(t) ? ZW_CLASS_IN : zw_class_from_str(t->s, t->len);
 	if (c >= 0) {
 		if (c != ZW_CLASS_IN)
@@ -303,7 +344,7 @@ static int head_word(struct zw_zonefile *zf, const struct zw_tok *t,
 		*have_class = true;
 		return 1;
 	}
-	int ty = zw_rrtype_from_str(t->s, t->len);
+	ty = zw_rrtype_from_str(t->s, t->len);
 	if (ty < 0)
 		return zf_fail(zf, ZW_ETYPE, line, "unknown RR type '%s'",
 			       zf_tokstr(t, b, sizeof b));
@@ -323,7 +364,7 @@ int zf_head(struct zw_zonefile *zf, size_t *i, uint16_t *type, bool *have_ttl,
 	*have_ttl = false;
 	for (; *i < zf->ntoks; ++*i) {
 		const struct zw_tok *t = &zf->toks[*i];
-		unsigned long line = zf->tokline[*i];
+		unsigned long line = zf_tokline(zf, *i);
 		int r;
 		if (t->quoted || t->len == 0)
 			return zf_fail(zf, ZW_ESYNTAX, line,
@@ -342,7 +383,7 @@ int zf_head(struct zw_zonefile *zf, size_t *i, uint16_t *type, bool *have_ttl,
 			return r;
 		}
 	}
-	return zf_fail(zf, ZW_ESYNTAX, zf->ntoks ? zf->tokline[zf->ntoks - 1]
+	return zf_fail(zf, ZW_ESYNTAX, zf->ntoks ? zf_tokline(zf, zf->ntoks - 1)
 						 : zf->recline,
 		       "expected an RR type at end of line");
 }
@@ -353,8 +394,8 @@ static int rdata_error(struct zw_zonefile *zf, uint16_t type, size_t first,
 	char tn[24], b[80];
 	size_t n = zf->ntoks - first;
 	size_t k = re->tok < n ? first + re->tok : zf->ntoks;
-	unsigned long line = k < zf->ntoks ? zf->tokline[k]
-		: zf->ntoks ? zf->tokline[zf->ntoks - 1] : zf->recline;
+	unsigned long line = k < zf->ntoks ? zf_tokline(zf, k)
+		: zf->ntoks ? zf_tokline(zf, zf->ntoks - 1) : zf->recline;
 	if (zw_rrtype_to_str(type, tn, sizeof tn) < 0)
 		strcpy(tn, "?");
 	if (err == ZW_ETRAILING && k < zf->ntoks)
@@ -507,7 +548,7 @@ static int want_args(struct zw_zonefile *zf, const char *dir, size_t min,
 			       min == 1 && max == 1 ? "one argument"
 						    : "more arguments");
 	if (zf->ntoks > max + 1)
-		return zf_fail(zf, ZW_ESYNTAX, zf->tokline[max + 1],
+		return zf_fail(zf, ZW_ESYNTAX, zf_tokline(zf, max + 1),
 			       "%s: extra text '%s'", dir,
 			       zf_tokstr(&zf->toks[max + 1], b, sizeof b));
 	return 0;

@@ -87,13 +87,13 @@ int zf_gen_start(struct zw_zonefile *zf)
 		return zf_fail(zf, ZW_EGENERATE, zf->recline,
 			       "$GENERATE: expected rdata after the type");
 	if (i + 1 < zf->ntoks)
-		return zf_fail(zf, ZW_EGENERATE, zf->tokline[i + 1],
+		return zf_fail(zf, ZW_EGENERATE, zf_tokline(zf, i + 1),
 			       "$GENERATE: extra text '%s' (quote rdata "
 			       "with several fields)",
 			       zf_tokstr(&zf->toks[i + 1], b, sizeof b));
 	g->lhs = dup_tok(&zf->toks[2], &g->lhslen);
 	g->rhs = dup_tok(&zf->toks[i], &g->rhslen);
-	g->text = malloc(ZF_GENMAX + 1);
+	g->text = calloc(1, ZF_GENMAX + 1 + ZF_SLACK);
 	if (!g->lhs || !g->rhs || !g->text) {
 		zf_gen_stop(zf);
 		return zf_fail(zf, ZW_ENOMEM, zf->recline, "out of memory");

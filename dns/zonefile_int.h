@@ -17,9 +17,12 @@
 #define ZF_MAXDEPTH 16          /* $INCLUDE nesting */
 #define ZF_MAXTOKS (1u << 17)   /* tokens in one record */
 #define ZF_ERRMAX 1400
+#define ZF_MAXLINES 256        /* line changes inside one record */
+#define ZF_SLACK 64            /* readable bytes after a buffer's sentinel */
 
-/* A text buffer being tokenized. buf has cap + 1 bytes: *end is always a
- * NUL sentinel so scanning loops stop at the end without a bounds check. */
+/* A text buffer being tokenized. buf has cap + 1 + ZF_SLACK bytes: *end is
+ * always a NUL sentinel so scanning loops stop at the end without a bounds
+ * check, and 16-byte loads may run past it. */
 struct zf_lex {
 	char *buf;
 	size_t cap;
@@ -49,7 +52,7 @@ struct zf_gen {
 	bool have_ttl;
 	uint32_t ttl;
 	unsigned long line;
-	char *text; /* substitution buffer, ZF_GENMAX + 1 bytes */
+	char *text; /* substitution buffer, ZF_GENMAX + 1 + ZF_SLACK bytes */
 	uint8_t owner[ZW_NAME_MAX];
 };
 #define ZF_GENMAX 8192
@@ -65,8 +68,12 @@ struct zw_zonefile {
 	int depth; /* lv[depth - 1] is being read */
 
 	struct zw_tok *toks;
-	unsigned long *tokline;
 	size_t ntoks, tokcap;
+	struct {
+		size_t tok;
+		unsigned long line;
+	} lines[ZF_MAXLINES]; /* where a record goes on to a new line */
+	size_t nlines;
 	bool initial_ws;
 	unsigned long recline;
 
@@ -94,6 +101,8 @@ struct zw_zonefile {
 
 /* zonefile_lex.c */
 int zf_lex_record(struct zw_zonefile *zf, struct zf_lex *lx);
+/* Line of token i of the current record. */
+unsigned long zf_tokline(const struct zw_zonefile *zf, size_t i);
 
 /* zonefile.c */
 int zf_fail(struct zw_zonefile *zf, int err, unsigned long line,
