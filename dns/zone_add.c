@@ -33,11 +33,11 @@ int zone_fail_at(struct zw_zone *z, int err, const struct zw_node *n,
 		 const char *what)
 {
 	char name[ZW_NAME_STR_MAX];
-	const struct zone_run *r = zone_run_of(n);
-	const char *file = r->file < z->nfiles ? z->files[r->file] : NULL;
+	struct zone_run r = zone_run_of(n);
+	const char *file = r.file < z->nfiles ? z->files[r.file] : NULL;
 	if (zw_name_to_str(zw_node_name(n), name, sizeof name) < 0)
 		strcpy(name, "?");
-	return zone_fail(z, err, file, r->line, "%s: %s", name, what);
+	return zone_fail(z, err, file, r.line, "%s: %s", name, what);
 }
 
 struct zw_zone *zw_zone_new(const uint8_t *origin)

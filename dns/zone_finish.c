@@ -234,7 +234,7 @@ static int canon_group(struct zw_zone *z, struct scratch *s,
 	s->n = 0;
 	for (size_t i = 0; i < k; i++) {
 		const uint8_t *p = g[i].data, *end = p + g[i].datalen;
-		uint32_t seq = zone_run_of(&g[i])->seq;
+		uint32_t seq = zone_run_of(&g[i]).seq;
 		while (p < end)
 			if (collect_rrset(s, p, seq, &p))
 				return ZW_ENOMEM;
@@ -254,7 +254,7 @@ static int canon_group(struct zw_zone *z, struct scratch *s,
 		uint8_t *p = zone_alloc(z, RUN_HDR + namelen + (size_t)len);
 		if (!p)
 			return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
-		memcpy(p, zone_run_of(&g[k - 1]), RUN_HDR);
+		memcpy(p, g[k - 1].lf - RUN_HDR, RUN_HDR);
 		memcpy(p + RUN_HDR, g[0].lf, namelen);
 		g[0].lf = p + RUN_HDR;
 		g[0].data = p + RUN_HDR + namelen;

@@ -75,9 +75,12 @@ struct zw_zone {
 	char err[1200];
 };
 
-static inline struct zone_run *zone_run_of(const struct zw_node *n)
+/* Run headers sit unaligned in the arena: read them by copy. */
+static inline struct zone_run zone_run_of(const struct zw_node *n)
 {
-	return (struct zone_run *)(uintptr_t)(n->lf - RUN_HDR);
+	struct zone_run r;
+	memcpy(&r, n->lf - RUN_HDR, RUN_HDR);
+	return r;
 }
 
 static inline uint16_t zone_get16(const uint8_t *p)
