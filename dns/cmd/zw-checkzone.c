@@ -4,7 +4,9 @@
  * and "OK" and exits 0, or prints the errors (file:line: ...) on stderr and
  * exits 1. -D also prints the zone in canonical order, one RR per line,
  * fully qualified, as "owner TTL IN TYPE rdata" (named-checkzone -D's
- * fields). -q prints nothing. Without -o the origin is the owner of the
+ * fields) on stdout, and the two status lines go to stderr (as
+ * named-checkzone -D -o - does), so stdout is the zone alone. -q prints
+ * nothing. Without -o the origin is the owner of the
  * first record, which must be an SOA. */
 #include <getopt.h>
 #include <stdio.h>
@@ -248,12 +250,14 @@ int main(int argc, char **argv)
 	}
 	if (rc == 0 && !quiet) {
 		char zn[ZW_NAME_STR_MAX];
-		printf("zone %s/IN: loaded serial %u\n",
-		       zone_str(zw_zone_apex(z), zn, sizeof zn),
-		       zw_zone_serial(z));
-		if (print)
-			dump(z);
-		printf("OK\n");
+		FILE *status = print ? stderr : stdout;
+		fprintf(status, "zone %s/IN: loaded serial %u\n",
+			zone_str(zw_zone_apex(z), zn, sizeof zn),
+			zw_zone_serial(z));
+		if (print && dump(z) < 0)
+			rc = 1;
+		fflush(stdout);
+		fprintf(status, "OK\n");
 	}
 	zw_zone_free(z);
 	return rc;
