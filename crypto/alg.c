@@ -105,12 +105,20 @@ unsigned zw_alg_default_bits(uint8_t alg)
 static const char *const md_names[] = { "SHA1", "SHA256", "SHA384",
 					"SHA512" };
 static EVP_MD *mds[sizeof(md_names) / sizeof(md_names[0])];
+/* Each descriptor's digest, so the hot path indexes instead of comparing
+ * names. */
+static const EVP_MD *alg_mds[sizeof(algs) / sizeof(algs[0])];
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 
 static void md_fetch_all(void)
 {
 	for (size_t i = 0; i < sizeof(md_names) / sizeof(md_names[0]); i++)
 		mds[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
+	for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]); a++)
+		for (size_t i = 0; algs[a].md && i < sizeof(mds) / sizeof(mds[0]);
+		     i++)
+			if (strcmp(algs[a].md, md_names[i]) == 0)
+				alg_mds[a] = mds[i];
 }
 
 const struct evp_md_st *zw_alg_md_named(const char *name)
@@ -124,5 +132,6 @@ const struct evp_md_st *zw_alg_md_named(const char *name)
 
 const struct evp_md_st *zw_alg_md(const struct zw_alg_desc *d)
 {
-	return d && d->md ? zw_alg_md_named(d->md) : NULL;
+	pthread_once(&md_once, md_fetch_all);
+	return d ? alg_mds[d - algs] : NULL;
 }
