@@ -22,104 +22,13 @@ static inline uint32_t rd32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* ---- TEMPORARY: replace with zw_rdata_unpack()/zw_rdata_names() from
- * dns/rdata.c once that lands. Covers only the RFC 1035 types whose names
- * may be compressed; every other type's RDATA is copied as is. ---- */
 
-/* Layout: 'N' a compressible name, 'n' a name never compressed on write,
- * digits fixed octets, '*' the rest. */
-static const char *rfc1035_layout(uint16_t type)
-{
-	switch (type) {
-	case 33: /* SRV */
-		return "222n";
-	case 46: /* RRSIG */
-		return "2114442n*";
-	case 47: /* NSEC */
-		return "n*";
-	case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12:
-		return "N";
-	case 6:
-		return "NN44444";
-	case 14:
-		return "NN";
-	case 15:
-		return "2N";
-	default:
-		return "*";
-	}
-}
-
-static int fallback_rdata_unpack(uint16_t type, const uint8_t *msg,
-				 const uint8_t *end, const uint8_t *pos,
-				 uint16_t rdlen, uint8_t *out, size_t outmax)
-{
-	const uint8_t *p = pos, *rend = pos + rdlen;
-	size_t n = 0;
-	uint8_t name[ZW_NAME_MAX];
-
-	if (end - pos < rdlen)
-		return ZW_ETRUNC;
-	for (const char *l = rfc1035_layout(type); *l; l++) {
-		size_t k = *l == '*' ? (size_t)(rend - p) : (size_t)(*l - '0');
-		int r;
-
-		if (*l == 'N' || *l == 'n') {
-			if (p >= rend || (r = zw_name_unpack(name, msg, rend, p)) < 0)
-				return ZW_ERDATA;
-			k = zw_name_len(name);
-			if (n + k > outmax)
-				return ZW_ENOSPC;
-			memcpy(out + n, name, k);
-			n += k;
-			p += r;
-			continue;
-		}
-		if ((size_t)(rend - p) < k)
-			return ZW_ERDATA;
-		if (n + k > outmax)
-			return ZW_ENOSPC;
-		memcpy(out + n, p, k);
-		n += k;
-		p += k;
-	}
-	return p == rend ? (int)n : ZW_ERDATA;
-}
-
-static int fallback_rdata_names(uint16_t type, const uint8_t *rd,
-				size_t rdlen, size_t *offsets, bool *compress,
-				int max)
-{
-	size_t off = 0;
-	int n = 0;
-
-	for (const char *l = rfc1035_layout(type); *l && *l != '*'; l++) {
-		int r;
-
-		if (*l != 'N' && *l != 'n') {
-			off += (size_t)(*l - '0');
-			continue;
-		}
-		if (off >= rdlen || (r = zw_name_check(rd + off, rd + rdlen)) < 0)
-			return n;
-		if (n < max) {
-			offsets[n] = off;
-			if (compress)
-				compress[n] = *l == 'N';
-		}
-		n++;
-		off += (size_t)r;
-	}
-	return n;
-}
-/* ---- end of TEMPORARY ---- */
-
-/* Read the record at *p into rr (owner decompressed, RDATA located) and
- * advance *p past it. */
+/* Read the record at *p into rr (owner decompressed unless `owner` is
+ * false, RDATA located) and advance *p past it. */
 static int read_rr(const uint8_t *msg, const uint8_t *end, const uint8_t **p,
-		   struct zw_msg_rr *rr)
+		   struct zw_msg_rr *rr, bool owner)
 {
-	int n = zw_name_unpack(rr->owner, msg, end, *p);
+	int n = zw_name_unpack(owner ? rr->owner : NULL, msg, end, *p);
 	const uint8_t *q;
 
 	if (n < 0)
@@ -228,9 +137,11 @@ static int parse_section(struct zw_msg *m, int sec, const uint8_t **p)
 	for (unsigned i = 0; i < n; i++) {
 		const uint8_t *start = *p;
 
-		if ((rc = read_rr(m->pkt, m->end, p, &rr)) < 0)
+		if ((rc = read_rr(m->pkt, m->end, p, &rr, false)) < 0)
 			return rc;
-		if (rr.type == ZW_TYPE_OPT && (rc = parse_opt(m, &rr, sec)) < 0)
+		if (rr.type == ZW_TYPE_OPT &&
+		    ((rc = zw_name_unpack(rr.owner, m->pkt, m->end, start)) < 0 ||
+		     (rc = parse_opt(m, &rr, sec)) < 0))
 			return rc;
 		if (rr.type == ZW_TYPE_TSIG) {
 			if (sec != ZW_SEC_ADDITIONAL || i + 1 != n)
@@ -296,7 +207,7 @@ int zw_msg_iter_next(struct zw_msg_iter *it, struct zw_msg_rr *rr,
 	}
 	if (!it->pos)
 		return ZW_EMALF; /* zw_msg_parse failed or was not called */
-	if ((rc = read_rr(m->pkt, m->end, &it->pos, rr)) < 0)
+	if ((rc = read_rr(m->pkt, m->end, &it->pos, rr, true)) < 0)
 		return rc;
 	it->left--;
 	rr->section = (enum zw_section)it->section;
@@ -304,8 +215,8 @@ int zw_msg_iter_next(struct zw_msg_iter *it, struct zw_msg_rr *rr,
 		return 1;
 	if (rdmax > ZW_RDATA_MAX)
 		rdmax = ZW_RDATA_MAX; /* rdlen is 16 bits even decompressed */
-	rc = fallback_rdata_unpack(rr->type, m->pkt, m->end, rr->wire,
-				   rr->wire_len, rdata, rdmax);
+	rc = zw_rdata_unpack(rr->type, m->pkt, m->end, rr->wire, rr->wire_len,
+			     rdata, rdmax);
 	if (rc < 0)
 		return rc;
 	rr->rdlen = (uint16_t)rc;
@@ -334,7 +245,16 @@ static inline uint8_t lower(uint8_t c)
 void zw_msg_writer_init(struct zw_msg_writer *w, uint8_t *buf, size_t cap,
 			uint16_t id, uint16_t flags)
 {
-	memset(w, 0, sizeof(*w));
+	/* Field by field: the compression table needs no clearing. */
+	w->reserved = 0;
+	w->err = 0;
+	w->full = false;
+	w->section = ZW_SEC_QUESTION;
+	memset(w->count, 0, sizeof(w->count));
+	w->nctab = 0;
+	w->opt_pos = 0;
+	w->ext_rcode = 0;
+	w->pos = 0;
 	w->buf = buf;
 	w->cap = cap > ZW_MSG_MAX ? ZW_MSG_MAX : cap;
 	if (w->cap < ZW_MSG_HDR_LEN) {
@@ -483,6 +403,8 @@ static int put_name(struct zw_msg_writer *w, const uint8_t *name,
 
 static int put_bytes(struct zw_msg_writer *w, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0; /* p may be NULL */
 	if (n > room(w))
 		return ZW_ENOSPC;
 	memcpy(w->buf + w->pos, p, n);
@@ -516,7 +438,7 @@ static int put_rdata(struct zw_msg_writer *w, uint16_t type,
 {
 	size_t off[8], done = 0;
 	bool comp[8];
-	int n = fallback_rdata_names(type, rd, rdlen, off, comp, 8), rc;
+	int n = zw_rdata_names(type, rd, rdlen, off, comp, 8), rc;
 
 	if (n > 8)
 		return ZW_ERDATA; /* no known type has that many names */

@@ -158,8 +158,9 @@ int zw_edns_opt_find(const struct zw_edns *e, uint16_t code,
 
 /* ---- writer ---- */
 
-/* Name suffixes remembered for compression: 128 matches knotd's output
- * size on a 5 KB AXFR message (64 was 1% larger, 32 3%). */
+/* Name suffixes remembered for compression: with 128 a 5 KB AXFR message
+ * from knotd re-writes 1.7% smaller than knotd's own (64: 1% larger, 32:
+ * 3% larger). Lookups skip entries whose label count differs. */
 #define ZW_MSG_CTAB 128
 
 struct zw_msg_ctab_ent {

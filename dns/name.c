@@ -235,7 +235,8 @@ int zw_name_unpack(uint8_t *out, const uint8_t *msg, const uint8_t *end,
 			return ZW_ENAMELEN;
 		if (end - p < l + 1 + (l != 0))
 			return ZW_ETRUNC; /* label plus at least the next length */
-		memcpy(out + n, p, (size_t)l + 1);
+		if (out)
+			memcpy(out + n, p, (size_t)l + 1);
 		n += (size_t)l + 1;
 		if (l == 0)
 			break;

@@ -40,8 +40,9 @@ int zw_name_check(const uint8_t *p, const uint8_t *end);
 
 /* Read a possibly compressed name from a message: `pos` is where it starts,
  * [msg, end) the whole message. Pointers must point strictly backwards.
- * Writes the uncompressed name to `out`; returns the number of octets the
- * name occupies at `pos` (so the caller can advance) or a negative zw_err. */
+ * Writes the uncompressed name to `out` (NULL: only check it); returns the
+ * number of octets the name occupies at `pos` (so the caller can advance)
+ * or a negative zw_err. */
 int zw_name_unpack(uint8_t *out, const uint8_t *msg, const uint8_t *end,
 		   const uint8_t *pos);
 

@@ -409,6 +409,14 @@ static void test_opt_rules(void **state)
 	b[n++] = 1, b[n++] = 'a';
 	n += opt_rr(b + n, "", 0);
 	assert_int_equal(parse_bytes(b, n), ZW_EMALF);
+	/* A compressed owner that decompresses to the root is the root; one
+	 * that decompresses to "a." is not. */
+	n = hdr(b, 1, 0, 0, 1);
+	memcpy(b + n, "\0\0\1\0\1\xc0\x0c\0\x29\4\xd0\0\0\0\0\0\0", 17);
+	assert_int_equal(zw_msg_parse(&m, b, n + 17), 0);
+	assert_true(m.edns.present);
+	memcpy(b + n, "\1a\0\0\1\0\1\xc0\x0c\0\x29\4\xd0\0\0\0\0\0\0", 19);
+	assert_int_equal(parse_bytes(b, n + 19), ZW_EMALF);
 	/* Option longer than the RDATA, and a short option header. */
 	n = hdr(b, 0, 0, 0, 1);
 	n += opt_rr(b + n, "\0\3\0\5abcd", 8);

@@ -269,6 +269,10 @@ static void test_unpack(void **state)
 	assert_memory_equal(n, want, 13);
 	assert_int_equal(zw_name_unpack(n, msg, end, msg + 27), 2);
 	assert_memory_equal(n, want, 13);
+	/* NULL out: check only. */
+	assert_int_equal(zw_name_unpack(NULL, msg, end, msg + 23), 4);
+	assert_int_equal(zw_name_unpack(NULL, msg, msg + 26, msg + 23),
+			 ZW_ETRUNC);
 	/* Pointer into the middle of a name. */
 	const uint8_t mid[] = { 1, 'x', 1, 'y', 0, 0xc0, 2 };
 	assert_int_equal(zw_name_unpack(n, mid, mid + 7, mid + 5), 2);
