@@ -35,9 +35,10 @@ struct zw_bv_item {
 struct zw_bv_cache;
 struct zw_bv_batch;
 
-/* Key cache: nkeys decoded keys (rounded up to a multiple of 4; about
- * 0.6 KB each), and ntables fixed-base tables (about 88 KB each) for keys
- * used at least build_after times (1: at first use; ntables 0: never). */
+/* Key cache: nkeys decoded keys (about 1.1 KB each) and ntables
+ * fixed-base tables (about 86 KB each) for keys used at least build_after
+ * times (1: at first use; ntables 0: never). When tables run short, the
+ * keys used most keep them (see crypto/p256_cache.c). */
 size_t zw_bv_cache_size(unsigned nkeys, unsigned ntables);
 
 /* Lay out a cache in mem (len >= zw_bv_cache_size(), 64-aligned) and build
@@ -53,8 +54,8 @@ struct zw_bv_batch *zw_bv_batch_init(void *mem, size_t len,
 				     struct zw_bv_cache *cache);
 
 /* Queue one item. Returns its index in the pending batch (>= 0), or
- * ZW_ENOSPC when the batch is full or every cache way its key could take
- * is held by pending items: flush, then add again. */
+ * ZW_ENOSPC when the batch is full, or its key is new and every cached
+ * key is held by pending items: flush, then add again. */
 int zw_bv_add(struct zw_bv_batch *b, const struct zw_bv_item *it);
 
 /* Number of queued items. */

@@ -1,8 +1,17 @@
-/* Key cache for batched P-256 verification. Keys live in a 4-way
- * set-associative array (a hostile key can only evict keys of its own
- * set); fixed-base tables are lent to keys that reach build_after uses.
- * A key that loses its table starts counting again, so table builds are
- * bounded by one per build_after verifications whatever the key mix. */
+/* Key cache for batched P-256 verification.
+ *
+ * Keys: an open-addressing hash table (linear probing, deletion by
+ * backward shift) over an index array at most half full, pointing into a
+ * fixed array of key entries; CLOCK picks the key to evict, skipping keys
+ * that pending batch items use.
+ *
+ * Tables are costly (about 600 us to build), so admission is by use
+ * frequency: a key reaching build_after uses takes a free table, or the
+ * least recently used one if it has been used more than that table's
+ * owner. Use counts halve every 8 * nkeys uses, so old popularity fades.
+ * A round robin over more hot keys than tables therefore settles with
+ * some keys on tables and the rest on the Straus path, instead of
+ * rebuilding tables over and over. */
 #include "crypto/p256_cache.h"
 
 #include <string.h>
@@ -12,16 +21,19 @@
 
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
 
-static unsigned sets_for(unsigned nkeys)
+static uint32_t index_size(unsigned nkeys)
 {
-	return (nkeys + ZW_P256_WAYS - 1) / ZW_P256_WAYS;
+	uint32_t s = 8;
+	while (s < 2u * nkeys)
+		s <<= 1;
+	return s;
 }
 
 size_t zw_bv_cache_size(unsigned nkeys, unsigned ntables)
 {
-	size_t nk = (size_t)sets_for(nkeys) * ZW_P256_WAYS;
 	return ALIGN64(sizeof(struct zw_bv_cache)) +
-	       ALIGN64(nk * sizeof(struct zw_p256_key)) +
+	       ALIGN64((size_t)index_size(nkeys) * sizeof(uint32_t)) +
+	       ALIGN64((size_t)nkeys * sizeof(struct zw_p256_key)) +
 	       (size_t)ntables * sizeof(struct zw_p256_tslot);
 }
 
@@ -29,20 +41,24 @@ struct zw_bv_cache *zw_bv_cache_init(void *mem, size_t len, unsigned nkeys,
 				     unsigned ntables, unsigned build_after)
 {
 	struct zw_bv_cache *c = mem;
-	unsigned nsets = sets_for(nkeys);
 
 	if (mem == NULL || ((uintptr_t)mem & 63) != 0 || nkeys == 0 ||
-	    len < zw_bv_cache_size(nkeys, ntables))
+	    nkeys > (1u << 24) || len < zw_bv_cache_size(nkeys, ntables))
 		return NULL;
-	c->nsets = nsets;
+	c->nkeys = nkeys;
 	c->ntables = ntables;
 	c->build_after = build_after ? build_after : 1;
+	c->hand = 0;
+	c->mask = index_size(nkeys) - 1;
 	c->clock = 0;
-	c->keys = (void *)((char *)mem + ALIGN64(sizeof(*c)));
+	c->next_age = 8ull * nkeys;
+	c->index = (void *)((char *)mem + ALIGN64(sizeof(*c)));
+	c->keys = (void *)((char *)c->index +
+			   ALIGN64((size_t)(c->mask + 1) * sizeof(uint32_t)));
 	c->tables = (void *)((char *)c->keys +
-			     ALIGN64((size_t)nsets * ZW_P256_WAYS *
-				     sizeof(struct zw_p256_key)));
-	for (unsigned i = 0; i < nsets * ZW_P256_WAYS; i++) {
+			     ALIGN64((size_t)nkeys * sizeof(struct zw_p256_key)));
+	memset(c->index, 0, (size_t)(c->mask + 1) * sizeof(uint32_t));
+	for (unsigned i = 0; i < nkeys; i++) {
 		c->keys[i].live = 0;
 		c->keys[i].pins = 0;
 		c->keys[i].table = -1;
@@ -60,13 +76,43 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
-static unsigned set_of(const struct zw_bv_cache *c, const uint8_t raw[64])
+/* Keys are attacker-chosen, but a collision only costs probe length. */
+uint32_t zw_p256_cache_hash(const uint8_t raw[64])
 {
 	uint64_t h = load64(raw + 24) ^ (load64(raw + 56) * 0x9e3779b97f4a7c15ULL);
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
-	return (unsigned)(h % c->nsets);
+	return (uint32_t)h;
+}
+
+/* Index position holding key i, or of the first empty slot for raw. */
+static uint32_t probe(const struct zw_bv_cache *c, const uint8_t raw[64])
+{
+	uint32_t pos = zw_p256_cache_hash(raw) & c->mask;
+	while (c->index[pos] != 0 &&
+	       memcmp(c->keys[c->index[pos] - 1].raw, raw, 64) != 0)
+		pos = (pos + 1) & c->mask;
+	return pos;
+}
+
+/* Remove the entry at pos, shifting later members of its probe run back
+ * so lookups never stop early at a hole. */
+static void index_delete(struct zw_bv_cache *c, uint32_t pos)
+{
+	uint32_t hole = pos, next = (pos + 1) & c->mask;
+
+	while (c->index[next] != 0) {
+		uint32_t home = zw_p256_cache_hash(c->keys[c->index[next] - 1].raw) & c->mask;
+		/* may the entry at next move back to hole? only if its home
+		 * is not cyclically in (hole, next] */
+		if (((next - home) & c->mask) >= ((next - hole) & c->mask)) {
+			c->index[hole] = c->index[next];
+			hole = next;
+		}
+		next = (next + 1) & c->mask;
+	}
+	c->index[hole] = 0;
 }
 
 static void drop_table(struct zw_bv_cache *c, struct zw_p256_key *k)
@@ -74,11 +120,63 @@ static void drop_table(struct zw_bv_cache *c, struct zw_p256_key *k)
 	if (k->table >= 0)
 		c->tables[k->table].owner = -1;
 	k->table = -1;
-	k->uses = 0;
 }
 
-/* A free table, else the least recently used one (taken from its key). */
-static int take_table(struct zw_bv_cache *c)
+/* CLOCK: the first unpinned key without its reference bit; -1 when all
+ * are pinned. Two sweeps clear every bit, so that bounds the search. */
+static int victim(struct zw_bv_cache *c)
+{
+	for (unsigned n = 0; n < 2 * c->nkeys + 1; n++) {
+		struct zw_p256_key *k = &c->keys[c->hand];
+		int i = (int)c->hand;
+		c->hand = (c->hand + 1) % c->nkeys;
+		if (!k->live)
+			return i;
+		if (k->pins != 0)
+			continue;
+		if (k->ref) {
+			k->ref = 0;
+			continue;
+		}
+		return i;
+	}
+	return -1;
+}
+
+static int insert(struct zw_bv_cache *c, uint32_t pos, const uint8_t raw[64])
+{
+	struct zw_p256_aff q;
+
+	if (!zw_p256_aff_decode(&q, raw))
+		return ZW_EKEY;
+	int i = victim(c);
+	if (i < 0)
+		return ZW_ENOSPC;
+	struct zw_p256_key *k = &c->keys[i];
+	if (k->live) {
+		index_delete(c, probe(c, k->raw));
+		drop_table(c, k);
+		pos = probe(c, raw);            /* the run may have moved */
+	}
+	memcpy(k->raw, raw, 64);
+	zw_p256_odd_build(&k->odd, &q);
+	k->live = 1;
+	k->pins = 0;
+	k->uses = 0;
+	c->index[pos] = (uint32_t)i + 1;
+	return i;
+}
+
+static void age(struct zw_bv_cache *c)
+{
+	for (unsigned i = 0; i < c->nkeys; i++)
+		c->keys[i].uses >>= 1;
+	c->next_age = c->clock + 8ull * c->nkeys;
+}
+
+/* A free table, or the least recently used one when key idx has been
+ * used more than its owner; -1 otherwise. */
+static int take_table(struct zw_bv_cache *c, int idx)
 {
 	int best = -1;
 	for (unsigned i = 0; i < c->ntables; i++) {
@@ -87,8 +185,12 @@ static int take_table(struct zw_bv_cache *c)
 		if (best < 0 || c->tables[i].stamp < c->tables[best].stamp)
 			best = (int)i;
 	}
-	if (best >= 0)
-		drop_table(c, &c->keys[c->tables[best].owner]);
+	if (best < 0)
+		return -1;
+	struct zw_p256_key *owner = &c->keys[c->tables[best].owner];
+	if (c->keys[idx].uses <= owner->uses)
+		return -1;
+	drop_table(c, owner);
 	return best;
 }
 
@@ -100,66 +202,33 @@ static void maybe_build(struct zw_bv_cache *c, int idx)
 		c->tables[k->table].stamp = c->clock;
 		return;
 	}
-	if (c->ntables == 0 || k->uses < c->build_after)
+	if (k->uses < c->build_after)
 		return;
-	int t = take_table(c);
+	int t = take_table(c, idx);
+	if (t < 0)
+		return;
 	c->tables[t].owner = idx;
 	c->tables[t].stamp = c->clock;
 	k->table = t;
 	zw_p256_table_build(c->tables[t].t.t, ZW_P256_KW, &k->odd.p[0]);
 }
 
-/* A way of the set for a new key: a free one, else the least recently
- * used unpinned one; -1 when all are pinned. */
-static int victim(struct zw_bv_cache *c, unsigned set)
-{
-	int best = -1;
-	for (unsigned w = 0; w < ZW_P256_WAYS; w++) {
-		int i = (int)(set * ZW_P256_WAYS + w);
-		struct zw_p256_key *k = &c->keys[i];
-		if (!k->live)
-			return i;
-		if (k->pins == 0 && (best < 0 || k->stamp < c->keys[best].stamp))
-			best = i;
-	}
-	return best;
-}
-
-static int insert(struct zw_bv_cache *c, unsigned set, const uint8_t raw[64])
-{
-	struct zw_p256_aff q;
-
-	if (!zw_p256_aff_decode(&q, raw))
-		return ZW_EKEY;
-	int i = victim(c, set);
-	if (i < 0)
-		return ZW_ENOSPC;
-	struct zw_p256_key *k = &c->keys[i];
-	drop_table(c, k);
-	memcpy(k->raw, raw, 64);
-	zw_p256_odd_build(&k->odd, &q);
-	k->live = 1;
-	k->pins = 0;
-	return i;
-}
-
 int zw_p256_cache_get(struct zw_bv_cache *c, const uint8_t raw[64])
 {
-	unsigned set = set_of(c, raw);
-	int idx = -1;
+	uint32_t pos = probe(c, raw);
+	int idx;
 
-	for (unsigned w = 0; w < ZW_P256_WAYS && idx < 0; w++) {
-		struct zw_p256_key *k = &c->keys[set * ZW_P256_WAYS + w];
-		if (k->live && memcmp(k->raw, raw, 64) == 0)
-			idx = (int)(set * ZW_P256_WAYS + w);
-	}
-	if (idx < 0) {
-		idx = insert(c, set, raw);
+	if (c->index[pos] != 0) {
+		idx = (int)c->index[pos] - 1;
+	} else {
+		idx = insert(c, pos, raw);
 		if (idx < 0)
 			return idx;
 	}
 	struct zw_p256_key *k = &c->keys[idx];
-	k->stamp = ++c->clock;
+	if (++c->clock >= c->next_age)
+		age(c);
+	k->ref = 1;
 	k->pins++;
 	if (k->uses < UINT32_MAX)
 		k->uses++;

@@ -2,6 +2,9 @@
  * (n has no convenient special form), Fermat inversion, batched inversion. */
 #include "crypto/p256_scalar.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 #include "crypto/p256_field.h"
 
 const uint64_t zw_p256_n[4] = {
@@ -18,11 +21,6 @@ static const uint64_t rr_n[4] = {
 	0x2845b2392b6bec59ULL, 0x66e12d94f3d95620ULL
 };
 
-/* n - 2, the Fermat exponent */
-static const uint64_t n_minus_2[4] = {
-	0xf3b9cac2fc63254fULL, 0xbce6faada7179e84ULL,
-	0xffffffffffffffffULL, 0xffffffff00000000ULL
-};
 
 /* Coarsely integrated operand scanning, written out (see p256_field.h):
  * one row t += a*b_i, then one reduction row t = (t + q*n) / 2^64. */
@@ -74,22 +72,114 @@ void zw_p256_sc_reduce(uint64_t r[4], const uint64_t a[4])
 	zw_p256_csub(r, a, 0, zw_p256_n);
 }
 
-/* Fixed 4-bit windows over n-2: 256 squarings and 64 multiplications. */
+/* 2^768 mod n: turns a plain inverse of a Montgomery value into the
+ * Montgomery form of the inverse (see zw_p256_sc_inv). */
+static const uint64_t rrr_n[4] = {
+	0xac8ebec90b65a624ULL, 0x111f28ae0c0555c9ULL,
+	0x2543b9246ba5e93fULL, 0x503a54e76407be65ULL
+};
+
+static bool is_one(const uint64_t a[4])
+{
+	return a[0] == 1 && (a[1] | a[2] | a[3]) == 0;
+}
+
+static void shr1(uint64_t a[4], unsigned k)
+{
+	a[0] = (a[0] >> k) | (a[1] << (64 - k));
+	a[1] = (a[1] >> k) | (a[2] << (64 - k));
+	a[2] = (a[2] >> k) | (a[3] << (64 - k));
+	a[3] >>= k;
+}
+
+/* a -= b, returning the borrow. */
+static uint64_t sub4(uint64_t a[4], const uint64_t b[4])
+{
+	uint64_t br = 0;
+	ZW_SBB(a[0], a[0], b[0], br);
+	ZW_SBB(a[1], a[1], b[1], br);
+	ZW_SBB(a[2], a[2], b[2], br);
+	ZW_SBB(a[3], a[3], b[3], br);
+	return br;
+}
+
+static void add_n(uint64_t a[4], uint64_t *top)
+{
+	uint64_t c = 0;
+	ZW_ADC(a[0], a[0], N0, c);
+	ZW_ADC(a[1], a[1], N1, c);
+	ZW_ADC(a[2], a[2], N2, c);
+	ZW_ADC(a[3], a[3], N3, c);
+	*top = c;
+}
+
+/* x = x/2^k mod n, one bit at a time: add n when odd, then shift. */
+static void halve_mod(uint64_t x[4], unsigned k)
+{
+	while (k-- > 0) {
+		uint64_t top = 0;
+		if (x[0] & 1)
+			add_n(x, &top);
+		shr1(x, 1);
+		x[3] |= top << 63;
+	}
+}
+
+static void sub_mod(uint64_t x[4], const uint64_t y[4])
+{
+	uint64_t top;
+	if (sub4(x, y))
+		add_n(x, &top);
+}
+
+static unsigned ctz_nonzero(const uint64_t a[4])
+{
+	for (int i = 0; i < 4; i++)
+		if (a[i])
+			return (unsigned)__builtin_ctzll(a[i]) + 64u * (unsigned)i;
+	return 256;
+}
+
+/* Shift an even, non-zero value right past its trailing zeros (at most
+ * 63 at a time), halving x alongside. */
+static void strip(uint64_t u[4], uint64_t x[4])
+{
+	while ((u[0] & 1) == 0) {
+		unsigned k = ctz_nonzero(u);
+		if (k > 63)
+			k = 63;
+		shr1(u, k);
+		halve_mod(x, k);
+	}
+}
+
+/* Binary extended Euclid on plain values (variable time: public data
+ * only), invariants x1*a = u and x2*a = v (mod n). Several times faster
+ * than a Fermat power with the generic Montgomery multiplication. The
+ * input is Montgomery (aR), the plain inverse is 1/(aR), and a Montgomery
+ * product with R^3 gives R/a, the Montgomery form of 1/a. */
 void zw_p256_sc_inv(uint64_t r[4], const uint64_t a[4])
 {
-	uint64_t pw[16][4], t[4];
+	uint64_t u[4], v[4], x1[4] = { 1, 0, 0, 0 }, x2[4] = { 0 };
 
-	zw_p256_sc_to_mont(pw[0], (const uint64_t[4]){ 1, 0, 0, 0 });
-	for (int i = 1; i < 16; i++)
-		zw_p256_sc_mul(pw[i], pw[i - 1], a);
-	memcpy(t, pw[0], sizeof(t));
-	for (int i = 63; i >= 0; i--) {
-		for (int k = 0; k < 4; k++)
-			zw_p256_sc_mul(t, t, t);
-		unsigned d = (unsigned)(n_minus_2[i / 16] >> (4 * (i % 16))) & 15;
-		zw_p256_sc_mul(t, t, pw[d]);
+	if (zw_p256_fe_is_zero(a)) {
+		memset(r, 0, 32);
+		return;
 	}
-	memcpy(r, t, sizeof(t));
+	memcpy(u, a, sizeof(u));
+	memcpy(v, zw_p256_n, sizeof(v));
+	while (!is_one(u) && !is_one(v)) {
+		strip(u, x1);
+		strip(v, x2);
+		if (zw_p256_lt(u, v)) {
+			sub4(v, u);
+			sub_mod(x2, x1);
+		} else {
+			sub4(u, v);
+			sub_mod(x1, x2);
+		}
+	}
+	zw_p256_sc_mul(r, is_one(u) ? x1 : x2, rrr_n);
 }
 
 void zw_p256_sc_inv_batch(uint64_t (*a)[4], uint64_t (*tmp)[4], size_t cnt)

@@ -17,7 +17,7 @@ void zw_p256_sc_from_mont(uint64_t r[4], const uint64_t a[4]);
 /* r = a mod n for any 256-bit a (2^256 < 2n, so one subtraction). */
 void zw_p256_sc_reduce(uint64_t r[4], const uint64_t a[4]);
 
-/* r = a^-1 (Montgomery in and out); a must be non-zero. */
+/* r = a^-1 (Montgomery in and out); 0 for a == 0. */
 void zw_p256_sc_inv(uint64_t r[4], const uint64_t a[4]);
 
 /* Invert cnt non-zero Montgomery values in place with one inversion

@@ -22,6 +22,7 @@
 
 #include "crypto/batchverify.h"
 #include "crypto/key.h"
+#include "crypto/p256_cache.h"
 #include "dns/err.h"
 #include "tests/util/testutil.h"
 
@@ -118,6 +119,38 @@ static void rig_close(struct rig *r)
 {
 	free(r->cmem);
 	free(r->bmem);
+}
+
+/* Key cache internals after heavy churn: every live key is found at its
+ * own index entry and every index entry names a live key, so backward-
+ * shift deletion kept the probe runs whole; a table owner owns it. */
+static void check_cache(const struct zw_bv_cache *c)
+{
+	unsigned live = 0, used = 0;
+	for (unsigned i = 0; i < c->nkeys; i++) {
+		const struct zw_p256_key *k = &c->keys[i];
+		if (!k->live)
+			continue;
+		live++;
+		uint32_t pos = zw_p256_cache_hash(k->raw) & c->mask;
+		while (c->index[pos] != i + 1) {
+			assert_int_not_equal(c->index[pos], 0);
+			pos = (pos + 1) & c->mask;
+		}
+		if (k->table >= 0)
+			assert_int_equal(c->tables[k->table].owner, (int)i);
+		assert_int_equal(k->pins, 0);
+	}
+	for (uint32_t p = 0; p <= c->mask; p++) {
+		if (c->index[p] == 0)
+			continue;
+		used++;
+		assert_true(c->keys[c->index[p] - 1].live);
+	}
+	assert_int_equal(live, used);
+	for (unsigned t = 0; t < c->ntables; t++)
+		if (c->tables[t].owner >= 0)
+			assert_int_equal(c->keys[c->tables[t].owner].table, (int)t);
 }
 
 /* ---- Wycheproof -------------------------------------------------- */
@@ -311,9 +344,11 @@ static void test_wycheproof_p256(void **state)
 	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 0);
 	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 7);
 	rig_close(&r);
-	rig_open(&r, 4, 1, 2);          /* one set: constant eviction */
+	rig_open(&r, 4, 1, 2);          /* four keys: constant eviction */
 	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 0);
+	check_cache(r.cache);
 	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 3);
+	check_cache(r.cache);
 	rig_close(&r);
 	free_vectors(vs, n);
 }
@@ -486,7 +521,7 @@ static void test_edges(void **state)
 	signer_free(&s);
 }
 
-/* The incremental form: a full batch and a fully pinned cache set say
+/* The incremental form: a full batch and a fully pinned key cache say
  * ZW_ENOSPC; verdicts come back in add order. */
 static void test_incremental(void **state)
 {
@@ -501,7 +536,7 @@ static void test_incremental(void **state)
 		signer_new(&s[i]);
 		sign_digest(&s[i], dg, 32, sig[i]);
 	}
-	rig_open(&r, 4, 1, 1);          /* a single set of four ways */
+	rig_open(&r, 4, 1, 1);          /* room for four keys */
 	for (int i = 0; i < 4; i++) {
 		struct zw_bv_item it = { ZW_ALG_ECDSAP256, s[i].xy, 64, dg, 32,
 					 sig[(i + 1) % 4], 64 };
@@ -611,6 +646,8 @@ static void test_differential(void **state)
 				d[i].key, 64, d[i].dg, 32, d[i].sig, 64 };
 		}
 		zw_bv_verify(r.batch, items, (size_t)n, verdicts);
+		if (done % 1024 < (long)n)
+			check_cache(r.cache);
 		for (int i = 0; i < n; i++) {
 			int want = reference(&d[i], s);
 			valid += want;
