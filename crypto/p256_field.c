@@ -2,6 +2,20 @@
  * live in p256_field.h). */
 #include "crypto/p256_field.h"
 
+#if defined(__x86_64__) && !defined(ZW_P256_GENERIC)
+#include <cpuid.h>
+
+int zw_p256_have_mulx;
+
+/* Read once before main: CPUID leaf 7 EBX bit 8 (BMI2), bit 19 (ADX). */
+__attribute__((constructor)) static void detect_mulx(void)
+{
+	unsigned a, b, c, d;
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		zw_p256_have_mulx = (b >> 8 & 1) && (b >> 19 & 1);
+}
+#endif
+
 const uint64_t zw_p256_p[4] = {
 	0xffffffffffffffffULL, 0x00000000ffffffffULL,
 	0x0000000000000000ULL, 0xffffffff00000001ULL
