@@ -35,7 +35,7 @@ struct zw_bv_item {
 struct zw_bv_cache;
 struct zw_bv_batch;
 
-/* Key cache: nkeys decoded keys (about 1.1 KB each) and ntables
+/* Key cache: nkeys decoded keys (about 2.2 KB each) and ntables
  * fixed-base tables (about 86 KB each) for keys used at least build_after
  * times (1: at first use; ntables 0: never). When tables run short, the
  * keys used most keep them (see crypto/p256_cache.c). */

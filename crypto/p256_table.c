@@ -31,16 +31,31 @@ void zw_p256_table_build(struct zw_p256_aff *t, int w,
 	}
 }
 
-void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p)
+/* pts[j] = (2j+1) * pts[0], Jacobian. */
+static void odd_chain(struct zw_p256_jac *pts)
 {
-	struct zw_p256_jac pts[ZW_P256_ONUM], p2;
-	uint64_t tmp[ZW_P256_ONUM][4];
+	struct zw_p256_jac p2;
 
-	zw_p256_jac_from_aff(&pts[0], p);
 	zw_p256_jac_dbl(&p2, &pts[0]);
 	for (int j = 1; j < ZW_P256_ONUM; j++)
 		zw_p256_jac_add(&pts[j], &pts[j - 1], &p2);
-	zw_p256_to_aff_batch(o->p, pts, tmp, ZW_P256_ONUM);
+}
+
+void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p)
+{
+	struct zw_p256_jac pts[2 * ZW_P256_ONUM];
+	struct zw_p256_aff aff[2 * ZW_P256_ONUM];
+	uint64_t tmp[2 * ZW_P256_ONUM][4];
+
+	zw_p256_jac_from_aff(&pts[0], p);
+	pts[ZW_P256_ONUM] = pts[0];
+	for (int i = 0; i < 128; i++)
+		zw_p256_jac_dbl(&pts[ZW_P256_ONUM], &pts[ZW_P256_ONUM]);
+	odd_chain(pts);
+	odd_chain(pts + ZW_P256_ONUM);
+	zw_p256_to_aff_batch(aff, pts, tmp, 2 * ZW_P256_ONUM);
+	memcpy(o->p, aff, sizeof(o->p));
+	memcpy(o->hi, aff + ZW_P256_ONUM, sizeof(o->hi));
 }
 
 /* n (<= 8) bits of k from bit pos; zero beyond bit 255. */
@@ -132,30 +147,45 @@ void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 	}
 }
 
-/* Odd wNAF digit d indexes (|d|-1)/2 among the odd multiples. */
-static inline void add_odd(struct zw_p256_jac *r, const struct zw_p256_odd *o,
+/* Odd wNAF digit d indexes (|d|-1)/2 among odd multiples. */
+static inline void add_odd(struct zw_p256_jac *r, const struct zw_p256_aff *o,
 			   int d)
 {
 	if (d > 0)
-		zw_p256_jac_add_aff(r, r, &o->p[(d - 1) >> 1], false);
+		zw_p256_jac_add_aff(r, r, &o[(d - 1) >> 1], false);
 	else if (d < 0)
-		zw_p256_jac_add_aff(r, r, &o->p[(-d - 1) >> 1], true);
+		zw_p256_jac_add_aff(r, r, &o[(-d - 1) >> 1], true);
+}
+
+/* wNAF of the low or high 128 bits of k. */
+static int wnaf_half(int8_t naf[ZW_P256_NAF_LEN], const uint64_t k[4],
+		     int hi, int w)
+{
+	uint64_t h[4] = { k[2 * hi], k[2 * hi + 1], 0, 0 };
+	return zw_p256_wnaf(naf, h, w);
 }
 
 void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 			 int gw, const uint64_t u1[4],
 			 const struct zw_p256_odd *qo, const uint64_t u2[4])
 {
-	int8_t n1[ZW_P256_NAF_LEN], n2[ZW_P256_NAF_LEN];
-	int l1 = zw_p256_wnaf(n1, u1, gw);
-	int l2 = zw_p256_wnaf(n2, u2, ZW_P256_OW);
-	int len = l1 > l2 ? l1 : l2;
+	int8_t n[4][ZW_P256_NAF_LEN];
+	const struct zw_p256_aff *g_hi = gt + (size_t)(128 / gw) * ZW_P256_HALF(gw);
+	int len = 0;
 
+	for (int h = 0; h < 2; h++) {
+		int l1 = wnaf_half(n[h], u1, h, gw);
+		int l2 = wnaf_half(n[2 + h], u2, h, ZW_P256_OW);
+		len = l1 > len ? l1 : len;
+		len = l2 > len ? l2 : len;
+	}
 	zw_p256_jac_set_inf(r);
 	for (int i = len - 1; i >= 0; i--) {
 		if (!zw_p256_jac_is_inf(r))
 			zw_p256_jac_dbl(r, r);
-		add_digit(r, gt, n1[i]);
-		add_odd(r, qo, n2[i]);
+		add_digit(r, gt, n[0][i]);
+		add_digit(r, g_hi, n[1][i]);
+		add_odd(r, qo->p, n[2][i]);
+		add_odd(r, qo->hi, n[3][i]);
 	}
 }

@@ -5,8 +5,10 @@
  *    window i holds j * 2^(w*i) * P for j = 1..2^(w-1), so k*P is one mixed
  *    addition per window and no doubling at all. The generator's table is
  *    wider (it is shared); each public key used often enough gets its own;
- *  - odd multiples P, 3P, ..., for a width-ZW_P256_OW wNAF, cheap to build,
- *    used by the joint (Straus) double-and-add for keys without a table.
+ *  - odd multiples P, 3P, ... and of 2^128 P, for width-ZW_P256_OW wNAFs of
+ *    the two 128-bit halves of a scalar: a tenth of a table's cost, used by
+ *    the joint (Straus) double-and-add, which then needs only 128
+ *    doublings, for keys without a table.
  *
  * Tables are flat arrays of affine points, window after window. Public data
  * only; not constant-time. */
@@ -47,14 +49,19 @@ struct zw_p256_ktable {
 
 struct zw_p256_odd {
 	struct zw_p256_aff p[ZW_P256_ONUM];       /* (2j+1) * P */
+	struct zw_p256_aff hi[ZW_P256_ONUM];      /* (2j+1) * 2^128 * P */
 };
+
+/* Straus takes G's multiples from the windows of its table that start at
+ * bit 0 and bit 128. */
+_Static_assert(128 % ZW_P256_GW == 0, "generator window must divide 128");
 
 /* Fill t (ZW_P256_TABLE_LEN(w) points, 2 <= w <= 8) for the valid affine
  * point p. */
 void zw_p256_table_build(struct zw_p256_aff *t, int w,
 			 const struct zw_p256_aff *p);
 
-/* Odd multiples of p. */
+/* Odd multiples of p and of 2^128 p. */
 void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p);
 
 /* Signed width-w windows of k (< 2^256): ZW_P256_NWIN(w) digits in
@@ -72,9 +79,10 @@ void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 			const struct zw_p256_aff *qt, int qw,
 			const uint64_t u2[4]);
 
-/* r = u1*G + u2*Q, one shared doubling chain (Straus) over the wNAFs of
- * u1 (multiples of G from window 0 of gt, width gw) and u2 (odd
- * multiples of Q). */
+/* r = u1*G + u2*Q, one shared chain of 128 doublings (Straus) over the
+ * wNAFs of the 128-bit halves of u1 (multiples of G and 2^128 G from the
+ * windows of gt at bits 0 and 128; gw must divide 128) and of u2 (odd
+ * multiples of Q and 2^128 Q). */
 void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 			 int gw, const uint64_t u1[4],
 			 const struct zw_p256_odd *qo, const uint64_t u2[4]);

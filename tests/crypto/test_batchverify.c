@@ -679,5 +679,12 @@ int main(void)
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_differential),
 	};
+	const struct CMUnitTest diff_only[] = {
+		cmocka_unit_test(test_differential),
+	};
+	/* the long differential run (perf/compare_batchverify.sh) */
+	if (getenv("ZW_BV_DIFF_N") != NULL)
+		return cmocka_run_group_tests_name("batchverify differential",
+						   diff_only, NULL, NULL);
 	return cmocka_run_group_tests_name("batchverify", tests, NULL, NULL);
 }
