@@ -6,6 +6,7 @@
  * sign_nsec3.c  NSEC3 chain: members, hashing, order, positions
  * sign_node.c   one node: its RRsets, NSEC/NSEC3, signatures (new, kept)
  * sign_text.c   records as text into a worker's buffer
+ * sign_fmt.c    fast RRSIG/NSEC text and small type bitmaps
  * sign_run.c    threads, ranges of nodes, ordered output */
 #ifndef ZW_ZONECOMPILE_SIGN_INT_H
 #define ZW_ZONECOMPILE_SIGN_INT_H
@@ -162,6 +163,14 @@ int sign_text_rr(struct sign_worker *w, uint32_t ttl, uint16_t type,
 int sign_text_reserve(struct sign_worker *w, size_t need);
 int sign_text_rrset_str(const struct sign_set *set, const uint8_t *owner,
 			char *buf, size_t size);
+
+/* sign_fmt.c */
+size_t sign_fmt_u32(char *p, uint32_t v);
+int sign_fmt_name(const uint8_t *name, char *out, size_t max);
+int sign_fmt_rrsig(const uint8_t *rd, size_t len, char *out, size_t max);
+int sign_fmt_nsec(const uint8_t *rd, size_t len, char *out, size_t max);
+/* Types sorted in place; out needs 34 octets per window. */
+int sign_bitmap(uint16_t *types, size_t n, uint8_t *out);
 
 /* sign_run.c */
 int sign_run(struct zw_signer *s, zw_sign_write_fn *write, void *ctx);

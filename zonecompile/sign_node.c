@@ -311,9 +311,7 @@ static int add_nsec(struct sign_worker *w, struct node_ctx *c, size_t i,
 
 	types[nt++] = ZW_TYPE_NSEC;
 	types[nt++] = ZW_TYPE_RRSIG;
-	bl = zw_bitmap_build(types, nt, rd + 2 + nl, ZW_BITMAP_MAX);
-	if (bl < 0)
-		return sign_worker_fail(w, bl, "%s: NSEC bitmap", w->owner);
+	bl = sign_bitmap(types, nt, rd + 2 + nl);
 	rd[0] = (uint8_t)((nl + (size_t)bl) >> 8);
 	rd[1] = (uint8_t)(nl + (size_t)bl);
 	*rs = (struct zw_rrset){ .type = ZW_TYPE_NSEC, .ttl = w->s->nsec_ttl,

@@ -332,6 +332,6 @@ int sign_nsec3_rdata(const struct zw_signer *s, size_t k, uint8_t *rd,
 	rd[off++] = ZW_NSEC3_HASH_LEN;
 	memcpy(rd + off, next->hash, ZW_NSEC3_HASH_LEN);
 	off += ZW_NSEC3_HASH_LEN;
-	bl = nt ? zw_bitmap_build(types, nt, rd + off, max - off) : 0;
+	bl = sign_bitmap(types, nt, rd + off);
 	return bl < 0 ? bl : (int)(off + (size_t)bl);
 }

@@ -31,26 +31,12 @@ int sign_text_reserve(struct sign_worker *w, size_t need)
 
 int sign_text_owner(struct sign_worker *w, const uint8_t *name)
 {
-	int n = zw_name_to_str(name, w->owner, sizeof w->owner);
+	int n = sign_fmt_name(name, w->owner, sizeof w->owner);
 
 	if (n < 0)
 		return sign_worker_fail(w, n, "owner name: %s", zw_strerror(n));
 	w->ownerlen = (size_t)n;
 	return 0;
-}
-
-static size_t put_u32(char *p, uint32_t v)
-{
-	char tmp[10];
-	size_t n = 0, i = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		p[i++] = tmp[--n];
-	return i;
 }
 
 /* "owner\tttl\tIN\tTYPE\t" at p; returns the length. */
@@ -62,13 +48,25 @@ static size_t put_head(const char *owner, size_t olen, uint32_t ttl,
 
 	memcpy(p, owner, olen);
 	p[n++] = '\t';
-	n += put_u32(p + n, ttl);
+	n += sign_fmt_u32(p + n, ttl);
 	memcpy(p + n, "\tIN\t", 4);
 	n += 4;
 	t = zw_rrtype_to_str(type, p + n, 16);
 	n += t > 0 ? (size_t)t : 0;
 	p[n++] = '\t';
 	return n;
+}
+
+static int rdata_str(uint16_t type, const uint8_t *rd, size_t len,
+		     char *out, size_t max)
+{
+	int n = ZW_EMALF;
+
+	if (type == ZW_TYPE_RRSIG)
+		n = sign_fmt_rrsig(rd, len, out, max);
+	else if (type == ZW_TYPE_NSEC)
+		n = sign_fmt_nsec(rd, len, out, max);
+	return n == ZW_EMALF ? zw_rdata_to_str(type, rd, len, out, max) : n;
 }
 
 int sign_text_rr(struct sign_worker *w, uint32_t ttl, uint16_t type,
@@ -84,8 +82,8 @@ int sign_text_rr(struct sign_worker *w, uint32_t ttl, uint16_t type,
 			return w->err;
 		head = put_head(w->owner, w->ownerlen, ttl, type,
 				w->out + w->len);
-		n = zw_rdata_to_str(type, rd, len, w->out + w->len + head,
-				    w->cap - w->len - head - 1);
+		n = rdata_str(type, rd, len, w->out + w->len + head,
+			      w->cap - w->len - head - 1);
 		if (n >= 0) {
 			w->len += head + (size_t)n;
 			w->out[w->len++] = '\n';
