@@ -105,7 +105,7 @@ static size_t fmt_b64(const uint8_t *b, size_t len, char *p)
 
 		if (i)
 			p[n++] = ' ';
-		n += (size_t)zw_b64_encode(b + i, c, p + n, 4 * c);
+		n += (size_t)zw_b64_encode(b + i, c, p + n, 4 * c + 4);
 	}
 	return n;
 }
@@ -154,7 +154,7 @@ int sign_fmt_nsec(const uint8_t *rd, size_t len, char *out, size_t max)
 	if (nl < 0 || zw_bitmap_check(rd + nl, rd + len) < 0)
 		return ZW_EMALF;
 	r = zw_bitmap_types(rd + nl, len - (size_t)nl, types, 512);
-	if (r > 512 || max < ZW_NAME_STR_MAX + 16 * (size_t)r)
+	if (r > 512 || max < 4 * (size_t)nl + 2 + 16 * (size_t)r)
 		return r > 512 ? ZW_EMALF : ZW_ENOSPC;
 	if ((nl = sign_fmt_name(rd, out, max)) < 0)
 		return nl;
