@@ -149,6 +149,21 @@ for a in $ALGS; do
 done
 echo "2a. our keys sign in dnssec-signzone and ldns-signzone, zones verify"
 
+# dsfromkey -f: the DNSKEY RRset of a zone file (here the signed zones,
+# with every algorithm's keys) and of standard input.
+for d in "$O"/*/; do
+	for args in "" "-A" "-A -a 1 -a 4 -T 60" "-C"; do
+		# shellcheck disable=SC2086
+		ours=$("$BIN/zw-dsfromkey" $args -f "$d/zone.signed" example.com 2>/dev/null; echo "rc=$?")
+		# shellcheck disable=SC2086
+		theirs=$(dnssec-dsfromkey $args -f "$d/zone.signed" example.com 2>/dev/null; echo "rc=$?")
+		[ "$ours" == "$theirs" ] || { bad "dsfromkey $args -f $d/zone.signed"; diff <(echo "$theirs") <(echo "$ours"); }
+	done
+	[ "$("$BIN/zw-dsfromkey" -A -f - example.com <"$d/zone.signed" 2>/dev/null)" == \
+	  "$(dnssec-dsfromkey -A -f - example.com <"$d/zone.signed" 2>/dev/null)" ] || bad "dsfromkey -f - ($d)"
+done
+echo "2c. zw-dsfromkey -f equals dnssec-dsfromkey -f"
+
 # Revocation: a second KSK, revoked by us, published and signing.
 d=$O/revoke
 mkdir -p "$d"
