@@ -43,7 +43,8 @@ enum zw_verify_level {
 	ZW_VERIFY_INFO,    /* detail for -v */
 };
 
-/* One message line, no trailing newline. */
+/* One message, no trailing newline; dnssec-verify's three-line report of
+ * a break in an NSEC3 chain is one message with newlines inside. */
 typedef void zw_verify_msg_fn(void *ctx, enum zw_verify_level level,
 			      const char *text);
 
@@ -52,6 +53,8 @@ struct zw_verify_opts {
 	bool ksk_only;         /* -x: ZSKs need not sign DNSKEY ("present") */
 	bool ignore_ksk;       /* -z: any self-signing key makes an alg active */
 	unsigned threads;      /* 0: online CPUs */
+	unsigned chunk_nodes;  /* nodes per unit of work; 0: 2048 (tests make
+				  it small to cross chunk borders) */
 	zw_verify_msg_fn *msg; /* may be NULL */
 	void *msg_ctx;
 };

@@ -77,7 +77,7 @@ struct zw_verify {
 	unsigned nchains;
 	uint8_t *need;          /* NSEC3 mode: enum vneed per node */
 	struct vchunk *chunks;
-	size_t nchunks;
+	size_t nchunks, chunk_nodes;
 	unsigned next_chunk;    /* atomic work counter */
 	uint64_t sigs, sigs_batched, sigs_bad, sigs_expired, rrsets, chain;
 	int fail;               /* first operational error (ZW_ENOMEM) */

@@ -396,7 +396,7 @@ static void judge(struct vthr *t, struct vmsg *m, const struct vset *s)
 static int run_chunk(struct vthr *t, size_t c)
 {
 	struct zw_verify *v = t->v;
-	size_t from = c * VCHUNK_NODES, to = from + VCHUNK_NODES;
+	size_t from = c * v->chunk_nodes, to = from + v->chunk_nodes;
 	struct vchunk *ck = &v->chunks[c];
 	int rc = 0;
 	if (to > v->nnodes)
@@ -471,7 +471,8 @@ static int run_threads(struct zw_verify *v, struct vthr *th, unsigned n)
 
 int zw_vnodes_run(struct zw_verify *v)
 {
-	v->nchunks = (v->nnodes + VCHUNK_NODES - 1) / VCHUNK_NODES;
+	v->chunk_nodes = v->o->chunk_nodes ? v->o->chunk_nodes : VCHUNK_NODES;
+	v->nchunks = (v->nnodes + v->chunk_nodes - 1) / v->chunk_nodes;
 	v->chunks = calloc(v->nchunks ? v->nchunks : 1, sizeof *v->chunks);
 	unsigned n = thread_count(v);
 	struct vthr *th = calloc(n, sizeof *th);

@@ -226,6 +226,15 @@ static const char *hash_str(const uint8_t *h, size_t len, char *buf,
 }
 #define HSTR(h, l) hash_str((h), (l), (char[256]){0}, 256)
 
+/* A salt as zone files write it: hex, "-" when empty. */
+static const char *salt_str(const uint8_t *s, size_t len, char *buf,
+			    size_t size)
+{
+	if (len == 0 || zw_hex_encode(s, len, buf, size) < 0)
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 static int cmp_hashed(const void *a, const void *b)
 {
 	return memcmp(((const struct vhashed *)a)->hash,
@@ -301,8 +310,8 @@ static void node_records(struct zw_verify *v, unsigned ch, uint32_t i,
 			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "NSEC3 record at "
 				    "%s has parameters (%u %u %s) that no "
 				    "NSEC3PARAM has", VNAME(owner), r.alg,
-				    r.iter, r.saltlen ? HSTR(r.salt, r.saltlen)
-						      : "-");
+				    r.iter, salt_str(r.salt, r.saltlen,
+						     (char[520]){0}, 520));
 		if (!hashed || which != ch)
 			continue;
 		if (seen) {
@@ -339,8 +348,11 @@ static struct found *found_records(struct zw_verify *v, unsigned ch,
 	return f;
 }
 
+/* A name without its NSEC3; fine for an insecure delegation (or an ENT
+ * above only such) when the NSEC3 covering it is opt-out. `optouts`: the
+ * chain uses opt-out at all (then say why the name still needs one). */
 static void missing(struct zw_verify *v, const struct vhashed *e,
-		    const struct found *cover)
+		    const struct found *cover, bool optouts)
 {
 	const uint8_t *name = zw_node_name(zw_zone_node(v->z, e->node));
 	bool optout = cover && (cover->f.flags & 1);
@@ -349,7 +361,7 @@ static void missing(struct zw_verify *v, const struct vhashed *e,
 	zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR,
 		    "Missing NSEC3 record for %s (%s.%s)%s", VNAME(name),
 		    HSTR(e->hash, HL), VNAME(v->apex),
-		    e->need == VNEED_OPTOUT && cover
+		    e->need == VNEED_OPTOUT && cover && optouts
 			    ? "; the NSEC3 covering it is not opt-out" : "");
 }
 
@@ -397,17 +409,20 @@ static void merge(struct zw_verify *v, const struct vhashed *e, size_t ne,
 		  const struct found *f, size_t nf)
 {
 	size_t j = 0;
+	bool optouts = false;
+	for (size_t k = 0; k < nf; k++)
+		optouts |= f[k].f.flags & 1;
 	collisions(v, e, ne);
 	for (size_t k = 0; k < nf; k++) {
 		const struct found *prev = &f[k ? k - 1 : nf - 1];
 		while (j < ne && memcmp(e[j].hash, f[k].hash, HL) < 0)
-			missing(v, &e[j++], prev);
+			missing(v, &e[j++], prev, optouts);
 		bool eq = j < ne && memcmp(e[j].hash, f[k].hash, HL) == 0;
 		check_found(v, &f[k], &f[(k + 1) % nf], eq ? &e[j] : NULL);
 		j += eq;
 	}
 	while (j < ne)
-		missing(v, &e[j++], nf ? &f[nf - 1] : NULL);
+		missing(v, &e[j++], nf ? &f[nf - 1] : NULL, optouts);
 }
 
 static int cmp_found(const void *a, const void *b)
