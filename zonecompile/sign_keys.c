@@ -241,39 +241,42 @@ static void alg_roles(struct zw_signer *s, uint8_t alg, bool *ksk, bool *zsk)
 	}
 }
 
-static void warn_roles(struct zw_signer *s, uint8_t alg, bool ksk, bool zsk)
+/* BIND's rules: a KSK alone is refused (it would sign everything with the
+ * key meant for the parent); a ZSK alone signs the DNSKEY RRset too, with
+ * a warning (the post-signing check then fails unless -z or -P). */
+static int check_roles(struct zw_signer *s, uint8_t alg, bool ksk, bool zsk)
 {
 	const char *an = zw_alg_name(alg) ? zw_alg_name(alg) : "?";
 
 	if (ksk && !zsk)
-		sign_warn(s, "no non-KSK DNSKEY found for algorithm "
-			  "%s; the KSK signs every RRset (supply a ZSK or use "
-			  "-z)", an);
+		return sign_fail(s, ZW_EKEY, "No non-KSK DNSKEY found for "
+				 "algorithm %s; supply a ZSK or use '-z'", an);
 	if (zsk && !ksk)
-		sign_warn(s, "no self-signed KSK DNSKEY found for "
-			  "algorithm %s; the ZSK signs the DNSKEY RRset "
-			  "(supply a KSK or use -z)", an);
+		sign_warn(s, "No self-signed KSK DNSKEY found for algorithm "
+			  "%s; supply a KSK or use '-z'", an);
+	return 0;
 }
 
-static void key_role(struct zw_signer *s, struct sign_key *k, bool *warned)
+static int key_role(struct zw_signer *s, struct sign_key *k, bool *checked)
 {
 	bool ksk, zsk;
 
-	k->ksk = (k->key->flags & ZW_DNSKEY_SEP) && !s->o.ignore_ksk;
-	alg_roles(s, k->key->alg, &ksk, &zsk);
-	if (!warned[k->key->alg] && can_sign(k)) {
-		warn_roles(s, k->key->alg, ksk, zsk);
-		warned[k->key->alg] = true;
-	}
 	if (!can_sign(k))
-		return;
+		return 0;
+	alg_roles(s, k->key->alg, &ksk, &zsk);
+	if (!checked[k->key->alg] && !s->o.ignore_ksk) {
+		checked[k->key->alg] = true;
+		if (check_roles(s, k->key->alg, ksk, zsk) < 0)
+			return ZW_EKEY;
+	}
 	k->signs_data = !k->revoked && (!k->ksk || !zsk);
 	k->signs_keys = k->revoked || k->ksk || !ksk || !s->o.ksk_only;
+	return 0;
 }
 
 int sign_keys_roles(struct zw_signer *s)
 {
-	bool warned[256] = { false };
+	bool checked[256] = { false };
 
 	for (size_t i = 0; i < s->nkeys; i++)
 		s->keys[i].ksk = (s->keys[i].key->flags & ZW_DNSKEY_SEP) &&
@@ -282,7 +285,8 @@ int sign_keys_roles(struct zw_signer *s)
 	for (size_t i = 0; i < s->nkeys; i++) {
 		struct sign_key *k = &s->keys[i];
 
-		key_role(s, k, warned);
+		if (key_role(s, k, checked) < 0)
+			return ZW_EKEY;
 		if (k->signs_data)
 			s->data_keys[s->ndata++] = k->key;
 		if (k->signs_keys)

@@ -134,9 +134,15 @@ static int old_key(const struct zw_signer *s, const struct zw_rrset_ref *ref,
 	return -1;
 }
 
-static int keep_old(struct sign_worker *w, const struct zw_rrset_ref *ref,
-		    const struct zw_rrset *old, const struct zw_key *const *k,
-		    size_t nk, bool *done)
+/* Old signatures worth keeping, by the index of the key that made them. */
+struct kept {
+	const uint8_t *rd[SIGN_MAX_KEYS];
+	uint16_t len[SIGN_MAX_KEYS];
+};
+
+static void keep_old(struct sign_worker *w, const struct zw_rrset_ref *ref,
+		     const struct zw_rrset *old, const struct zw_key *const *k,
+		     size_t nk, struct kept *kp)
 {
 	const uint8_t *p = old->rdata;
 
@@ -145,16 +151,13 @@ static int keep_old(struct sign_worker *w, const struct zw_rrset_ref *ref,
 		const uint8_t *rd = zw_rr_next(&p, &len);
 		int j = old_key(w->s, ref, rd, len, k, nk);
 
-		if (j < 0 || done[j]) {
+		if (j < 0 || kp->rd[j]) {
 			w->sigs_dropped++;
 			continue;
 		}
-		done[j] = true;
-		w->sigs_kept++;
-		if (sign_text_rr(w, ref->ttl, ZW_TYPE_RRSIG, rd, len) < 0)
-			return w->err;
+		kp->rd[j] = rd;
+		kp->len[j] = len;
 	}
-	return 0;
 }
 
 static int new_sig(struct sign_worker *w, const struct zw_rrset_ref *ref,
@@ -187,7 +190,7 @@ static int sign_rrset(struct sign_worker *w, const uint8_t *owner,
 	const struct zw_key *const *k = keyset ? s->set_keys : s->data_keys;
 	size_t nk = keyset ? s->nset : s->ndata;
 	struct zw_rrset_ref ref;
-	bool done[SIGN_MAX_KEYS] = { false };
+	struct kept kp;
 
 	if (rr_refs(w, rs) < 0)
 		return w->err;
@@ -195,13 +198,23 @@ static int sign_rrset(struct sign_worker *w, const uint8_t *owner,
 				     .rclass = 1, .ttl = rs->ttl,
 				     .rr = w->rr, .count = rs->count };
 	w->rrsets++;
-	if (old && keep_old(w, &ref, old, k, nk, done) < 0)
-		return w->err;
+	memset(kp.rd, 0, nk * sizeof kp.rd[0]);
+	if (old)
+		keep_old(w, &ref, old, k, nk, &kp);
+	/* key order for kept and new alike, so a re-signed zone with
+	 * nothing to do is the same text */
 	for (size_t j = 0; j < nk; j++) {
-		if (done[j] || ((k[j]->flags & ZW_DNSKEY_REVOKE) &&
-				rs->type != ZW_TYPE_DNSKEY))
-			continue;
-		if (new_sig(w, &ref, k[j]) < 0)
+		int rc = 0;
+
+		if (kp.rd[j]) {
+			w->sigs_kept++;
+			rc = sign_text_rr(w, ref.ttl, ZW_TYPE_RRSIG, kp.rd[j],
+					  kp.len[j]);
+		} else if (!(k[j]->flags & ZW_DNSKEY_REVOKE) ||
+			   rs->type == ZW_TYPE_DNSKEY) {
+			rc = new_sig(w, &ref, k[j]);
+		}
+		if (rc < 0)
 			return w->err;
 	}
 	return 0;

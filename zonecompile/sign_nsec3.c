@@ -211,6 +211,8 @@ static void place_part(void *arg, unsigned t, unsigned nt)
 		return;
 	zw_nsec3_owner(name, s->n3[lo].hash, s->origin);
 	p = (size_t)(zw_zone_find_le(s->zone, name, &exact) + 1);
+	if (exact)
+		p--;            /* the walk below must meet the equal node */
 	for (size_t k = lo; k < hi; k++) {
 		size_t len = owner_lf(s, &s->n3[k], lf);
 		int c = 1;

@@ -34,7 +34,7 @@ struct out {
 	struct zw_zone *z;
 };
 
-static int out_write(void *ctx, const void *buf, size_t len)
+static inline int out_write(void *ctx, const void *buf, size_t len)
 {
 	struct out *o = ctx;
 
@@ -49,7 +49,7 @@ static int out_write(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-static void out_warn(void *ctx, const char *msg)
+static inline void out_warn(void *ctx, const char *msg)
 {
 	struct out *o = ctx;
 	size_t n = strlen(o->warn);
@@ -57,33 +57,36 @@ static void out_warn(void *ctx, const char *msg)
 	snprintf(o->warn + n, sizeof o->warn - n, "%s\n", msg);
 }
 
-static void out_free(struct out *o)
+static inline void out_free(struct out *o)
 {
 	free(o->text);
 	zw_zone_free(o->z);
 	memset(o, 0, sizeof *o);
 }
 
-static const uint8_t *wire(const char *s, uint8_t *buf)
+static inline const uint8_t *wire(const char *s, uint8_t *buf)
 {
 	assert_true(zw_name_from_str(buf, s, strlen(s), (const uint8_t *)"") >
 		    0);
 	return buf;
 }
 
-/* A fresh scratch directory per call. */
-static const char *subdir(const char *name)
+/* A fresh scratch directory per call (the path stays valid for the next
+ * 15 calls). */
+static inline const char *subdir(const char *name)
 {
-	static char path[512];
+	static char paths[16][512];
+	static unsigned next;
+	char *path = paths[next++ % 16];
 	char cmd[1200];
 
-	snprintf(path, sizeof path, "%s/%s", zw_test_tmpdir(), name);
+	snprintf(path, 512, "%s/%s", zw_test_tmpdir(), name);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", path, path);
 	assert_int_equal(system(cmd), 0);
 	return path;
 }
 
-static void write_text(const char *path, const char *text)
+static inline void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
@@ -93,7 +96,7 @@ static void write_text(const char *path, const char *text)
 }
 
 /* New key pair in dir with the given times (0: unset); returns its tag. */
-static uint16_t mk_key(const char *dir, const char *owner, uint8_t alg,
+static inline uint16_t mk_key(const char *dir, const char *owner, uint8_t alg,
 		       uint16_t flags, const int64_t *times)
 {
 	uint8_t o[ZW_NAME_MAX];
@@ -116,7 +119,7 @@ static uint16_t mk_key(const char *dir, const char *owner, uint8_t alg,
 	return tag;
 }
 
-static struct zw_sign_opts base_opts(void)
+static inline struct zw_sign_opts base_opts(void)
 {
 	struct zw_sign_opts o = { 0 };
 
@@ -129,7 +132,7 @@ static struct zw_sign_opts base_opts(void)
 }
 
 /* Read signed text back as a zone (everything kept). */
-static struct zw_zone *read_zone(const char *text, size_t len,
+static inline struct zw_zone *read_zone(const char *text, size_t len,
 				 const char *origin)
 {
 	uint8_t o[ZW_NAME_MAX];
@@ -151,7 +154,7 @@ static struct zw_zone *read_zone(const char *text, size_t len,
 
 /* Sign zone text with keys from `keydir` (smart) or the named ones.
  * Returns the status; the output zone is read back on success. */
-static int sign_zone(const char *zonetext, const char *origin,
+static inline int sign_zone(const char *zonetext, const char *origin,
 		     const struct zw_sign_opts *opts, const char *keydir,
 		     const char *const *keys, struct out *out)
 {
@@ -176,10 +179,12 @@ static int sign_zone(const char *zonetext, const char *origin,
 		rc = zw_signer_prepare(s);
 	if (rc == 0)
 		rc = zw_signer_write(s, out_write, out);
-	if (rc < 0)
+	if (rc < 0) {
 		snprintf(out->warn + strlen(out->warn),
 			 sizeof out->warn - strlen(out->warn), "error: %s\n",
 			 zw_signer_error(s));
+		fprintf(stderr, "(sign_zone: %s)\n", zw_signer_error(s));
+	}
 	else
 		out->st = *zw_signer_stats(s);
 	zw_signer_free(s);
@@ -189,7 +194,7 @@ static int sign_zone(const char *zonetext, const char *origin,
 }
 
 /* The apex DNSKEY with this tag as a key, or NULL. */
-static struct zw_key *apex_key(const struct zw_zone *z, uint16_t tag)
+static inline struct zw_key *apex_key(const struct zw_zone *z, uint16_t tag)
 {
 	const struct zw_node *apex = zw_zone_node(z, 0);
 	struct zw_rrset rs;
@@ -211,7 +216,7 @@ static struct zw_key *apex_key(const struct zw_zone *z, uint16_t tag)
 
 /* Number of RRSIGs over (owner, type); every one must verify at T_NOW
  * with the apex DNSKEY it names. Tags of the signers go to tags[]. */
-static int sigs_over(const struct zw_zone *z, const struct zw_node *n,
+static inline int sigs_over(const struct zw_zone *z, const struct zw_node *n,
 		     uint16_t type, uint16_t *tags)
 {
 	struct zw_rrset rs, sig;
@@ -249,7 +254,7 @@ static int sigs_over(const struct zw_zone *z, const struct zw_node *n,
 	return (int)sig.count;
 }
 
-static const struct zw_node *node_of(const struct zw_zone *z, const char *n)
+static inline const struct zw_node *node_of(const struct zw_zone *z, const char *n)
 {
 	uint8_t w[ZW_NAME_MAX];
 	long i = zw_zone_find(z, wire(n, w));
@@ -258,7 +263,7 @@ static const struct zw_node *node_of(const struct zw_zone *z, const char *n)
 }
 
 /* Rdata of the single RR of (name, type) as text. */
-static const char *rr_text(const struct zw_zone *z, const char *name,
+static inline const char *rr_text(const struct zw_zone *z, const char *name,
 			   uint16_t type)
 {
 	static char buf[4096];

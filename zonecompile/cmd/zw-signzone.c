@@ -9,7 +9,11 @@
  * Writes <zonefile>.signed (or -f; "-" is standard output) and
  * dsset-<origin>. (-C: also keyset-<origin>.) atomically: a temporary file
  * is written, synced and renamed, so a failed run never replaces a good
- * file. Errors name the file and record; the exit status is 1. */
+ * file. As dnssec-signzone, the signed zone is verified before it replaces
+ * anything (zonecompile/verify.h: every signature, the chain, each
+ * algorithm signing every RRset) unless -P; -a also checks every new
+ * signature as it is made. Errors name the file and record; the exit
+ * status is 1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,6 +31,7 @@
 #include "dns/err.h"
 #include "dns/name.h"
 #include "zonecompile/sign.h"
+#include "zonecompile/verify.h"
 
 #define PROG "zw-signzone"
 #define DEFAULT_CYCLE_DIV 4
@@ -91,7 +96,7 @@ struct args {
 	struct zw_sign_opts o;
 	const char *origin, *out, *keydir, *dir, *zonefile;
 	const char *start, *end, *cycle, *jitter;
-	bool want_dsset_dir, keyset, stats;
+	bool want_dsset_dir, keyset, stats, no_verify;
 	char **keys;
 	int nkeys;
 };
@@ -197,7 +202,7 @@ static void opt(struct args *a, int c, const char *v)
 		break;
 	case 'N': a->o.serial = parse_serial(v); break;
 	case 'o': a->origin = v; break;
-	case 'P': break;
+	case 'P': a->no_verify = true; break;
 	case 'q': quiet = true; break;
 	case 's': a->start = v; break;
 	case 'S': a->o.smart = true; break;
@@ -347,6 +352,63 @@ static void write_file(const char *path, const char *text, size_t len)
 	out_commit(&o);
 }
 
+/* ---- post-sign verification (the temporary file, before it replaces
+ * anything) ---- */
+
+static void verify_msg(void *ctx, enum zw_verify_level lvl, const char *text)
+{
+	(void)ctx;
+	if (lvl == ZW_VERIFY_ERROR)
+		fprintf(stderr, "%s\n", text);
+	else if (lvl == ZW_VERIFY_WARN && !quiet)
+		fprintf(stderr, "warning: %s\n", text);
+}
+
+static void summary(const struct zw_verify_report *r)
+{
+	fprintf(stderr, "Verifying the zone using the following "
+		"algorithms:\n");
+	for (unsigned i = 0; i < r->nalgs; i++)
+		if (r->algs[i].verified)
+			fprintf(stderr, "- %s\n", zw_alg_name(r->algs[i].alg));
+	fprintf(stderr, "Zone fully signed:\n");
+	for (unsigned i = 0; i < r->nalgs; i++) {
+		const struct zw_verify_alg *g = &r->algs[i];
+
+		fprintf(stderr, "Algorithm: %s: KSKs: %u active, %u stand-by, "
+			"%u revoked\n", zw_alg_name(g->alg), g->ksk_active,
+			g->ksk_standby, g->ksk_revoked);
+		fprintf(stderr, "%*sZSKs: %u active, %u stand-by, %u revoked\n",
+			(int)strlen(zw_alg_name(g->alg)) + 13, "",
+			g->zsk_active, g->zsk_standby, g->zsk_revoked);
+	}
+}
+
+static void post_verify(const struct args *a, struct out *o,
+			const uint8_t *origin)
+{
+	struct zw_verify_opts vo = { .now = a->o.now,
+				     .ksk_only = a->o.ksk_only,
+				     .ignore_ksk = a->o.ignore_ksk,
+				     .threads = a->o.threads,
+				     .msg = verify_msg };
+	struct zw_verify_report r;
+	int rc;
+
+	if (a->no_verify || !o->tmp[0])
+		return;
+	if (fsync(o->fd) < 0)
+		die("%s: %s", o->tmp, strerror(errno));
+	rc = zw_verify_file(o->tmp, origin, &vo, &r);
+	if (rc < 0) {
+		out_abort(o);
+		die("the signed zone does not verify (%s); %s not written",
+		    zw_strerror(rc), o->path);
+	}
+	if (!quiet)
+		summary(&r);
+}
+
 /* ---- the run ---- */
 
 static void set_file(struct zw_signer *s, const struct args *a, bool dsset)
@@ -436,6 +498,7 @@ int main(int argc, char **argv)
 		out_abort(&o);
 		die("%s", zw_signer_error(s));
 	}
+	post_verify(&a, &o, zw_signer_origin(s));
 	out_commit(&o);
 	set_file(s, &a, true);
 	if (a.keyset)
