@@ -39,13 +39,13 @@ const struct zw_node *zw_zone_node(const struct zw_zone *z, size_t i)
 long zw_zone_find_le(const struct zw_zone *z, const uint8_t *name,
 		     bool *exact)
 {
-	uint8_t lf[ZW_NAME_LF_MAX];
+	uint8_t lf[ZW_NAME_LF_MAX + 8];
 	struct zw_node key;
 	*exact = false;
 	if (!z->finished)
 		return -1;
 	key.lf = lf;
-	key.lflen = (uint16_t)zw_name_lookup_form(name, lf);
+	key.lflen = (uint16_t)zone_lookup_form(name, lf);
 	if (key.lflen < z->apex_lflen || memcmp(lf, z->apex_lf, z->apex_lflen))
 		return zw_name_cmp(name, z->apex) < 0 ? -1 : (long)z->n - 1;
 	key.key = zone_key(z, lf, key.lflen);

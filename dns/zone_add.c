@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "dns/err.h"
 #include "dns/rdata.h"
@@ -12,7 +11,6 @@
 
 #define CHUNK_MIN ((size_t)1 << 20)
 #define CHUNK_MAX ((size_t)64 << 20)
-#define HUGE_PAGE ((size_t)2 << 20)
 
 int zone_fail(struct zw_zone *z, int err, const char *file,
 	      unsigned long line, const char *fmt, ...)
@@ -47,7 +45,7 @@ struct zw_zone *zw_zone_new(const uint8_t *origin)
 		return NULL;
 	if (origin) {
 		zw_name_copy(z->apex, origin);
-		z->apex_lflen = (uint16_t)zw_name_lookup_form(origin, z->apex_lf);
+		z->apex_lflen = (uint16_t)zone_lookup_form(origin, z->apex_lf);
 		z->have_apex = true;
 	}
 	return z;
@@ -69,23 +67,15 @@ void zw_zone_free(struct zw_zone *z)
 	free(z);
 }
 
-/* Chunks double up to CHUNK_MAX; big ones ask for transparent huge pages,
- * which saves most of the page faults of a large zone. */
+/* Chunks double up to CHUNK_MAX, so a small zone stays small and a large
+ * one needs few allocations. (Transparent huge pages were tried: fewer
+ * faults, but more system time in compaction than they saved.) */
 static struct zone_chunk *chunk_new(struct zw_zone *z, size_t need)
 {
 	size_t size = z->chunk_size ? z->chunk_size : CHUNK_MIN;
 	while (size < need)
 		size *= 2;
-	struct zone_chunk *c;
-	if (size >= HUGE_PAGE) {
-		c = aligned_alloc(HUGE_PAGE, size);
-#ifdef MADV_HUGEPAGE
-		if (c)
-			madvise(c, size, MADV_HUGEPAGE);
-#endif
-	} else {
-		c = malloc(size);
-	}
+	struct zone_chunk *c = malloc(size);
 	if (!c)
 		return NULL;
 	c->next = z->chunks;
@@ -100,6 +90,7 @@ static struct zone_chunk *chunk_new(struct zw_zone *z, size_t need)
  * into a fresh chunk when the current one is full (runs stay contiguous). */
 static int reserve(struct zw_zone *z, size_t size)
 {
+	size += 8; /* slack: zone_key() may read 8 octets past a name */
 	if ((size_t)(z->lim - z->cur) >= size)
 		return 0;
 	size_t keep = z->in_run ? (size_t)(z->cur - z->run) : 0;
@@ -133,14 +124,69 @@ uint8_t *zone_alloc(struct zw_zone *z, size_t size)
 }
 
 /* The first 8 octets of the lookup form below the apex, big-endian: most
- * comparisons in sorting and lookup end here without touching the name. */
+ * comparisons in sorting and lookup end here without touching the name.
+ * lf must have 8 readable octets after lflen (ZW_NAME_LF_MAX buffers and
+ * the arena, which keeps that much slack, do). */
 uint64_t zone_key(const struct zw_zone *z, const uint8_t *lf, size_t lflen)
 {
-	uint64_t k = 0;
-	size_t i = z->apex_lflen;
-	for (int b = 0; b < 8; b++, i++)
-		k = k << 8 | (i < lflen ? lf[i] : 0);
-	return k;
+	size_t rest = lflen - z->apex_lflen;
+	uint64_t k;
+	if (rest == 0)
+		return 0;
+	memcpy(&k, lf + z->apex_lflen, 8);
+	k = __builtin_bswap64(k);
+	return rest >= 8 ? k : k & ~(~0ull >> (8 * rest));
+}
+
+/* Eight octets at a time: whether any is 0x00 or 0x01 (which the lookup
+ * form escapes), and the word with A-Z lower-cased. */
+static inline bool has_low(uint64_t w)
+{
+	return ((w - 0x0202020202020202ull) & ~w & 0x8080808080808080ull) != 0;
+}
+
+static inline uint64_t lower8(uint64_t w)
+{
+	uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+	uint64_t up = (h + 0x3f3f3f3f3f3f3f3full) & ~(h + 0x2525252525252525ull) &
+		      ~w & 0x8080808080808080ull;
+	return w | up >> 2;
+}
+
+/* The lookup form (dns/name.h) of a well-formed name, as
+ * zw_name_lookup_form() makes it, a word at a time for the labels without
+ * 0x00/0x01 octets. out needs ZW_NAME_LF_MAX + 8 octets. */
+size_t zone_lookup_form(const uint8_t *name, uint8_t *out)
+{
+	const uint8_t *lab[128];
+	int nl = 0;
+	for (const uint8_t *p = name; *p; p += 1 + *p)
+		lab[nl++] = p;
+	size_t n = 0;
+	while (nl > 0) {
+		const uint8_t *l = lab[--nl];
+		size_t len = l[0], i = 0;
+		for (; i + 8 <= len; i += 8) {
+			uint64_t w;
+			memcpy(&w, l + 1 + i, 8);
+			if (has_low(w))
+				break;
+			w = lower8(w);
+			memcpy(out + n, &w, 8);
+			n += 8;
+		}
+		for (; i < len; i++) {
+			uint8_t c = l[1 + i];
+			c = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+			if (c <= 1) {
+				out[n++] = 1;
+				c = (uint8_t)(c + 1);
+			}
+			out[n++] = c;
+		}
+		out[n++] = 0;
+	}
+	return n;
 }
 
 /* Types whose embedded names RFC 4034 §6.2 lower-cases: only for them can
@@ -166,9 +212,37 @@ static bool has_upper(const uint8_t *p, size_t n)
 	return false;
 }
 
+static inline uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Rdata that is one name: the canonical form lower-cases every letter
+ * (length octets are at most 63, below 'A'), so fold while comparing. */
+static bool one_name(uint16_t type)
+{
+	return type == ZW_TYPE_NS || type == ZW_TYPE_CNAME ||
+	       type == ZW_TYPE_PTR || type == ZW_TYPE_DNAME ||
+	       (type >= 3 && type <= 4) || (type >= 7 && type <= 9);
+}
+
+static int folded_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+		      size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t x = lower(a[i]), y = lower(b[i]);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return alen == blen ? 0 : alen < blen ? -1 : 1;
+}
+
 int zone_rd_cmp(uint16_t type, const uint8_t *a, size_t alen,
 		const uint8_t *b, size_t blen)
 {
+	if (one_name(type))
+		return folded_cmp(a, alen, b, blen);
 	if (!has_names(type) || (!has_upper(a, alen) && !has_upper(b, blen)))
 		return zw_rdata_cmp(a, alen, b, blen);
 	uint8_t ca[ZW_RDATA_MAX], cb[ZW_RDATA_MAX];
@@ -244,8 +318,8 @@ static int out_of_zone(struct zw_zone *z, const struct zw_rec *rec)
 
 static int new_run(struct zw_zone *z, const struct zw_rec *rec)
 {
-	uint8_t lf[ZW_NAME_LF_MAX];
-	size_t lflen = zw_name_lookup_form(rec->owner, lf);
+	uint8_t lf[ZW_NAME_LF_MAX + 8];
+	size_t lflen = zone_lookup_form(rec->owner, lf);
 	size_t namelen = zw_name_len(rec->owner);
 	if (lflen < z->apex_lflen || memcmp(lf, z->apex_lf, z->apex_lflen))
 		return out_of_zone(z, rec);
@@ -272,12 +346,14 @@ static int new_run(struct zw_zone *z, const struct zw_rec *rec)
 	return 0;
 }
 
+/* A wire name is prefix-free: equal to the run's name when its first
+ * octets are (checked case-sensitively first, the common case). */
 static bool is_run_owner(const struct zw_zone *z, const uint8_t *owner)
 {
 	const struct zw_node *nd = &z->nodes[z->n - 1];
 	const uint8_t *name = zw_node_name(nd);
-	size_t len = zw_name_len(name);
-	return memcmp(name, owner, len) == 0 || zw_name_equal(name, owner);
+	return memcmp(name, owner, (size_t)(nd->data - name)) == 0 ||
+	       zw_name_equal(name, owner);
 }
 
 static void put_rr(struct zw_zone *z, const struct zw_rec *rec)
@@ -357,7 +433,7 @@ static int set_apex(struct zw_zone *z, const struct zw_rec *rec)
 				"first record is not an SOA and no origin "
 				"was given");
 	zw_name_copy(z->apex, rec->owner);
-	z->apex_lflen = (uint16_t)zw_name_lookup_form(rec->owner, z->apex_lf);
+	z->apex_lflen = (uint16_t)zone_lookup_form(rec->owner, z->apex_lf);
 	z->have_apex = true;
 	return 0;
 }

@@ -297,135 +297,154 @@ static int check_apex(struct zw_zone *z)
 	return 0;
 }
 
-/* ---- zone cuts and empty non-terminals ---- */
+/* ---- zone cuts and empty non-terminals ----
+ * One pass over the sorted nodes with a stack of the current node's
+ * ancestors sets the flags that come from above (below a cut / DNAME) and
+ * notes the missing ancestors (ENTs); a second, backward pass inserts the
+ * ENTs, only when there are any. Ancestor tests use the 8-octet sort key
+ * (held in the node array) before touching the names. */
 
 struct anc {
 	const uint8_t *lf;
+	uint64_t key;
+	uint16_t lflen, inherit;
+};
+
+struct ent_at { /* an ENT to insert before node `at` */
+	size_t at;
 	uint16_t lflen, inherit;
 };
 
 struct walk {
 	struct anc st[130];
 	int sp;
-	struct zw_node *dst; /* NULL: count the ENTs only */
-	size_t w, ents;
+	uint16_t apex; /* lookup-form octets of the apex */
+	struct ent_at *ents;
+	size_t nents, cap;
 };
 
-static bool is_ancestor(const struct anc *a, const struct zw_node *n)
+static bool is_ancestor(const struct walk *wk, const struct anc *a,
+			const struct zw_node *n)
 {
-	return a->lflen < n->lflen && memcmp(a->lf, n->lf, a->lflen) == 0;
+	size_t m = (size_t)(a->lflen - wk->apex); /* octets below the apex */
+	if (a->lflen >= n->lflen)
+		return false;
+	if (m <= 8)
+		return m == 0 || (a->key ^ n->key) >> (64 - 8 * m) == 0;
+	return a->key == n->key &&
+	       memcmp(a->lf + wk->apex + 8, n->lf + wk->apex + 8, m - 8) == 0;
 }
 
-static uint16_t inherit(const struct zw_node *n)
+static uint16_t inherit(uint16_t flags)
 {
-	uint16_t f = n->flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME);
-	if (n->flags & ZW_NODE_DELEG)
+	uint16_t f = flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME);
+	if (flags & ZW_NODE_DELEG)
 		f |= ZW_NODE_BELOW_CUT;
-	if ((n->flags & NF_DNAME) && !(n->flags & ZW_NODE_ENT))
+	if (flags & NF_DNAME)
 		f |= ZW_NODE_BELOW_DNAME;
 	return f;
 }
 
-static void push(struct walk *wk, const struct zw_node *n)
+/* Ancestors of n below the nearest existing one: noted as ENTs (they
+ * inherit its flags) and pushed. */
+static int missing_ancestors(struct zw_zone *z, struct walk *wk,
+			     const struct zw_node *n, size_t at)
 {
-	wk->st[wk->sp++] = (struct anc){n->lf, n->lflen, inherit(n)};
+	size_t from = wk->st[wk->sp - 1].lflen;
+	const uint8_t *sep;
+	while ((sep = memchr(n->lf + from, 0, n->lflen - 1 - from))) {
+		size_t len = (size_t)(sep - n->lf) + 1;
+		uint16_t inh = wk->st[wk->sp - 1].inherit;
+		if (grow((void **)&wk->ents, &wk->cap, wk->nents + 1,
+			 sizeof *wk->ents))
+			return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
+		wk->ents[wk->nents++] = (struct ent_at){at, (uint16_t)len, inh};
+		wk->st[wk->sp++] = (struct anc){n->lf, zone_key(z, n->lf, len),
+						(uint16_t)len, inh};
+		from = len;
+	}
+	return 0;
 }
 
-/* An empty non-terminal: the ancestor of n whose lookup form is
- * n->lf[0..lflen). */
-static int make_ent(struct zw_zone *z, struct walk *wk,
-		    const struct zw_node *n, size_t lflen)
+static int visit(struct zw_zone *z, struct walk *wk, struct zw_node *n,
+		 size_t at)
+{
+	while (wk->sp && !is_ancestor(wk, &wk->st[wk->sp - 1], n))
+		wk->sp--;
+	if (wk->sp) {
+		if (wk->st[wk->sp - 1].lflen + 1 < n->lflen &&
+		    missing_ancestors(z, wk, n, at))
+			return z->failed;
+		n->flags |= wk->st[wk->sp - 1].inherit;
+	}
+	if ((n->flags & NF_NS) && !(n->flags & ZW_NODE_APEX) &&
+	    !(n->flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME)))
+		n->flags |= ZW_NODE_DELEG;
+	if ((n->flags & NF_CNAME) && (n->flags & NF_OTHER))
+		return zone_fail_at(z, ZW_ECNAME, n, "CNAME and other data");
+	wk->st[wk->sp++] = (struct anc){n->lf, n->key, n->lflen,
+					inherit(n->flags)};
+	return 0;
+}
+
+/* An ENT: the ancestor of n whose lookup form is n->lf[0..lflen). */
+static int make_ent(struct zw_zone *z, const struct zw_node *n,
+		    const struct ent_at *e, struct zw_node *out)
 {
 	int skip = 0;
-	for (size_t i = lflen; i < n->lflen; i++)
+	for (size_t i = e->lflen; i < n->lflen; i++)
 		skip += n->lf[i] == 0;
 	const uint8_t *name = zw_name_skip(zw_node_name(n), skip);
 	size_t namelen = zw_name_len(name);
-	uint8_t *p = zone_alloc(z, RUN_HDR + lflen + namelen);
+	uint8_t *p = zone_alloc(z, RUN_HDR + e->lflen + namelen);
 	if (!p)
 		return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
 	struct zone_run hdr = {0, 0, UINT32_MAX};
 	memcpy(p, &hdr, RUN_HDR);
-	memcpy(p + RUN_HDR, n->lf, lflen);
-	memcpy(p + RUN_HDR + lflen, name, namelen);
-	wk->dst[wk->w++] = (struct zw_node){p + RUN_HDR, NULL, 0,
-					    (uint16_t)lflen,
-					    ZW_NODE_ENT | wk->st[wk->sp - 1].inherit,
-					    zone_key(z, n->lf, lflen)};
+	memcpy(p + RUN_HDR, n->lf, e->lflen);
+	memcpy(p + RUN_HDR + e->lflen, name, namelen);
+	*out = (struct zw_node){p + RUN_HDR, NULL, 0, e->lflen,
+				ZW_NODE_ENT | e->inherit,
+				zone_key(z, n->lf, e->lflen)};
 	return 0;
 }
 
-/* Ancestors of n below the nearest existing one become ENTs (counted in
- * the first walk, made in the second); they inherit its flags. */
-static int missing_ancestors(struct zw_zone *z, struct walk *wk,
-			     const struct zw_node *n)
+/* Grow the array and move the nodes up, from the back, inserting the ENTs
+ * (each before the node it was found for, shallowest first). */
+static int insert_ents(struct zw_zone *z, const struct walk *wk)
 {
-	for (size_t i = wk->st[wk->sp - 1].lflen; i + 1 < n->lflen; i++) {
-		if (n->lf[i] != 0)
-			continue;
-		wk->ents++;
-		if (wk->dst && make_ent(z, wk, n, i + 1))
-			return z->failed;
-		uint16_t inh = wk->st[wk->sp - 1].inherit;
-		wk->st[wk->sp++] = (struct anc){n->lf, (uint16_t)(i + 1), inh};
-	}
-	return 0;
-}
-
-static int visit(struct zw_zone *z, struct walk *wk, struct zw_node n)
-{
-	while (wk->sp && !is_ancestor(&wk->st[wk->sp - 1], &n))
-		wk->sp--;
-	if (wk->sp) {
-		if (missing_ancestors(z, wk, &n))
-			return z->failed;
-		n.flags |= wk->st[wk->sp - 1].inherit;
-	}
-	if ((n.flags & NF_NS) && !(n.flags & ZW_NODE_APEX) &&
-	    !(n.flags & (ZW_NODE_BELOW_CUT | ZW_NODE_BELOW_DNAME)))
-		n.flags |= ZW_NODE_DELEG;
-	if ((n.flags & NF_CNAME) && (n.flags & NF_OTHER))
-		return zone_fail_at(z, ZW_ECNAME, &n, "CNAME and other data");
-	if (wk->dst)
-		wk->dst[wk->w++] = n;
-	push(wk, &n);
-	return 0;
-}
-
-static int walk(struct zw_zone *z, struct zw_node *src, size_t n,
-		struct zw_node *dst, size_t *ents)
-{
-	struct walk wk = {.sp = 0, .dst = dst, .w = 0, .ents = 0};
-	for (size_t i = 0; i < n; i++)
-		if (visit(z, &wk, src[i]))
-			return z->failed;
-	*ents = wk.ents;
-	return 0;
-}
-
-/* Flags from the ancestors; ENTs inserted in place: the nodes move to the
- * tail of the grown array and are read from there while the output,
- * never overtaking the input, is written from the front. */
-static int cuts_and_ents(struct zw_zone *z)
-{
-	size_t ents;
-	if (walk(z, z->nodes, z->n, NULL, &ents))
-		return z->failed;
-	if (ents == 0)
-		return walk(z, z->nodes, z->n, z->nodes, &ents);
-	if (z->n + ents > z->cap) {
-		struct zw_node *nd = realloc(z->nodes,
-					     (z->n + ents) * sizeof *nd);
+	size_t total = z->n + wk->nents;
+	if (total > z->cap) {
+		struct zw_node *nd = realloc(z->nodes, total * sizeof *nd);
 		if (!nd)
 			return zone_fail(z, ZW_ENOMEM, NULL, 0, "out of memory");
 		z->nodes = nd;
-		z->cap = z->n + ents;
+		z->cap = total;
 	}
-	memmove(z->nodes + ents, z->nodes, z->n * sizeof *z->nodes);
-	if (walk(z, z->nodes + ents, z->n, z->nodes, &ents))
-		return z->failed;
-	z->n += ents;
+	size_t w = total, e = wk->nents;
+	for (size_t i = z->n; i-- > 0;) {
+		z->nodes[--w] = z->nodes[i];
+		while (e > 0 && wk->ents[e - 1].at == i)
+			if (make_ent(z, &z->nodes[w], &wk->ents[--e],
+				     &z->nodes[w - 1]) == 0)
+				w--;
+			else
+				return z->failed;
+	}
+	z->n = total;
 	return 0;
+}
+
+static int cuts_and_ents(struct zw_zone *z)
+{
+	struct walk wk = {.sp = 0, .apex = z->apex_lflen};
+	int r = 0;
+	for (size_t i = 0; i < z->n && r == 0; i++)
+		r = visit(z, &wk, &z->nodes[i], i);
+	if (r == 0 && wk.nents)
+		r = insert_ents(z, &wk);
+	free(wk.ents);
+	return r;
 }
 
 /* Drop the ENTs and the derived flags of an earlier finish. */

@@ -364,7 +364,8 @@ int zf_head(struct zw_zonefile *zf, size_t *i, uint16_t *type, bool *have_ttl,
 	*have_ttl = false;
 	for (; *i < zf->ntoks; ++*i) {
 		const struct zw_tok *t = &zf->toks[*i];
-		unsigned long line = zf_tokline(zf, *i);
+		/* computed when needed (errors, multi-line records) */
+		unsigned long line = zf->nlines ? zf_tokline(zf, *i) : zf->recline;
 		int r;
 		if (t->quoted || t->len == 0)
 			return zf_fail(zf, ZW_ESYNTAX, line,
@@ -476,17 +477,32 @@ static int run_ttl(struct zw_zonefile *zf, const uint8_t *owner,
 	return 0;
 }
 
+/* Types whose rdata is exactly one domain name: the fast name parser
+ * gives the same wire form as their codec. */
+static bool one_name(uint16_t type)
+{
+	return type == ZW_TYPE_NS || type == ZW_TYPE_CNAME ||
+	       type == ZW_TYPE_PTR || type == ZW_TYPE_DNAME;
+}
+
 int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
 		  uint16_t type, bool have_ttl, uint32_t ttl,
 		  struct zw_rec *rec)
 {
 	struct zf_level *lv = zf_cur(zf);
 	struct zw_rdata_err re = {0, NULL};
-	int n = zw_rdata_from_str(type, zf->toks + first, zf->ntoks - first,
-				  lv->has_origin ? lv->origin : NULL,
-				  zf->rdata, sizeof zf->rdata, &re);
-	if (n < 0)
-		return rdata_error(zf, type, first, n, &re);
+	int n = -1;
+	if (first + 1 == zf->ntoks && one_name(type) && !zf->toks[first].quoted)
+		n = zf_name_fast(zf->rdata, zf->toks[first].s,
+				 zf->toks[first].len,
+				 lv->has_origin ? lv->origin : NULL);
+	if (n < 0) {
+		n = zw_rdata_from_str(type, zf->toks + first, zf->ntoks - first,
+				      lv->has_origin ? lv->origin : NULL,
+				      zf->rdata, sizeof zf->rdata, &re);
+		if (n < 0)
+			return rdata_error(zf, type, first, n, &re);
+	}
 	int r = resolve_ttl(zf, type, have_ttl, &ttl, zf->rdata, n);
 	uint16_t covers = 0;
 	if (type == ZW_TYPE_RRSIG && n >= 2)
@@ -520,8 +536,10 @@ static int parse_owner(struct zw_zonefile *zf, const struct zw_tok *t)
 	if (zf->owner_text_ok && !t->quoted && t->len == zf->owner_textlen &&
 	    memcmp(t->s, zf->owner_text, t->len) == 0)
 		return 0;
-	int n = zw_name_from_str(lv->prev, t->s, t->len,
-				 lv->has_origin ? lv->origin : NULL);
+	const uint8_t *origin = lv->has_origin ? lv->origin : NULL;
+	int n = t->quoted ? -1 : zf_name_fast(lv->prev, t->s, t->len, origin);
+	if (n < 0)
+		n = zw_name_from_str(lv->prev, t->s, t->len, origin);
 	if (n < 0) {
 		lv->has_prev = false;
 		zf->owner_text_ok = false;

@@ -116,6 +116,11 @@ int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
 		  struct zw_rec *rec);
 struct zf_level *zf_cur(struct zw_zonefile *zf);
 
+/* zonefile_name.c: a name without escapes; -1 sends the caller to
+ * zw_name_from_str(). */
+int zf_name_fast(uint8_t *out, const char *s, size_t len,
+		 const uint8_t *origin);
+
 /* zonefile_gen.c */
 int zf_gen_start(struct zw_zonefile *zf);
 int zf_gen_next(struct zw_zonefile *zf, struct zw_rec *rec);

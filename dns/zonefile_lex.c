@@ -74,36 +74,44 @@ static inline char *skip_blanks(char *p)
 	return p;
 }
 
-/* Masks of one 64-byte block: blanks, newlines, and bytes the plain-line
- * path cannot take (other control bytes, ; ( ) " and backslash). */
+/* Masks of up to 64 bytes from p, 16 at a time, stopping after the chunk
+ * that holds a newline: blanks, newlines, and bytes the plain-line path
+ * cannot take (other control bytes, ; ( ) " and backslash). */
 struct blk {
 	uint64_t blank, nl, special;
 };
 
 static inline void block64(const char *p, struct blk *k)
 {
+	const __m128i ctl_max = _mm_set1_epi8(0x1f);
 	k->blank = k->nl = k->special = 0;
-	for (int i = 0; i < 4; i++) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+	for (int i = 0; i < 64; i += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + i));
 		__m128i bl = _mm_or_si128(_mm_or_si128(veq(b, ' '), veq(b, '\t')),
 					  veq(b, '\r'));
 		__m128i nl = veq(b, '\n');
-		__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1f)), b);
+		__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(b, ctl_max), b);
+		__m128i paren = _mm_cmpeq_epi8(_mm_and_si128(b, _mm_set1_epi8(~1)),
+					       _mm_set1_epi8('('));
 		__m128i sp = _mm_or_si128(_mm_or_si128(veq(b, ';'), veq(b, '"')),
-					  _mm_or_si128(veq(b, '('), veq(b, ')')));
-		sp = _mm_or_si128(_mm_or_si128(sp, veq(b, '\\')),
-				  _mm_andnot_si128(_mm_or_si128(bl, nl), ctl));
-		k->blank |= (uint64_t)mask(bl) << (16 * i);
-		k->nl |= (uint64_t)mask(nl) << (16 * i);
-		k->special |= (uint64_t)mask(sp) << (16 * i);
+					  _mm_or_si128(paren, veq(b, '\\')));
+		sp = _mm_or_si128(sp, _mm_andnot_si128(_mm_or_si128(bl, nl), ctl));
+		uint64_t n = mask(nl);
+		k->blank |= (uint64_t)mask(bl) << i;
+		k->special |= (uint64_t)mask(sp) << i;
+		if (n) {
+			k->nl = n << i;
+			return;
+		}
 	}
 }
 
 /* A record that is one plain line (the common case): tokens found from
- * the block masks. Returns 1 done, 0 when the general path must run. */
+ * the block masks, a start and an end edge at a time. Returns 1 done, 0
+ * when the general path must run. */
 static int lex_plain_line(struct zw_zonefile *zf, struct zf_lex *lx)
 {
-	const char *p = lx->pos, *start = NULL;
+	const char *p = lx->pos, *open = NULL;
 	uint64_t carry = 1; /* the byte before the line counts as a blank */
 	for (;; p += 64) {
 		struct blk k;
@@ -113,20 +121,28 @@ static int lex_plain_line(struct zw_zonefile *zf, struct zf_lex *lx)
 			return 0;
 		uint64_t sep = k.blank | ~line;
 		uint64_t prev = sep << 1 | carry;
-		uint64_t edges = (~sep & prev) | (sep & ~prev);
+		uint64_t starts = ~sep & prev, ends = sep & ~prev;
 		carry = sep >> 63;
-		while (edges) {
-			int i = __builtin_ctzll(edges);
-			edges &= edges - 1;
-			if (!start) {
-				start = p + i;
-			} else {
-				if (push_tok(zf, (char *)start,
-					     (size_t)(p + i - start), false,
-					     lx->line))
-					return 0;
-				start = NULL;
+		if (open && ends) { /* a token from the previous block */
+			const char *e = p + __builtin_ctzll(ends);
+			ends &= ends - 1;
+			if (push_tok(zf, (char *)open, (size_t)(e - open), false,
+				     lx->line))
+				return 0;
+			open = NULL;
+		}
+		while (starts) {
+			const char *b = p + __builtin_ctzll(starts);
+			starts &= starts - 1;
+			if (!ends) {
+				open = b;
+				break;
 			}
+			const char *e = p + __builtin_ctzll(ends);
+			ends &= ends - 1;
+			if (push_tok(zf, (char *)b, (size_t)(e - b), false,
+				     lx->line))
+				return 0;
 		}
 		if (k.nl) {
 			lx->pos = (char *)p + __builtin_ctzll(k.nl) + 1;

@@ -14,6 +14,7 @@
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
 #include "dns/zone.h"
+#include "dns/zone_int.h"
 #include "dns/zonefile.h"
 #include "tests/util/testutil.h"
 
@@ -460,6 +461,34 @@ static void test_many_names(void **state)
 	free(text);
 }
 
+/* The zone's fast lookup form is exactly zw_name_lookup_form's. */
+static void test_lookup_form(void **state)
+{
+	(void)state;
+	uint8_t name[ZW_NAME_MAX], a[ZW_NAME_LF_MAX + 8], b[ZW_NAME_LF_MAX + 8];
+	uint32_t x = 12345;
+	for (int k = 0; k < 20000; k++) {
+		size_t n = 0;
+		int labels = 1 + k % 6;
+		for (int l = 0; l < labels && n < 200; l++) {
+			int len = 1 + (int)((x = x * 1103515245u + 12345u) >> 16) % 30;
+			name[n++] = (uint8_t)len;
+			for (int i = 0; i < len; i++) {
+				x = x * 1103515245u + 12345u;
+				uint8_t c = (uint8_t)(x >> 16);
+				/* mostly letters of both cases, some 0x00/0x01 */
+				name[n++] = k % 3 ? (uint8_t)("aZ\001q-_\377A\000"[c % 9])
+						  : c;
+			}
+		}
+		name[n] = 0;
+		size_t la = zw_name_lookup_form(name, a);
+		size_t lb = zone_lookup_form(name, b);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_origin_from_soa),
 		cmocka_unit_test(test_add_after_finish),
 		cmocka_unit_test(test_many_names),
+		cmocka_unit_test(test_lookup_form),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
