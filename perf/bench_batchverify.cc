@@ -62,6 +62,7 @@ void run_batches(benchmark::State &st, unsigned ntables)
 	if (valid != n * st.iterations())
 		st.SkipWithError("invalid signature");
 	st.SetItemsProcessed(st.iterations() * n);
+	st.SetLabel(zw_bvb_engine());
 }
 
 void BvBatch(benchmark::State &st)

@@ -27,11 +27,13 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 	--benchmark_out="$json" --benchmark_out_format=json >/dev/null 2>&1
 python3 - "$json" <<'PY'
 import json, statistics, sys
-runs = {}
+runs, engine = {}, "?"
 for b in json.load(open(sys.argv[1]))["benchmarks"]:
     if b.get("run_type") != "iteration" or "items_per_second" not in b:
         continue
     runs.setdefault(b["run_name"], []).append(b["items_per_second"])
+    if b["run_name"].startswith("BvBatch/") and b.get("label"):
+        engine = b["label"]
 best = {k: max(v) for k, v in runs.items()}
 med = {k: statistics.median(v) for k, v in runs.items()}
 
@@ -39,6 +41,7 @@ def row(name, label):
     if name in best:
         print("%-34s %12.0f %12.0f" % (label, med[name], best[name]))
 
+print("engine: %s" % engine)
 print("P-256 verifies/s per core            median         best")
 for k in (1, 16):
     row("BvOpenSSL/%d" % k, "OpenSSL EVP, %d key%s" % (k, "s" if k > 1 else ""))

@@ -14,6 +14,8 @@
 
 #include "crypto/batchverify.h"
 #include "crypto/key.h"
+#include "crypto/p256_field.h"
+#include "crypto/p256_ifma.h"
 #include "crypto/p256_point.h"
 #include "crypto/p256_table.h"
 
@@ -258,4 +260,16 @@ int zw_bvb_new_key_verify(struct zw_bvb *b, unsigned seq)
 	int v;
 	zw_bv_verify(b->fbatch, &b->fresh.items[seq % NEWKEYS], 1, &v);
 	return v == 0;
+}
+
+const char *zw_bvb_engine(void)
+{
+	int ifma = zw_p256_mb8() != NULL;
+#if defined(__x86_64__) && !defined(ZW_P256_GENERIC)
+	if (zw_p256_have_mulx)
+		return ifma ? "x86_64 mulx/adx + avx512 ifma x8" : "x86_64 mulx/adx";
+	return ifma ? "x86_64 mul + avx512 ifma x8" : "x86_64 mul";
+#else
+	return ifma ? "generic + avx512 ifma x8" : "generic";
+#endif
 }

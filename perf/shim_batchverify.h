@@ -33,6 +33,9 @@ void zw_bvb_precompute(struct zw_bvb *b, unsigned k);
  * multiples, Straus): seq picks a fresh key each call. 1 when valid. */
 int zw_bvb_new_key_verify(struct zw_bvb *b, unsigned seq);
 
+/* Which field and multi-buffer code the engine runs on this CPU. */
+const char *zw_bvb_engine(void);
+
 #ifdef __cplusplus
 }
 #endif

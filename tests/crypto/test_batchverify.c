@@ -23,6 +23,13 @@
 #include "crypto/batchverify.h"
 #include "crypto/key.h"
 #include "crypto/p256_cache.h"
+#include "crypto/p256_ifma.h"
+
+/* The AVX-512 IFMA routine's portable instruction model, so the batch
+ * API's eight-lane path runs here too (zw_p256_mb8_set). */
+#define ZW_P256_IFMA_EMULATE 1
+#include "crypto/p256_ifma.c"
+#undef ZW_P256_IFMA_EMULATE
 #include "dns/err.h"
 #include "tests/util/testutil.h"
 
@@ -353,6 +360,25 @@ static void test_wycheproof_p256(void **state)
 	free_vectors(vs, n);
 }
 
+/* The same vectors through the eight-lane multi-buffer path (its
+ * instruction model): every key gets a table at first use. */
+static void test_wycheproof_p256_mb8(void **state)
+{
+	(void)state;
+	struct vec *vs;
+	size_t n = load_vectors("wycheproof/ecdsa_secp256r1_sha256_p1363_test.json",
+				"uncompressed", &vs);
+	struct rig r;
+
+	zw_p256_mb8_set(zw_p256_ifma_emu_mul2_fixed8);
+	rig_open(&r, 128, 128, 1);
+	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 0);
+	run_vectors(vs, n, ZW_ALG_ECDSAP256, &r, 9);
+	rig_close(&r);
+	zw_p256_mb8_set(NULL);
+	free_vectors(vs, n);
+}
+
 static void test_wycheproof_ed25519(void **state)
 {
 	(void)state;
@@ -615,11 +641,26 @@ static int reference(const struct ditem *d, struct signer *s)
 	return ossl_verify_raw(d->key, d->dg, 32, d->sig);
 }
 
+static void differential(long total);
+
 static void test_differential(void **state)
 {
 	(void)state;
 	const char *env = getenv("ZW_BV_DIFF_N");
-	long total = env ? atol(env) : 20000;
+	differential(env ? atol(env) : 20000);
+}
+
+/* A shorter run with the eight-lane path's instruction model. */
+static void test_differential_mb8(void **state)
+{
+	(void)state;
+	zw_p256_mb8_set(zw_p256_ifma_emu_mul2_fixed8);
+	differential(3000);
+	zw_p256_mb8_set(NULL);
+}
+
+static void differential(long total)
+{
 	struct signer s[DIFF_KEYS];
 	struct ditem d[ZW_BV_BATCH_MAX];
 	struct zw_bv_item items[ZW_BV_BATCH_MAX];
@@ -674,10 +715,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wycheproof_p256),
+		cmocka_unit_test(test_wycheproof_p256_mb8),
 		cmocka_unit_test(test_wycheproof_ed25519),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_differential),
+		cmocka_unit_test(test_differential_mb8),
 	};
 	const struct CMUnitTest diff_only[] = {
 		cmocka_unit_test(test_differential),
