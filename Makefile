@@ -94,8 +94,10 @@ deps:
 	@scripts/deps.sh
 
 # `make test`: every unit test and every integration test (real peers).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@BUILD=$(BUILD) tests/run.sh
 
 unit: all
@@ -105,7 +107,7 @@ integration: all
 	@BUILD=$(BUILD) tests/run.sh --integration
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@BUILD=$(BUILD) scripts/demo.sh
 
 include tests/fuzz/fuzz.mk

@@ -13,7 +13,7 @@ if [ ${#srcs[@]} -eq 0 ]; then
 	echo "skip: no fuzz targets in tests/fuzz/ yet" >&2
 	exit 77
 fi
-if ! make --no-print-directory fuzz-build; then
+if ! make --no-print-directory -j"$(nproc)" fuzz-build; then
 	echo "FAIL: make fuzz-build"
 	exit 1
 fi
