@@ -135,7 +135,7 @@ for a in $ALGS; do
 		[ "$(cd "$d" && dnssec-dsfromkey -a 1 -a 2 -a 4 "$k" 2>/dev/null)" == \
 		  "$("$BIN/zw-dsfromkey" -K "$d" -a 1 -a 2 -a 4 "$k")" ] || bad "DS of $k"
 	done
-	dnssec-signzone -q -S -K "$d" -o example.com. -f "$d/zone.signed" \
+	dnssec-signzone -q -S -K "$d" -d "$d" -o example.com. -f "$d/zone.signed" \
 		"$d/zone" >/dev/null 2>"$d/sign.err" || { bad "dnssec-signzone $a"; cat "$d/sign.err"; }
 	grep -q "DNSKEY.*257 3" "$d/zone.signed" || bad "no KSK in the zone signed with $a"
 	dnssec-verify -q -o example.com. "$d/zone.signed" >/dev/null 2>&1 ||
@@ -178,7 +178,7 @@ new=$("$BIN/zw-revoke" -K "$d" "$old") || bad "zw-revoke $old"
 [ "$(basename "$new")" == "${old%+*}+$(printf %05d "$want")" ] || bad "revoked name $new"
 dnssec-settime -K "$d" -p R "$(basename "$new")" 2>&1 | grep -qv UNSET ||
 	bad "BIND sees no Revoke time on $new"
-dnssec-signzone -q -S -K "$d" -o example.net. -f "$d/zone.signed" "$d/zone" \
+dnssec-signzone -q -S -K "$d" -d "$d" -o example.net. -f "$d/zone.signed" "$d/zone" \
 	>/dev/null 2>"$d/sign.err" || { bad "signzone with revoked key"; cat "$d/sign.err"; }
 grep -q "DNSKEY.*385 3 13" "$d/zone.signed" || bad "revoked key not published"
 dnssec-verify -o example.net. "$d/zone.signed" 2>&1 | grep -q "1 revoked" ||
@@ -205,7 +205,7 @@ for k in "$L"/K*.key; do
 	"$BIN/zw-settime" -K "$L" -f "$b" >/dev/null || bad "zw-settime -f $b"
 	head -1 "$L/$b.private" | grep -q 'v1.3' || bad "$b not upgraded"
 done
-dnssec-signzone -q -S -K "$L" -o example.org. -f "$L/zone.signed" "$L/zone" \
+dnssec-signzone -q -S -K "$L" -d "$L" -o example.org. -f "$L/zone.signed" "$L/zone" \
 	>/dev/null 2>"$L/sign.err" || { bad "signzone with ldns keys"; cat "$L/sign.err"; }
 dnssec-verify -q -o example.org. "$L/zone.signed" >/dev/null 2>&1 ||
 	bad "dnssec-verify: zone signed with upgraded ldns keys"
