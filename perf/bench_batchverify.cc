@@ -6,6 +6,7 @@
 //                        per-key tables
 //   BvBatchNoTable/N/K   same with per-key tables disabled (Straus path)
 //   BvNewKey             one signature by a key never seen before
+//   BvOpenSSLNewKey      the same with OpenSSL (key imported, then verify)
 //   BvPrecompute         building one key's fixed-base table
 //   Ed25519OpenSSL / Ed25519Batch/N   Ed25519 (through OpenSSL either way)
 #include <benchmark/benchmark.h>
@@ -86,6 +87,17 @@ void BvNewKey(benchmark::State &st)
 	st.SetItemsProcessed(st.iterations());
 }
 
+void BvOpenSSLNewKey(benchmark::State &st)
+{
+	zw_bvb *b = pool(1, 16);
+	unsigned i = 0, valid = 0;
+	for (auto _ : st)
+		valid += zw_bvb_openssl_new_key(b, i++);
+	if (valid != i)
+		st.SkipWithError("invalid signature");
+	st.SetItemsProcessed(st.iterations());
+}
+
 void BvPrecompute(benchmark::State &st)
 {
 	zw_bvb *b = pool(16, 16);
@@ -133,6 +145,7 @@ BENCHMARK(BvOpenSSL)->Arg(1)->Arg(16);
 BENCHMARK(BvBatch)->Apply(sizes_keys);
 BENCHMARK(BvBatchNoTable)->Apply(sizes_keys);
 BENCHMARK(BvNewKey);
+BENCHMARK(BvOpenSSLNewKey);
 BENCHMARK(BvPrecompute);
 BENCHMARK(Ed25519OpenSSL);
 BENCHMARK(Ed25519Batch)->Arg(16);

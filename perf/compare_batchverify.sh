@@ -52,6 +52,7 @@ for k in (1, 16):
     for n in (1, 16, 64):
         row("BvBatchNoTable/%d/%d" % (n, k), "batch %2d, %2d key%s, no tables" % (n, k, "s" if k > 1 else ""))
 row("BvNewKey", "batch  1, key never seen")
+row("BvOpenSSLNewKey", "OpenSSL, key never seen (import)")
 row("Ed25519OpenSSL", "Ed25519 OpenSSL one at a time")
 row("Ed25519Batch/16", "Ed25519 through the batch API")
 if "BvPrecompute" in best:
@@ -81,6 +82,8 @@ for k in (1, 16):
             print("batch %2d, %2d keys, no tables / OpenSSL: %5.2fx" % (n, k, best[name] / base))
 if "BvNewKey" in best and "BvOpenSSL/1" in best:
     print("new key / OpenSSL (prepared key): %.2fx" % (best["BvNewKey"] / best["BvOpenSSL/1"]))
+if "BvNewKey" in best and "BvOpenSSLNewKey" in best:
+    print("new key / OpenSSL (key imported too): %.2fx" % (best["BvNewKey"] / best["BvOpenSSLNewKey"]))
 print("targets %s" % ("met" if ok else "MISSED"))
 PY
 if [ "$DIFF_N" -gt 0 ]; then

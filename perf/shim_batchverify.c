@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "crypto/batchverify.h"
@@ -272,4 +273,34 @@ const char *zw_bvb_engine(void)
 #else
 	return ifma ? "generic + avx512 ifma x8" : "generic";
 #endif
+}
+
+int zw_bvb_openssl_new_key(struct zw_bvb *b, unsigned seq)
+{
+	struct pool *p = &b->fresh;
+	unsigned i = seq % NEWKEYS;
+	uint8_t pub[65];
+	OSSL_PARAM params[3];
+	EVP_PKEY *pk = NULL;
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	int ok = 0;
+
+	pub[0] = 4;
+	memcpy(pub + 1, p->xy[i], 64);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+						     (char *)"prime256v1", 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+						      pub, sizeof(pub));
+	params[2] = OSSL_PARAM_construct_end();
+	if (c && EVP_PKEY_fromdata_init(c) == 1 &&
+	    EVP_PKEY_fromdata(c, &pk, EVP_PKEY_PUBLIC_KEY, params) == 1) {
+		EVP_PKEY_CTX *v = EVP_PKEY_CTX_new(pk, NULL);
+		ok = v && EVP_PKEY_verify_init(v) == 1 &&
+		     EVP_PKEY_verify(v, p->s[i].der, p->s[i].derlen,
+				     p->s[i].dg, 32) == 1;
+		EVP_PKEY_CTX_free(v);
+	}
+	EVP_PKEY_free(pk);
+	EVP_PKEY_CTX_free(c);
+	return ok;
 }

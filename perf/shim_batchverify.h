@@ -33,6 +33,10 @@ void zw_bvb_precompute(struct zw_bvb *b, unsigned k);
  * multiples, Straus): seq picks a fresh key each call. 1 when valid. */
 int zw_bvb_new_key_verify(struct zw_bvb *b, unsigned seq);
 
+/* OpenSSL with a key it has not seen: the public key imported from its
+ * raw form (EVP_PKEY_fromdata), then one verify. 1 when valid. */
+int zw_bvb_openssl_new_key(struct zw_bvb *b, unsigned seq);
+
 /* Which field and multi-buffer code the engine runs on this CPU. */
 const char *zw_bvb_engine(void);
 
