@@ -81,7 +81,8 @@ struct zw_verify_report {
 	uint64_t sigs_bad, sigs_expired;
 	uint64_t chain_records;        /* NSEC or NSEC3 records checked */
 	unsigned threads;
-	double t_keys, t_nodes, t_nsec3; /* seconds */
+	double t_keys, t_nodes, t_nsec3; /* seconds, wall clock */
+	double cpu_nodes;              /* CPU seconds of the node pass */
 };
 
 /* Verify a finished zone. Returns 0 when the zone is fully correct,

@@ -11,6 +11,30 @@
 
 #define TYPES_MAX 512
 
+/* Bitmap of distinct types in ascending order, built window by window
+ * (no 8 KB scratch set to clear: this runs once per chain record). */
+static int bitmap_sorted(const uint16_t *t, size_t n, uint8_t *out,
+			 size_t outmax)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n;) {
+		uint8_t w = (uint8_t)(t[i] >> 8), win[32] = {0};
+		size_t wl = 0;
+		for (; i < n && (t[i] >> 8) == w; i++) {
+			size_t o = (t[i] & 0xff) >> 3;
+			win[o] |= (uint8_t)(0x80 >> (t[i] & 7));
+			wl = o + 1 > wl ? o + 1 : wl;
+		}
+		if (len + 2 + wl > outmax)
+			return ZW_ENOSPC;
+		out[len++] = w;
+		out[len++] = (uint8_t)wl;
+		memcpy(out + len, win, wl);
+		len += wl;
+	}
+	return (int)len;
+}
+
 /* Types the zone holds at n for the NSEC(3) there: authoritative RRsets
  * and the delegation NS (not glue or occluded data), NSEC in an NSEC chain,
  * RRSIG when something there is signed; never NSEC3. */
@@ -32,9 +56,17 @@ int zw_vbitmap_expected(const struct zw_node *n, bool nsec3, uint8_t *out,
 		if (role == ZW_ROLE_AUTH || role == ZW_ROLE_DELEG)
 			types[nt++] = rs.type;
 	}
-	if (signed_)
-		types[nt++] = ZW_TYPE_RRSIG;
-	return zw_bitmap_build(types, nt, out, outmax);
+	/* RRsets come in type order; RRSIG goes in its place. */
+	size_t k = nt;
+	if (signed_) {
+		while (k > 0 && types[k - 1] > ZW_TYPE_RRSIG) {
+			types[k] = types[k - 1];
+			k--;
+		}
+		types[k] = ZW_TYPE_RRSIG;
+		nt++;
+	}
+	return bitmap_sorted(types, nt, out, outmax);
 }
 
 /* Space-separated type list of a well-formed bitmap's types that `other`

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "crypto/key.h"
@@ -175,13 +176,22 @@ static void print_result(const struct zw_verify_report *r, bool ksk_only)
 	}
 }
 
+static double cpu_total(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void print_stats(const struct zw_verify_report *r, double load)
 {
 	fprintf(stderr,
 		"zw-verify: %llu nodes, %llu RRsets, %llu signatures checked "
 		"(%llu batched P-256, %llu bad, %llu expired), %llu %s "
-		"records\nzw-verify: load %.3fs, keys %.3fs, nodes %.3fs, "
-		"NSEC3 %.3fs, %u threads\n",
+		"records\nzw-verify: load %.3fs, keys %.3fs, nodes %.3fs "
+		"(%.3fs CPU, %.0f signatures/CPU-s), NSEC3 %.3fs, %u threads; "
+		"%.3fs CPU in all\n",
 		(unsigned long long)r->nodes, (unsigned long long)r->rrsets,
 		(unsigned long long)r->sigs,
 		(unsigned long long)r->sigs_batched,
@@ -189,7 +199,9 @@ static void print_stats(const struct zw_verify_report *r, double load)
 		(unsigned long long)r->sigs_expired,
 		(unsigned long long)r->chain_records,
 		r->nsec3 ? "NSEC3" : "NSEC", load, r->t_keys, r->t_nodes,
-		r->t_nsec3, r->threads);
+		r->cpu_nodes, r->cpu_nodes > 0 ? (double)r->sigs / r->cpu_nodes
+					       : 0.0,
+		r->t_nsec3, r->threads, cpu_total());
 }
 
 int main(int argc, char **argv)
