@@ -2,6 +2,7 @@
  * text (the same characters zw_rdata_to_str prints, without its generic
  * field machinery and snprintf), and type bitmaps from a handful of types
  * (zw_bitmap_build clears and scans a 64 Kbit set every call). */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "crypto/rrsig.h"
@@ -164,6 +165,85 @@ int sign_fmt_nsec(const uint8_t *rd, size_t len, char *out, size_t max)
 		n += (size_t)fmt_type(types[i], out + n);
 	}
 	return (int)n;
+}
+
+/* ---- the unsigned bulk of a delegation zone: NS, glue, DS ---- */
+
+static size_t fmt_a(const uint8_t *b, char *p)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			p[n++] = '.';
+		n += sign_fmt_u32(p + n, b[i]);
+	}
+	return n;
+}
+
+static size_t fmt_hex(const uint8_t *b, size_t len, char *p)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (i && i % 28 == 0)
+			p[n++] = ' ';
+		p[n++] = hex[b[i] >> 4];
+		p[n++] = hex[b[i] & 15];
+	}
+	return n;
+}
+
+/* The name filling all of [rd, rd+len), as text. */
+static int fmt_only_name(const uint8_t *rd, size_t len, char *out, size_t max)
+{
+	int nl = zw_name_check(rd, rd + len);
+
+	if (nl < 0 || (size_t)nl != len)
+		return ZW_EMALF;
+	return sign_fmt_name(rd, out, max);
+}
+
+/* NS, CNAME, DNAME, PTR, A, AAAA, MX and DS as text, the same characters
+ * zw_rdata_to_str prints (names escaped as sign_fmt_name does); ZW_EMALF
+ * for other types or odd rdata, so the caller falls back to it. */
+int sign_fmt_rdata(uint16_t type, const uint8_t *rd, size_t len, char *out,
+		   size_t max)
+{
+	size_t n;
+	int r;
+
+	switch (type) {
+	case ZW_TYPE_NS:
+	case ZW_TYPE_CNAME:
+	case ZW_TYPE_DNAME:
+	case ZW_TYPE_PTR:
+		return fmt_only_name(rd, len, out, max);
+	case ZW_TYPE_A:
+		return len == 4 && max >= 16 ? (int)fmt_a(rd, out) : ZW_EMALF;
+	case ZW_TYPE_AAAA:
+		return len == 16 && inet_ntop(AF_INET6, rd, out, (socklen_t)max)
+			       ? (int)strlen(out) : ZW_EMALF;
+	case ZW_TYPE_MX:
+		if (len < 3 || max < 8)
+			return ZW_EMALF;
+		n = sign_fmt_u32(out, (uint32_t)(rd[0] << 8 | rd[1]));
+		out[n++] = ' ';
+		r = fmt_only_name(rd + 2, len - 2, out + n, max - n);
+		return r < 0 ? r : (int)n + r;
+	case ZW_TYPE_DS:
+		if (len < 5 || max < 24 + 3 * len)
+			return ZW_EMALF;
+		n = sign_fmt_u32(out, (uint32_t)(rd[0] << 8 | rd[1]));
+		out[n++] = ' ';
+		n += sign_fmt_u32(out + n, rd[2]);
+		out[n++] = ' ';
+		n += sign_fmt_u32(out + n, rd[3]);
+		out[n++] = ' ';
+		return (int)(n + fmt_hex(rd + 4, len - 4, out + n));
+	}
+	return ZW_EMALF;
 }
 
 /* Bitmap of a few types (sorted here, duplicates dropped). */

@@ -169,6 +169,8 @@ size_t sign_fmt_u32(char *p, uint32_t v);
 int sign_fmt_name(const uint8_t *name, char *out, size_t max);
 int sign_fmt_rrsig(const uint8_t *rd, size_t len, char *out, size_t max);
 int sign_fmt_nsec(const uint8_t *rd, size_t len, char *out, size_t max);
+int sign_fmt_rdata(uint16_t type, const uint8_t *rd, size_t len, char *out,
+		   size_t max);
 /* Types sorted in place; out needs 34 octets per window. */
 int sign_bitmap(uint16_t *types, size_t n, uint8_t *out);
 

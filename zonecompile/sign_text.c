@@ -66,6 +66,8 @@ static int rdata_str(uint16_t type, const uint8_t *rd, size_t len,
 		n = sign_fmt_rrsig(rd, len, out, max);
 	else if (type == ZW_TYPE_NSEC)
 		n = sign_fmt_nsec(rd, len, out, max);
+	else
+		n = sign_fmt_rdata(type, rd, len, out, max);
 	return n == ZW_EMALF ? zw_rdata_to_str(type, rd, len, out, max) : n;
 }
 

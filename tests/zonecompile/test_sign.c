@@ -450,6 +450,60 @@ static void test_fmt_nsec_and_bitmap(void **state)
 	assert_string_equal(t1, "a\\126\\046.ex.");
 }
 
+/* The fast printers of the bulk types print what zw_rdata_to_str does. */
+static void test_fmt_bulk_types(void **state)
+{
+	static const char *const rr[][2] = {
+		{ "NS", "ns1.example.com." }, { "CNAME", "a.b.c." },
+		{ "PTR", "x.y." }, { "DNAME", "target.example." },
+		{ "A", "192.0.2.1" }, { "A", "0.0.0.0" },
+		{ "A", "255.255.255.255" }, { "AAAA", "2001:db8::1" },
+		{ "AAAA", "::" }, { "AAAA", "::ffff:192.0.2.1" },
+		{ "AAAA", "2001:db8:1:2:3:4:5:6" }, { "MX", "10 mail.example." },
+		{ "MX", "0 ." },
+		{ "DS", "12345 13 2 0123456789ABCDEF0123456789ABCDEF"
+			"0123456789ABCDEF0123456789ABCDEF" },
+		{ "DS", "1 8 1 00112233445566778899AABBCCDDEEFF00112233" },
+		{ "DS", "65535 14 4 0123456789ABCDEF0123456789ABCDEF0123456789"
+			"ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789"
+			"ABCDEF" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rr / sizeof rr[0]; i++) {
+		int type = zw_rrtype_from_str(rr[i][0], strlen(rr[i][0]));
+		struct zw_tok toks[8];
+		size_t nt = 0;
+		char text[512], a[512], b[512], *save = NULL;
+		uint8_t rd[512];
+
+		snprintf(text, sizeof text, "%s", rr[i][1]);
+		for (char *t = strtok_r(text, " ", &save); t;
+		     t = strtok_r(NULL, " ", &save))
+			toks[nt++] = (struct zw_tok){ t, (uint32_t)strlen(t),
+						      false };
+		int n = zw_rdata_from_str((uint16_t)type, toks, nt,
+					  (const uint8_t *)"", rd, sizeof rd,
+					  NULL);
+		assert_true(n > 0);
+		int la = sign_fmt_rdata((uint16_t)type, rd, (size_t)n, a,
+					sizeof a);
+		int lb = zw_rdata_to_str((uint16_t)type, rd, (size_t)n, b,
+					 sizeof b);
+		assert_true(la > 0 && lb > 0);
+		a[la] = 0;
+		assert_string_equal(a, b);
+	}
+	/* other types and bad lengths go to the generic printer */
+	char out[64];
+	assert_int_equal(sign_fmt_rdata(ZW_TYPE_TXT, (const uint8_t *)"\1a",
+					2, out, sizeof out), ZW_EMALF);
+	assert_int_equal(sign_fmt_rdata(ZW_TYPE_A, (const uint8_t *)"abc", 3,
+					out, sizeof out), ZW_EMALF);
+	assert_int_equal(sign_fmt_rdata(ZW_TYPE_NS, (const uint8_t *)"\3ab",
+					3, out, sizeof out), ZW_EMALF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_fmt_same_as_rdata),
 		cmocka_unit_test(test_fmt_nsec_and_bitmap),
+		cmocka_unit_test(test_fmt_bulk_types),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
