@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dns/err.h"
@@ -160,6 +161,9 @@ void zw_signer_free(struct zw_signer *s)
 {
 	if (!s)
 		return;
+	sign_makers_stop(s);
+	for (size_t i = 0; i < s->neng; i++)
+		sign_p256_free(s->eng[i]);
 	sign_keys_free(s);
 	sign_ds_free(s);
 	sign_set_free(&s->zone_dnskey);
@@ -178,7 +182,16 @@ const char *zw_signer_error(const struct zw_signer *s)
 
 const uint8_t *zw_signer_origin(const struct zw_signer *s)
 {
-	return s->loaded ? s->origin : NULL;
+	return s->origin_set ? s->origin : NULL;
+}
+
+int zw_signer_set_origin(struct zw_signer *s, const uint8_t *origin)
+{
+	if (s->loaded)
+		return sign_fail(s, ZW_EEXIST, "zone already loaded");
+	zw_name_copy(s->origin, origin);
+	s->origin_set = true;
+	return 0;
 }
 
 const struct zw_sign_stats *zw_signer_stats(const struct zw_signer *s)
@@ -235,6 +248,16 @@ static int load_records(struct zw_signer *s, struct zw_zonefile *zf)
 	return 0;
 }
 
+/* Nonces worth making ahead: about one signature per 80 octets of zone
+ * text (a delegation zone signed with NSEC), so idle cores never make
+ * many more than the zone will use. */
+static size_t pool_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (size_t)st.st_size / 80 : 0;
+}
+
 int zw_signer_load(struct zw_signer *s, const char *path,
 		   const uint8_t *origin)
 {
@@ -246,22 +269,44 @@ int zw_signer_load(struct zw_signer *s, const char *path,
 
 	if (s->loaded)
 		return sign_fail(s, ZW_EEXIST, "zone already loaded");
+	if (!origin && s->origin_set)
+		zo.origin = origin = s->origin;
 	if (!(s->zone = zw_zone_new(origin)))
 		return sign_fail(s, ZW_ENOMEM, "out of memory");
 	s->path = path;
 	if (!(zf = zw_zonefile_open(path, &zo, &err)))
 		return sign_fail(s, err, "%s: %s", path, zw_strerror(err));
+	sign_makers_start(s, pool_size(path));  /* idle cores: nonces */
 	rc = load_records(s, zf);
 	zw_zonefile_free(zf);
+	sign_makers_stop(s);
 	if (rc < 0)
 		return rc;
 	if ((rc = zw_zone_finish(s->zone)) < 0)
 		return sign_fail(s, rc, "%s", zw_zone_error(s->zone));
+	if (s->origin_set && !zw_name_equal(s->origin, zw_zone_apex(s->zone)))
+		return sign_fail(s, ZW_EOUTZONE, "%s: zone is not the origin "
+				 "the keys were loaded for", path);
 	zw_name_copy(s->origin, zw_zone_apex(s->zone));
 	s->nnodes = zw_zone_count(s->zone);
-	s->loaded = true;
+	s->loaded = s->origin_set = true;
 	s->st.t_load = now_s() - t0;
 	return 0;
+}
+
+/* A fast P-256 signer for every software P-256 key that signs. */
+static void add_engines(struct zw_signer *s, const struct zw_key *const *k,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool have = false;
+
+		for (size_t j = 0; j < s->neng && !have; j++)
+			have = sign_p256_key(s->eng[j]) == k[i];
+		if (!have && s->neng < SIGN_MAX_KEYS &&
+		    (s->eng[s->neng] = sign_p256_new(k[i], 0)))
+			s->neng++;
+	}
 }
 
 int zw_signer_prepare(struct zw_signer *s)
@@ -281,6 +326,8 @@ int zw_signer_prepare(struct zw_signer *s)
 		return rc;
 	if (s->o.nsec3 && (rc = sign_nsec3_prepare(s)) < 0)
 		return rc;
+	add_engines(s, s->data_keys, s->ndata);
+	add_engines(s, s->set_keys, s->nset);
 	s->prepared = true;
 	s->st.t_prepare = now_s() - t0;
 	return 0;

@@ -3,9 +3,12 @@
  * authoritative RRset, re-use of still-valid signatures when re-signing, and
  * the signed zone written as RFC 1035 text in canonical order.
  *
- * Use: zw_signer_new, zw_signer_load (the zone file), keys by
- * zw_signer_key_file / zw_signer_keys_from_dir / zw_signer_zone_keys,
- * zw_signer_prepare (roles, apex RRsets; checks), zw_signer_write.
+ * Use: zw_signer_new, zw_signer_set_origin, keys by zw_signer_key_file /
+ * zw_signer_keys_from_dir, zw_signer_load (the zone file),
+ * zw_signer_zone_keys, zw_signer_prepare (roles, apex RRsets; checks),
+ * zw_signer_write. Keys named before the zone is loaded let the idle cores
+ * make P-256 nonces while the file is parsed (zonecompile/sign_p256.c);
+ * keys may also be added after loading.
  *
  * Signing runs on opts.threads threads (0: every online CPU): nodes are cut
  * into ranges, each thread signs a range and renders its text into its own
@@ -63,6 +66,7 @@ struct zw_sign_stats {
 	uint64_t sigs_dropped;       /* in the input, not written */
 	uint64_t nsec;               /* NSEC or NSEC3 records */
 	uint64_t bytes;              /* output octets */
+	uint64_t nonces_ahead;       /* P-256 nonces made while parsing */
 	double t_load, t_prepare, t_sign;  /* seconds */
 	unsigned threads;
 };
@@ -79,8 +83,11 @@ void zw_signer_free(struct zw_signer *s);
 /* Message of the last error, "" when none. */
 const char *zw_signer_error(const struct zw_signer *s);
 
-/* Parse and load the zone file (origin NULL: the first record's owner,
- * which must be an SOA). Old NSEC, NSEC3 and NSEC3PARAM records are
+/* The zone's name, so keys can be loaded before the zone. */
+int zw_signer_set_origin(struct zw_signer *s, const uint8_t *origin);
+
+/* Parse and load the zone file (origin NULL: the one set, else the first
+ * record's owner, which must be an SOA). Old NSEC, NSEC3 and NSEC3PARAM records are
  * dropped (made afresh); old RRSIGs are kept to be re-used or dropped. */
 int zw_signer_load(struct zw_signer *s, const char *path,
 		   const uint8_t *origin);

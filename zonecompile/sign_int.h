@@ -7,7 +7,8 @@
  * sign_node.c   one node: its RRsets, NSEC/NSEC3, signatures (new, kept)
  * sign_text.c   records as text into a worker's buffer
  * sign_fmt.c    fast RRSIG/NSEC text and small type bitmaps
- * sign_run.c    threads, ranges of nodes, ordered output */
+ * sign_run.c    threads, ranges of nodes, ordered output, nonce makers
+ * sign_p256.c   P-256 signing with nonces made ahead (while parsing) */
 #ifndef ZW_ZONECOMPILE_SIGN_INT_H
 #define ZW_ZONECOMPILE_SIGN_INT_H
 
@@ -61,6 +62,9 @@ struct ds_over {
 	struct sign_set set;
 };
 
+struct sign_p256;
+struct sign_p256_ctx;
+
 struct zw_signer {
 	struct zw_sign_opts o;
 	zw_sign_warn_fn *warn;
@@ -90,9 +94,13 @@ struct zw_signer {
 	struct ds_over *ds;
 	size_t nds;
 
+	struct sign_p256 *eng[SIGN_MAX_KEYS];   /* fast P-256 signers */
+	size_t neng;
+	void *makers;                   /* nonce-making threads (sign_run.c) */
+
 	struct zw_sign_stats st;
 	unsigned threads;
-	bool loaded, prepared;
+	bool origin_set, loaded, prepared;
 };
 
 /* A thread's working memory: reused for every node, grown when needed. */
@@ -105,6 +113,7 @@ struct sign_worker {
 	uint8_t *scratch;
 	size_t scap;
 	struct zw_nsec3_batch *nb;
+	struct sign_p256_ctx *p256;
 	char owner[ZW_NAME_STR_MAX];    /* current owner as text */
 	size_t ownerlen;
 	uint64_t sigs_new, sigs_kept, sigs_dropped, nsec, nodes, rrsets;
@@ -126,6 +135,9 @@ int sign_worker_fail(struct sign_worker *w, int err, const char *fmt, ...)
 
 /* sign_keys.c */
 int sign_keys_roles(struct zw_signer *s);
+/* Keys that will most likely sign the zone's data (before roles). */
+size_t sign_keys_likely_data(const struct zw_signer *s,
+			     const struct zw_key **out);
 int sign_keys_dnskey(struct zw_signer *s);
 void sign_keys_free(struct zw_signer *s);
 
@@ -174,7 +186,24 @@ int sign_fmt_rdata(uint16_t type, const uint8_t *rd, size_t len, char *out,
 /* Types sorted in place; out needs 34 octets per window. */
 int sign_bitmap(uint16_t *types, size_t n, uint8_t *out);
 
+/* sign_p256.c */
+bool sign_p256_usable(const struct zw_key *key);
+struct sign_p256 *sign_p256_new(const struct zw_key *key, size_t pool);
+void sign_p256_free(struct sign_p256 *e);
+const struct zw_key *sign_p256_key(const struct sign_p256 *e);
+void sign_p256_produce(struct sign_p256 *e);
+void sign_p256_stop(struct sign_p256 *e);
+size_t sign_p256_made(const struct sign_p256 *e);
+int sign_p256_ctx_init(struct sign_p256_ctx **c);
+void sign_p256_ctx_free(struct sign_p256_ctx *c);
+int sign_p256_sign(struct sign_p256 *e, struct sign_p256_ctx *c,
+		   const uint8_t *data, size_t len, uint8_t *out);
+
 /* sign_run.c */
+/* Start/stop threads making nonces for the likely data keys (while the
+ * zone is parsed); stop is safe to call when none were started. */
+void sign_makers_start(struct zw_signer *s, size_t pool);
+void sign_makers_stop(struct zw_signer *s);
 int sign_run(struct zw_signer *s, zw_sign_write_fn *write, void *ctx);
 /* fn(arg, t, nt) on nt = s->threads threads (t = 0 on the caller). */
 void sign_parallel(struct zw_signer *s,

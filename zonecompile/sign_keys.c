@@ -111,8 +111,8 @@ int zw_signer_key_file(struct zw_signer *s, const char *dir,
 	struct zw_keyfile *kf;
 	int err = 0, rc;
 
-	if (!s->loaded)
-		return sign_fail(s, ZW_ENOSOA, "load the zone before its keys");
+	if (!s->origin_set)
+		return sign_fail(s, ZW_ENOSOA, "no zone name for the keys");
 	kf = zw_keyfile_load(dir, name, 0, &err, msg, sizeof msg);
 	if (!kf)
 		return sign_fail(s, err, "%s", msg);
@@ -170,8 +170,8 @@ int zw_signer_keys_from_dir(struct zw_signer *s, const char *dir)
 	DIR *d;
 	int plen, rc = 0;
 
-	if (!s->loaded)
-		return sign_fail(s, ZW_ENOSOA, "load the zone before its keys");
+	if (!s->origin_set)
+		return sign_fail(s, ZW_ENOSOA, "no zone name for the keys");
 	if ((plen = key_prefix(s->origin, prefix, sizeof prefix)) < 0)
 		return sign_fail(s, plen, "zone name too long");
 	if (!(d = opendir(dir && *dir ? dir : ".")))
@@ -226,7 +226,8 @@ static bool can_sign(const struct sign_key *k)
 }
 
 /* Per algorithm: whether it has an active non-revoked KSK / ZSK. */
-static void alg_roles(struct zw_signer *s, uint8_t alg, bool *ksk, bool *zsk)
+static void alg_roles(const struct zw_signer *s, uint8_t alg, bool *ksk,
+		      bool *zsk)
 {
 	*ksk = *zsk = false;
 	for (size_t i = 0; i < s->nkeys; i++) {
@@ -234,7 +235,7 @@ static void alg_roles(struct zw_signer *s, uint8_t alg, bool *ksk, bool *zsk)
 
 		if (k->key->alg != alg || !can_sign(k) || k->revoked)
 			continue;
-		if (k->ksk)
+		if ((k->key->flags & ZW_DNSKEY_SEP) && !s->o.ignore_ksk)
 			*ksk = true;
 		else
 			*zsk = true;
@@ -301,6 +302,26 @@ int sign_keys_roles(struct zw_signer *s)
 				 "with -K <key directory>", zn);
 	}
 	return 0;
+}
+
+/* Before roles are settled (while the zone loads): the active keys that
+ * will sign data if the zone's own DNSKEYs change nothing. */
+size_t sign_keys_likely_data(const struct zw_signer *s,
+			     const struct zw_key **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nkeys; i++) {
+		const struct sign_key *k = &s->keys[i];
+		bool ksk, zsk, sep = k->key->flags & ZW_DNSKEY_SEP;
+
+		if (!can_sign(k) || k->revoked)
+			continue;
+		alg_roles(s, k->key->alg, &ksk, &zsk);
+		if (s->o.ignore_ksk || !sep || !zsk)
+			out[n++] = k->key;
+	}
+	return n;
 }
 
 /* ---- the DNSKEY RRset ---- */

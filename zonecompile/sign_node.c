@@ -35,6 +35,7 @@ int sign_worker_init(struct sign_worker *w, struct zw_signer *s)
 
 void sign_worker_free(struct sign_worker *w)
 {
+	sign_p256_ctx_free(w->p256);
 	free(w->out);
 	free(w->rr);
 	free(w->scratch);
@@ -160,13 +161,67 @@ static void keep_old(struct sign_worker *w, const struct zw_rrset_ref *ref,
 	}
 }
 
+static struct sign_p256 *engine(const struct zw_signer *s,
+				const struct zw_key *key)
+{
+	for (size_t i = 0; i < s->neng; i++)
+		if (sign_p256_key(s->eng[i]) == key)
+			return s->eng[i];
+	return NULL;
+}
+
+static int scratch(struct sign_worker *w, size_t need)
+{
+	uint8_t *p;
+
+	if (need <= w->scap)
+		return 0;
+	if (!(p = realloc(w->scratch, need + 4096)))
+		return ZW_ENOMEM;
+	w->scratch = p;
+	w->scap = need + 4096;
+	return 0;
+}
+
+/* zw_rrsig_sign's work with the fast P-256 signer. */
+static int rrsig_p256(struct sign_worker *w, struct sign_p256 *e,
+		      const struct zw_rrset_ref *ref, uint32_t exp,
+		      uint8_t *rd, size_t max)
+{
+	const struct zw_key *key = sign_p256_key(e);
+	struct zw_rrsig s = {
+		.type_covered = ref->type, .alg = key->alg,
+		.labels = (uint8_t)zw_name_rrsig_labels(ref->owner),
+		.orig_ttl = ref->ttl, .expiration = exp,
+		.inception = w->s->o.inception, .key_tag = key->tag,
+		.signer = key->owner,
+	};
+	size_t need = zw_rrsig_input_size(ref, key->owner);
+	size_t hdr = ZW_RRSIG_FIXED + zw_name_len(key->owner);
+	int len, n;
+
+	if (hdr + 64 > max)
+		return ZW_ENOSPC;
+	if ((!w->p256 && sign_p256_ctx_init(&w->p256) < 0) ||
+	    scratch(w, need) < 0)
+		return ZW_ENOMEM;
+	if ((len = zw_rrsig_input(&s, ref, w->scratch, need)) < 0)
+		return len;
+	memcpy(rd, w->scratch, hdr);    /* the input starts with the rdata */
+	n = sign_p256_sign(e, w->p256, w->scratch, (size_t)len, rd + hdr);
+	return n < 0 ? n : (int)hdr + n;
+}
+
 static int new_sig(struct sign_worker *w, const struct zw_rrset_ref *ref,
 		   const struct zw_key *key)
 {
 	const struct zw_signer *s = w->s;
+	struct sign_p256 *e = engine(s, key);
+	uint32_t exp = expiry(s, ref->owner, ref->type);
 	uint8_t rd[ZW_RRSIG_MAX];
-	int n = zw_rrsig_sign(key, ref, s->o.inception,
-			      expiry(s, ref->owner, ref->type), rd, sizeof rd);
+	int n = e ? rrsig_p256(w, e, ref, exp, rd, sizeof rd)
+		  : zw_rrsig_sign(key, ref, s->o.inception, exp, rd,
+				  sizeof rd);
 
 	if (n < 0)
 		return sign_worker_fail(w, n, "%s: signing with key %u: %s",

@@ -74,6 +74,57 @@ void sign_parallel(struct zw_signer *s,
 		pthread_join(tid[t], NULL);
 }
 
+/* ---- nonce makers (while the zone is parsed) ---- */
+
+struct makers {
+	pthread_t tid[256];
+	unsigned n;
+	struct sign_p256 *eng[SIGN_MAX_KEYS];
+	size_t neng;
+};
+
+static void *maker_main(void *p)
+{
+	sign_p256_produce(p);
+	return NULL;
+}
+
+/* One thread per core beyond the parser's, spread over the keys that will
+ * sign the data. Their engines become the signer's (s->eng). */
+void sign_makers_start(struct zw_signer *s, size_t pool)
+{
+	const struct zw_key *k[SIGN_MAX_KEYS];
+	size_t nk = sign_keys_likely_data(s, k);
+	struct makers *m;
+
+	if (s->threads < 2 || !nk || !(m = calloc(1, sizeof *m)))
+		return;
+	for (size_t i = 0; i < nk && s->neng < SIGN_MAX_KEYS; i++)
+		if ((s->eng[s->neng] = sign_p256_new(k[i], pool)))
+			m->eng[m->neng++] = s->eng[s->neng++];
+	for (unsigned t = 0; m->neng && t + 1 < s->threads; t++)
+		if (pthread_create(&m->tid[m->n], NULL, maker_main,
+				   m->eng[t % m->neng]) == 0)
+			m->n++;
+	s->makers = m;
+}
+
+void sign_makers_stop(struct zw_signer *s)
+{
+	struct makers *m = s->makers;
+
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->neng; i++)
+		sign_p256_stop(m->eng[i]);
+	for (unsigned t = 0; t < m->n; t++)
+		pthread_join(m->tid[t], NULL);
+	for (size_t i = 0; i < m->neng; i++)
+		s->st.nonces_ahead += sign_p256_made(m->eng[i]);
+	free(m);
+	s->makers = NULL;
+}
+
 /* ---- one chunk ---- */
 
 static int render_chunk(struct sign_worker *w, size_t c)

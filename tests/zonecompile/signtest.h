@@ -168,11 +168,15 @@ static inline int sign_zone(const char *zonetext, const char *origin,
 	memset(out, 0, sizeof *out);
 	s = zw_signer_new(opts, out_warn, out);
 	assert_non_null(s);
-	rc = zw_signer_load(s, path, wire(origin, o));
+	/* named and directory keys first, as zw-signzone does (nonces are
+	 * then made while the zone parses) */
+	rc = zw_signer_set_origin(s, wire(origin, o));
 	for (int i = 0; rc == 0 && keys && keys[i]; i++)
 		rc = zw_signer_key_file(s, keydir, keys[i]);
 	if (rc == 0 && opts->smart)
 		rc = zw_signer_keys_from_dir(s, keydir);
+	if (rc == 0)
+		rc = zw_signer_load(s, path, NULL);
 	if (rc == 0)
 		rc = zw_signer_zone_keys(s, keydir);
 	if (rc == 0)

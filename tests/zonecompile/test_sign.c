@@ -2,6 +2,9 @@
  * opt-out, ENTs), which RRsets get signed and by which keys (-x, -z, one
  * key alone), RRSIG fields (labels, TTL, window, jitter), errors, and the
  * fast RRSIG/NSEC printers against zw_rdata_to_str. */
+#include <pthread.h>
+#include <unistd.h>
+
 #include "tests/zonecompile/signtest.h"
 #include "crypto/nsec3.h"
 #include "dns/base.h"
@@ -504,6 +507,70 @@ static void test_fmt_bulk_types(void **state)
 					3, out, sizeof out), ZW_EMALF);
 }
 
+/* The fast P-256 path: pooled nonces made on another thread, signatures
+ * that verify, and never one nonce twice (r values all distinct, over
+ * more signatures than the pool held). */
+struct maker {
+	struct sign_p256 *e;
+};
+
+static void *make_nonces(void *p)
+{
+	sign_p256_produce(p);
+	return NULL;
+}
+
+static int r_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+static void test_p256_pool(void **state)
+{
+	uint8_t owner[ZW_NAME_MAX], msg[40], sig[64];
+	struct zw_key *k = zw_key_generate(wire("example.", owner),
+					   ZW_ALG_ECDSAP256, 0, ZW_DNSKEY_ZONE,
+					   NULL);
+	struct sign_p256 *e = sign_p256_new(k, 1000);
+	struct sign_p256_ctx *c = NULL;
+	pthread_t t;
+	size_t made, n;
+	uint8_t (*rs)[32];
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(pthread_create(&t, NULL, make_nonces, e), 0);
+	while (sign_p256_made(e) < 300)
+		usleep(1000);
+	sign_p256_stop(e);
+	pthread_join(t, NULL);
+	made = sign_p256_made(e);
+	n = made + 200;                         /* pool, then inline */
+	rs = malloc(n * 32);
+	assert_non_null(rs);
+	assert_int_equal(sign_p256_ctx_init(&c), 0);
+	for (size_t i = 0; i < n; i++) {
+		memset(msg, 0, sizeof msg);
+		memcpy(msg, &i, sizeof i);
+		assert_int_equal(sign_p256_sign(e, c, msg, sizeof msg, sig),
+				 64);
+		assert_int_equal(zw_key_verify(k, msg, sizeof msg, sig, 64), 0);
+		memcpy(rs[i], sig, 32);
+	}
+	qsort(rs, n, 32, r_cmp);
+	for (size_t i = 1; i < n; i++)
+		assert_true(memcmp(rs[i - 1], rs[i], 32) != 0);
+	/* not for other algorithms or public-only keys */
+	struct zw_key *ed = zw_key_generate(owner, ZW_ALG_ED25519, 0,
+					    ZW_DNSKEY_ZONE, NULL);
+	assert_null(sign_p256_new(ed, 0));
+	free(rs);
+	zw_key_free(ed);
+	sign_p256_ctx_free(c);
+	sign_p256_free(e);
+	zw_key_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_same_as_rdata),
 		cmocka_unit_test(test_fmt_nsec_and_bitmap),
 		cmocka_unit_test(test_fmt_bulk_types),
+		cmocka_unit_test(test_p256_pool),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -425,6 +425,8 @@ static void set_file(struct zw_signer *s, const struct args *a, bool dsset)
 	write_file(path, text, (size_t)n);
 }
 
+/* Named keys and the key directory's before the zone (their nonces are
+ * made while it parses), the zone's own DNSKEYs' after. */
 static void load_keys(struct zw_signer *s, const struct args *a)
 {
 	for (int i = 0; i < a->nkeys; i++)
@@ -432,8 +434,6 @@ static void load_keys(struct zw_signer *s, const struct args *a)
 			die("%s", zw_signer_error(s));
 	if (a->o.smart &&
 	    zw_signer_keys_from_dir(s, a->keydir ? a->keydir : ".") < 0)
-		die("%s", zw_signer_error(s));
-	if (zw_signer_zone_keys(s, a->keydir ? a->keydir : ".") < 0)
 		die("%s", zw_signer_error(s));
 }
 
@@ -445,6 +445,7 @@ static void print_stats(const struct zw_sign_stats *st, double total)
 	       "Signatures retained:                %10llu\n"
 	       "Signatures dropped:                 %10llu\n"
 	       "Signing threads:                    %10u\n"
+	       "Nonces made while parsing:          %10llu\n"
 	       "Load time in seconds:               %10.3f\n"
 	       "Prepare time in seconds:            %10.3f\n"
 	       "Signing time in seconds:            %10.3f\n"
@@ -452,7 +453,8 @@ static void print_stats(const struct zw_sign_stats *st, double total)
 	       "Runtime in seconds:                 %10.3f\n",
 	       (unsigned long long)st->sigs_new,
 	       (unsigned long long)st->sigs_kept,
-	       (unsigned long long)st->sigs_dropped, st->threads, st->t_load,
+	       (unsigned long long)st->sigs_dropped, st->threads,
+	       (unsigned long long)st->nonces_ahead, st->t_load,
 	       st->t_prepare, st->t_sign, rate, total);
 }
 
@@ -485,9 +487,12 @@ int main(int argc, char **argv)
 		die("bad origin '%s'", a.origin);
 	if (!(s = zw_signer_new(&a.o, warn_cb, NULL)))
 		die("out of memory");
+	zw_signer_set_origin(s, origin);
+	load_keys(s, &a);
 	if (zw_signer_load(s, a.zonefile, origin) < 0)
 		die("%s", zw_signer_error(s));
-	load_keys(s, &a);
+	if (zw_signer_zone_keys(s, a.keydir ? a.keydir : ".") < 0)
+		die("%s", zw_signer_error(s));
 	if (zw_signer_prepare(s) < 0)
 		die("%s", zw_signer_error(s));
 	if (!quiet)
