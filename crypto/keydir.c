@@ -28,6 +28,20 @@ bool zw_kf_join(char *out, size_t outsize, const char *dir, const char *name)
 	return n >= 0 && (size_t)n < outsize;
 }
 
+const char *zw_keyfile_split(const char *path, char *dirbuf, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len;
+
+	if (!slash) {
+		snprintf(dirbuf, n, ".");
+		return path;
+	}
+	len = slash == path ? 1 : (size_t)(slash - path);
+	snprintf(dirbuf, n, "%.*s", (int)(len < n ? len : n - 1), path);
+	return slash + 1;
+}
+
 int zw_kf_read(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -162,6 +162,11 @@ struct zw_keyfile {
 #define ZW_KF_PUBLIC 1u   /* load the .key (and .state) only */
 #define ZW_KF_MSG 512     /* enough for any message below */
 
+/* BIND's rule for tools given a key path and no -K: the key lives in (and
+ * is written back to) the directory the path names. Writes that directory
+ * ("." when the path has none) to dirbuf and returns the path's last part. */
+const char *zw_keyfile_split(const char *path, char *dirbuf, size_t n);
+
 /* Load a key pair. `name` is a base name ("Kexample.com.+013+12345"),
  * optionally ending in .key/.private/.state or "."; relative names are
  * looked up in `dir` (NULL or "": as given), absolute ones as given.

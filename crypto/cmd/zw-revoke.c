@@ -83,7 +83,8 @@ static void refuse_existing(const char *dir, const char *base)
 
 int main(int argc, char **argv)
 {
-	const char *dir = NULL;
+	const char *dir = NULL, *name;
+	char dirbuf[4096];
 	bool force = false, print_only = false;
 	char msg[ZW_KF_MSG], oldbase[1024], newbase[1024], path[4096];
 	char label[ZW_NAME_STR_MAX + 32];
@@ -101,7 +102,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage();
-	kf = zw_keyfile_load(dir, argv[optind], 0, &err, msg, sizeof(msg));
+	name = argv[optind];
+	if (!dir)       /* as dnssec-revoke: write beside the key file */
+		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf)), dir = dirbuf;
+	kf = zw_keyfile_load(dir, name, 0, &err, msg, sizeof(msg));
 	if (!kf)
 		die("Invalid keyfile name %s: %s", argv[optind], msg);
 	key_label(kf->key, label, sizeof(label));

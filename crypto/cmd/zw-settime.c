@@ -470,12 +470,17 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct zw_keyfile *kf, *pred = NULL;
+	char dirbuf[4096];
+	const char *name;
 	bool change;
 
 	memset(&o, 0, sizeof(o));
 	o.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
-	kf = load(o.dir, argv[optind]);
+	name = argv[optind];
+	if (!o.dir)     /* as dnssec-settime: write beside the key file */
+		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf)), o.dir = dirbuf;
+	kf = load(o.dir, name);
 	change = changes(&o) || (o.force && kf->minor < 3);
 	if (change) {
 		apply_times(kf, &o);
