@@ -1,0 +1,252 @@
+/* Finishing a compiled zone: the hash table over the table nodes, the
+ * NSEC name index or NSEC3 hash index, the zone header; and writing
+ * compiled zones as a table file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/err.h"
+#include "zonecompile/compile_out.h"
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+void cc_hash_prepare(struct cc *cc)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cc->cz.n; i++)
+		if (cc->cz.nf[i] & CZ_INHASH)
+			n++;
+	size_t slots = 16;
+	while (slots * 7 < n * 10) /* load <= 0.7 */
+		slots *= 2;
+	cc->hash_slots = slots;
+	cc->blob_base = slots * 8;
+}
+
+int cc_hash_fill(struct cc *cc)
+{
+	uint64_t *s = cz_buf_append(&cc->hash, NULL, cc->hash_slots * 8);
+	uint64_t mask = cc->hash_slots - 1;
+	if (!s)
+		return ZW_ENOMEM;
+	for (size_t i = 0; i < cc->cz.n; i++) {
+		if (!cc->node_ref[i])
+			continue;
+		const uint8_t *nm = cz_lname(&cc->cz, i);
+		uint64_t h = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
+		uint64_t j = h & mask;
+		while (s[j])
+			j = (j + 1) & mask;
+		s[j] = (h & 0xffffffff00000000ULL) | cc->node_ref[i];
+	}
+	return 0;
+}
+
+static bool in_nsec_chain(const struct cz *c, size_t i)
+{
+	uint16_t f = c->nf[i];
+	return (f & CZ_VISIBLE) && !(f & (CZ_NONAUTH | CZ_ENT)) &&
+	       (f & CZ_HASNSEC);
+}
+
+static int nsec_index(struct cc *cc)
+{
+	const struct cz *c = &cc->cz;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!in_nsec_chain(c, i))
+			continue;
+		const struct zw_node *n = zw_zone_node(c->zone, i);
+		struct zwt_nsec_ent e = {0};
+		size_t rel = n->lflen - c->apex_lflen;
+		uint8_t kb[8] = {0};
+		memcpy(kb, n->lf + c->apex_lflen, rel < 8 ? rel : 8);
+		uint64_t k;
+		memcpy(&k, kb, 8);
+		e.key = __builtin_bswap64(k);
+		e.lf_off = (uint32_t)cc->lf.len;
+		e.lflen = (uint16_t)rel;
+		e.piece = cc_proof_piece(cc, (long)i);
+		if (!e.piece || cc->lf.len > UINT32_MAX - rel)
+			return ZW_ENOMEM;
+		cz_buf_append(&cc->lf, n->lf + c->apex_lflen, rel);
+		cz_buf_append(&cc->index, &e, sizeof(e));
+	}
+	return cc->index.failed || cc->lf.failed ? ZW_ENOMEM : 0;
+}
+
+static int nsec3_index(struct cc *cc)
+{
+	const struct cz *c = &cc->cz;
+	for (size_t k = 0; k < c->nn3; k++) {
+		struct zwt_nsec3_ent e = {0};
+		uint64_t v;
+		memcpy(&v, c->n3hash[k], 8);
+		e.key = __builtin_bswap64(v);
+		memcpy(e.rest, c->n3hash[k] + 8, 12);
+		e.piece = cc_proof_piece(cc, (long)c->n3sorted[k]);
+		if (!e.piece)
+			return ZW_ENOMEM;
+		cz_buf_append(&cc->index, &e, sizeof(e));
+	}
+	return cc->index.failed ? ZW_ENOMEM : 0;
+}
+
+int cc_index(struct cc *cc)
+{
+	if (cc->cz.denial == ZWT_DENIAL_NSEC)
+		return nsec_index(cc);
+	if (cc->cz.denial == ZWT_DENIAL_NSEC3)
+		return nsec3_index(cc);
+	return 0;
+}
+
+void cc_header(struct cc *cc)
+{
+	struct zwt_zone *h = &cc->hdr;
+	const struct cz *c = &cc->cz;
+	const uint8_t *origin = cz_lname(c, 0);
+
+	memset(h, 0, sizeof(*h));
+	h->origin_len = (uint8_t)zw_name_len(origin);
+	memcpy(h->origin, origin, h->origin_len);
+	h->origin_labels = (uint8_t)zw_name_labels(origin);
+	h->denial = (uint8_t)c->denial;
+	h->nsec3_alg = 1;
+	h->nsec3_iter = c->iter;
+	h->nsec3_saltlen = c->saltlen;
+	memcpy(h->nsec3_salt, c->salt, c->saltlen);
+	h->flags = (c->optout ? ZWT_Z_OPTOUT : 0) |
+		   (c->opts.minimal ? ZWT_Z_MINIMAL : 0);
+	h->serial = zw_zone_serial(c->zone);
+	h->min_expire = c->min_expire;
+	h->max_inception = c->max_inception;
+	h->hash_seed = c->seed;
+	h->hash_bits = (uint32_t)__builtin_ctzll(cc->hash_slots);
+	h->nnodes = (uint32_t)cc->nnodes;
+	h->records = zw_zone_records(c->zone);
+	h->hash_off = 0;
+	h->hash_size = cc->hash.len;
+	h->blob_off = cc->blob_base;
+	h->blob_size = cc->blob.len;
+	h->idx_off = align8(h->blob_off + h->blob_size);
+	h->idx_count = cc->index.len /
+		       (c->denial == ZWT_DENIAL_NSEC3
+				? sizeof(struct zwt_nsec3_ent)
+				: sizeof(struct zwt_nsec_ent));
+	h->lf_off = align8(h->idx_off + cc->index.len);
+	h->lf_size = cc->lf.len;
+	h->apex = cc->node_ref[0];
+	h->nx[0] = cc->nx[0];
+	h->nx[1] = cc->nx[1];
+	h->data = align8(sizeof(*h));
+	h->data_size = align8(h->lf_off + h->lf_size);
+	h->size = h->data + h->data_size;
+}
+
+size_t zw_compiled_size(const struct zw_compiled *c)
+{
+	return ((const struct cc *)c)->hdr.size;
+}
+
+/* Copy one zone (header + data block) to dst. */
+static void put_zone(const struct cc *cc, uint8_t *dst)
+{
+	const struct zwt_zone *h = &cc->hdr;
+	memset(dst, 0, h->size);
+	memcpy(dst, h, sizeof(*h));
+	uint8_t *d = dst + h->data;
+	memcpy(d + h->hash_off, cc->hash.p, cc->hash.len);
+	memcpy(d + h->blob_off, cc->blob.p, cc->blob.len);
+	if (cc->index.len)
+		memcpy(d + h->idx_off, cc->index.p, cc->index.len);
+	if (cc->lf.len)
+		memcpy(d + h->lf_off, cc->lf.p, cc->lf.len);
+}
+
+void *zw_compile_to_mem(struct zw_compiled *const *zones, size_t n,
+			size_t *len)
+{
+	size_t dir = align8(sizeof(struct zwt_file));
+	size_t off = align8(dir + 8 * n);
+	size_t total = off;
+	for (size_t i = 0; i < n; i++)
+		total += align8(zw_compiled_size(zones[i]));
+	uint8_t *buf = NULL;
+	if (posix_memalign((void **)&buf, 64, total ? total : 8))
+		return NULL;
+	memset(buf, 0, total);
+	struct zwt_file *f = (struct zwt_file *)buf;
+	memcpy(f->magic, ZWT_MAGIC, 8);
+	f->version = ZWT_VERSION;
+	f->hdr_size = sizeof(*f);
+	f->file_size = total;
+	f->nzones = (uint32_t)n;
+	f->zonedir = dir;
+	f->created = (uint64_t)time(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct cc *cc = (const struct cc *)zones[i];
+		memcpy(buf + dir + 8 * i, &(uint64_t){off}, 8);
+		put_zone(cc, buf + off);
+		off += align8(cc->hdr.size);
+	}
+	f->checksum = zw_table_checksum(buf, total);
+	*len = total;
+	return buf;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int zw_compile_write(const char *path, struct zw_compiled *const *zones,
+		     size_t n, char *err, size_t errlen)
+{
+	size_t len;
+	uint8_t *buf = zw_compile_to_mem(zones, n, &len);
+	char tmp[4096];
+	int rc;
+
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return ZW_ENOMEM;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		free(buf);
+		return rc;
+	}
+	rc = write_all(fd, buf, len);
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		unlink(tmp);
+	}
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,440 @@
+/* The compiler's view of a zone: which nodes are in the name tree Knot
+ * answers from (NSEC3 chain owners are not; names below a DNAME are
+ * synthesised, not looked up), parents, wildcard children, the NSEC3
+ * chain sorted by hash and each node's NSEC3, and a name -> node map. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/nsec3.h"
+#include "dns/base.h"
+#include "dns/err.h"
+#include "dns/rrtype.h"
+#include "zonecompile/compile_int.h"
+#include "zonecompile/table_int.h"
+
+void *cz_buf_append(struct cz_buf *b, const void *data, size_t len)
+{
+	if (b->failed)
+		return NULL;
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + len)
+			cap *= 2;
+		uint8_t *p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return NULL;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	void *at = b->p + b->len;
+	if (data)
+		memcpy(at, data, len);
+	else
+		memset(at, 0, len);
+	b->len += len;
+	return at;
+}
+
+void cz_buf_align(struct cz_buf *b, size_t a)
+{
+	size_t pad = (a - b->len % a) % a;
+	if (pad)
+		cz_buf_append(b, NULL, pad);
+}
+
+void cz_buf_free(struct cz_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static void lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint8_t ch = src[i];
+		dst[i] = (uint8_t)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
+	}
+}
+
+const uint8_t *cz_lname(const struct cz *c, size_t i)
+{
+	return c->lnames.p + c->lname_off[i];
+}
+
+/* Lower-case first: labels are length octets (< 64), never letters. */
+long cz_find(const struct cz *c, const uint8_t *name)
+{
+	uint8_t l[ZW_NAME_MAX];
+	size_t len = zw_name_len(name);
+	lower_copy(l, name, len);
+	uint64_t h = zwt_hash(c->seed, l, len);
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (uint64_t i = h & c->names.mask;; i = (i + 1) & c->names.mask) {
+		uint64_t s = c->names.slot[i];
+		if (!s)
+			return -1;
+		if ((uint32_t)(s >> 32) != tag)
+			continue;
+		uint32_t idx = (uint32_t)s - 1;
+		if (!memcmp(cz_lname(c, idx), l, len))
+			return idx;
+	}
+}
+
+static int map_init(struct cz *c)
+{
+	size_t slots = 16;
+	while (slots < c->n * 2)
+		slots *= 2;
+	c->names.slot = calloc(slots, sizeof(uint64_t));
+	if (!c->names.slot)
+		return ZW_ENOMEM;
+	c->names.mask = slots - 1;
+	for (size_t i = 0; i < c->n; i++) {
+		const uint8_t *l = cz_lname(c, i);
+		uint64_t h = zwt_hash(c->seed, l, zw_name_len(l));
+		uint64_t j = h & c->names.mask;
+		while (c->names.slot[j])
+			j = (j + 1) & c->names.mask;
+		c->names.slot[j] = (h & 0xffffffff00000000ULL) | (i + 1);
+	}
+	return 0;
+}
+
+static bool only_nsec3(const struct zw_node *n)
+{
+	struct zw_rrset rs;
+	bool any = false;
+	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
+		if (rs.type == ZW_TYPE_NSEC3)
+			any = true;
+		else if (!(rs.type == ZW_TYPE_RRSIG &&
+			   rs.covers == ZW_TYPE_NSEC3))
+			return false;
+	}
+	return any;
+}
+
+static uint16_t node_flags(const struct zw_node *n, size_t i)
+{
+	struct zw_rrset rs;
+	uint16_t f = 0;
+	if (n->data && only_nsec3(n))
+		return CZ_N3;
+	if (!(n->flags & ZW_NODE_BELOW_DNAME))
+		f |= CZ_VISIBLE;
+	if (n->flags & ZW_NODE_BELOW_CUT)
+		f |= CZ_NONAUTH;
+	else if (n->flags & ZW_NODE_DELEG)
+		f |= CZ_CUT;
+	if (!n->data || !n->datalen)
+		f |= CZ_ENT;
+	if (n->flags & ZW_NODE_WILDCARD)
+		f |= CZ_WILD;
+	if (zw_node_rrset(n, ZW_TYPE_CNAME, 0, &rs))
+		f |= CZ_CNAME;
+	if (zw_node_rrset(n, ZW_TYPE_DNAME, 0, &rs) && i > 0)
+		f |= CZ_DNAME;
+	if (zw_node_rrset(n, ZW_TYPE_NSEC, 0, &rs))
+		f |= CZ_HASNSEC;
+	if (i == 0)
+		f |= CZ_APEX;
+	if ((f & CZ_VISIBLE) && !(f & CZ_NONAUTH))
+		f |= CZ_INHASH;
+	return f;
+}
+
+static void rrsig_times(struct cz *c, const struct zw_node *n)
+{
+	struct zw_rrset rs;
+	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
+		if (rs.type != ZW_TYPE_RRSIG)
+			continue;
+		const uint8_t *p = rs.rdata;
+		for (uint32_t k = 0; k < rs.count; k++) {
+			uint16_t len;
+			const uint8_t *rd = zw_rr_next(&p, &len);
+			if (len < 18)
+				continue;
+			uint32_t exp = (uint32_t)rd[8] << 24 |
+				       (uint32_t)rd[9] << 16 |
+				       (uint32_t)rd[10] << 8 | rd[11];
+			uint32_t inc = (uint32_t)rd[12] << 24 |
+				       (uint32_t)rd[13] << 16 |
+				       (uint32_t)rd[14] << 8 | rd[15];
+			if (!c->min_expire || exp < c->min_expire)
+				c->min_expire = exp;
+			if (inc > c->max_inception)
+				c->max_inception = inc;
+		}
+	}
+}
+
+static int fail(struct cz *c, int err, const char *msg)
+{
+	snprintf(c->err, c->errlen, "%s", msg);
+	return err;
+}
+
+/* NSEC3 parameters from the apex NSEC3PARAM (what Knot hashes with). */
+static int denial_init(struct cz *c)
+{
+	const struct zw_node *apex = zw_zone_node(c->zone, 0);
+	struct zw_rrset rs;
+	if (zw_node_rrset(apex, ZW_TYPE_NSEC3PARAM, 0, &rs) && rs.count) {
+		const uint8_t *p = rs.rdata;
+		uint16_t len;
+		const uint8_t *rd = zw_rr_next(&p, &len);
+		if (len < 5 || len < 5u + rd[4] || rd[0] != ZW_NSEC3_ALG_SHA1)
+			return fail(c, ZW_EMALF, "unsupported NSEC3PARAM");
+		c->denial = ZWT_DENIAL_NSEC3;
+		c->iter = (uint16_t)(rd[2] << 8 | rd[3]);
+		c->saltlen = rd[4];
+		memcpy(c->salt, rd + 5, rd[4]);
+	} else if (zw_node_rrset(apex, ZW_TYPE_NSEC, 0, &rs)) {
+		c->denial = ZWT_DENIAL_NSEC;
+	} else {
+		c->denial = ZWT_DENIAL_NONE;
+	}
+	return 0;
+}
+
+static int hash_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct cz *c = ctx;
+	(void)c;
+	return memcmp(a, b, 20);
+}
+
+struct n3ent {
+	uint8_t h[20];
+	uint32_t node;
+};
+
+static int n3ent_cmp(const void *a, const void *b)
+{
+	return hash_cmp(a, b, NULL);
+}
+
+/* The chain: NSEC3 owners sorted by the hash in their first label. */
+static int nsec3_chain(struct cz *c)
+{
+	size_t cnt = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->nf[i] & CZ_N3)
+			cnt++;
+	struct n3ent *e = calloc(cnt ? cnt : 1, sizeof(*e));
+	c->n3sorted = calloc(cnt ? cnt : 1, sizeof(uint32_t));
+	c->n3hash = calloc(cnt ? cnt : 1, 20);
+	if (!e || !c->n3sorted || !c->n3hash) {
+		free(e);
+		return ZW_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!(c->nf[i] & CZ_N3))
+			continue;
+		const uint8_t *nm = zw_node_name(zw_zone_node(c->zone, i));
+		if (nm[0] != 32 ||
+		    zw_b32hex_decode((const char *)nm + 1, 32, e[k].h, 20) != 20) {
+			/* not a hash label: leave it out of the chain */
+			c->nf[i] &= (uint16_t)~CZ_N3;
+			continue;
+		}
+		e[k++].node = (uint32_t)i;
+		struct zw_rrset rs;
+		if (zw_node_rrset(zw_zone_node(c->zone, i), ZW_TYPE_NSEC3, 0,
+				  &rs) && rs.count && rs.size > 3 &&
+		    (rs.rdata[3] & 1))
+			c->optout = true;
+	}
+	qsort(e, k, sizeof(*e), n3ent_cmp);
+	for (size_t i = 0; i < k; i++) {
+		c->n3sorted[i] = e[i].node;
+		memcpy(c->n3hash[i], e[i].h, 20);
+	}
+	c->nn3 = k;
+	free(e);
+	return 0;
+}
+
+/* Index in the sorted chain of the NSEC3 matching or covering hash:
+ * *exact tells which. -1 when the chain is empty. */
+static long n3_find(const struct cz *c, const uint8_t *h, bool *exact)
+{
+	long lo = 0, hi = (long)c->nn3;
+	*exact = false;
+	if (!c->nn3)
+		return -1;
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		if (memcmp(c->n3hash[mid], h, 20) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < (long)c->nn3 && !memcmp(c->n3hash[lo], h, 20)) {
+		*exact = true;
+		return lo;
+	}
+	return lo == 0 ? (long)c->nn3 - 1 : lo - 1;
+}
+
+long cz_nsec3_cover(const struct cz *c, const uint8_t *hash)
+{
+	bool exact;
+	long k = n3_find(c, hash, &exact);
+	return k < 0 ? -1 : (long)c->n3sorted[k];
+}
+
+long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name)
+{
+	uint8_t h[20];
+	if (zw_nsec3_hash(name, c->salt, c->saltlen, c->iter, h))
+		return -1;
+	return cz_nsec3_cover(c, h);
+}
+
+/* Each tree node's own NSEC3 (hash every name once, in batches). */
+static int nsec3_links(struct cz *c)
+{
+	enum { B = 256 };
+	struct zw_nsec3_batch *b = zw_nsec3_batch_new(ZW_NSEC3_IMPL_AUTO);
+	const uint8_t *names[B];
+	uint8_t out[B][20];
+	size_t idx[B];
+	size_t k = 0;
+
+	if (!b)
+		return ZW_ENOMEM;
+	for (size_t i = 0; i <= c->n; i++) {
+		if (i < c->n && (c->nf[i] & CZ_VISIBLE)) {
+			names[k] = cz_lname(c, i);
+			idx[k++] = i;
+		}
+		if (k == B || (i == c->n && k)) {
+			if (zw_nsec3_hash_batch(b, names, k, c->salt,
+						c->saltlen, c->iter, out)) {
+				zw_nsec3_batch_free(b);
+				return ZW_ECRYPTO;
+			}
+			for (size_t j = 0; j < k; j++) {
+				bool exact;
+				long f = n3_find(c, out[j], &exact);
+				c->n3[idx[j]] = exact ? (int32_t)c->n3sorted[f]
+						      : -1;
+			}
+			k = 0;
+		}
+	}
+	zw_nsec3_batch_free(b);
+	return 0;
+}
+
+/* Knot's nsec3_encloser: walk up to a node that is in the NSEC3 chain. */
+long cz_nsec3_encloser(const struct cz *c, long node)
+{
+	while (node > 0 && c->n3[node] < 0)
+		node = c->parent[node];
+	return node < 0 ? 0 : node;
+}
+
+/* Knot's nsec_previous: walk back to a node in the NSEC chain. */
+long cz_nsec_previous(const struct cz *c, long node)
+{
+	while (node > 0) {
+		uint16_t f = c->nf[node];
+		if ((f & CZ_VISIBLE) && !(f & (CZ_NONAUTH | CZ_ENT)) &&
+		    (f & CZ_HASNSEC))
+			break;
+		node--;
+	}
+	return node < 0 ? 0 : node;
+}
+
+static int names_init(struct cz *c)
+{
+	c->lname_off = calloc(c->n, sizeof(uint64_t));
+	if (!c->lname_off)
+		return ZW_ENOMEM;
+	for (size_t i = 0; i < c->n; i++) {
+		const uint8_t *nm = zw_node_name(zw_zone_node(c->zone, i));
+		size_t len = zw_name_len(nm);
+		c->lname_off[i] = c->lnames.len;
+		uint8_t *d = cz_buf_append(&c->lnames, NULL, len);
+		if (!d)
+			return ZW_ENOMEM;
+		lower_copy(d, nm, len);
+	}
+	return map_init(c);
+}
+
+static void links_init(struct cz *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		c->wild[i] = -1;
+		c->n3[i] = -1;
+		c->parent[i] = -1;
+	}
+	for (size_t i = 1; i < c->n; i++) {
+		const uint8_t *nm = cz_lname(c, i);
+		c->parent[i] = (int32_t)cz_find(c, zw_name_skip(nm, 1));
+		if ((c->nf[i] & CZ_WILD) && c->parent[i] >= 0 &&
+		    (c->nf[i] & CZ_VISIBLE))
+			c->wild[c->parent[i]] = (int32_t)i;
+	}
+}
+
+int cz_view_init(struct cz *c, const struct zw_zone *z,
+		 const struct zw_compile_opts *o)
+{
+	int rc;
+	c->zone = z;
+	c->opts = *o;
+	c->n = zw_zone_count(z);
+	if (!c->n)
+		return fail(c, ZW_ENOSOA, "empty zone");
+	const struct zw_node *apex = zw_zone_node(z, 0);
+	const uint8_t *origin = zw_node_name(apex);
+	c->apex_lflen = apex->lflen;
+	c->seed = o->seed ? o->seed
+			  : zwt_hash(0x7a77746162ULL, origin,
+				     zw_name_len(origin));
+	c->nf = calloc(c->n, sizeof(*c->nf));
+	c->parent = calloc(c->n, sizeof(*c->parent));
+	c->wild = calloc(c->n, sizeof(*c->wild));
+	c->n3 = calloc(c->n, sizeof(*c->n3));
+	if (!c->nf || !c->parent || !c->wild || !c->n3)
+		return fail(c, ZW_ENOMEM, "out of memory");
+	if ((rc = names_init(c)) < 0)
+		return fail(c, rc, "out of memory");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct zw_node *n = zw_zone_node(z, i);
+		c->nf[i] = node_flags(n, i);
+		rrsig_times(c, n);
+	}
+	links_init(c);
+	if ((rc = denial_init(c)) < 0)
+		return rc;
+	if (c->denial == ZWT_DENIAL_NSEC3) {
+		if ((rc = nsec3_chain(c)) < 0 || (rc = nsec3_links(c)) < 0)
+			return fail(c, rc, "NSEC3 chain: out of memory");
+	}
+	return 0;
+}
+
+void cz_view_free(struct cz *c)
+{
+	free(c->nf);
+	free(c->parent);
+	free(c->wild);
+	free(c->n3);
+	free(c->lname_off);
+	free(c->names.slot);
+	free(c->n3sorted);
+	free(c->n3hash);
+	cz_buf_free(&c->lnames);
+}

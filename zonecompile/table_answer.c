@@ -1,0 +1,374 @@
+/* zw_table_answer: one query packet in, one response out. Parses the
+ * header, the question and the OPT record (nothing else is needed and
+ * anything else in a query is refused as Knot does), picks the zone,
+ * plans the response (table_lookup.c) and writes it (table_emit.c). */
+#include <string.h>
+
+#include "dns/err.h"
+#include "dns/msg.h"
+#include "dns/rrtype.h"
+#include "zonecompile/table_lookup.h"
+
+#define RCODE_YXDOMAIN 6
+#define EDE_NOT_AUTH 20
+#define CHASE_MAX 16
+
+struct query {
+	uint16_t id, flags;
+	uint16_t qtype, qclass;
+	size_t qend;          /* end of the question */
+	uint8_t qwlen;        /* wire length of the query name */
+	bool edns;
+	bool dnssec;
+	uint8_t ednsver;
+	uint16_t udp;
+	struct tl_name name;
+};
+
+/* Question name: labels only (a pointer cannot point backwards here). */
+static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
+{
+	size_t o = 12, n = 0;
+	struct tl_name *nm = &q->name;
+	int labels = 0;
+
+	for (;;) {
+		if (o >= len)
+			return -1;
+		uint8_t l = pkt[o];
+		if (l & 0xc0)
+			return -1;
+		if (n + 1u + l > 255 || o + 1u + l > len)
+			return -1;
+		nm->loff[labels] = (uint8_t)n;
+		nm->lname[n++] = l;
+		if (l == 0)
+			break;
+		for (unsigned i = 1; i <= l; i++) {
+			uint8_t c = pkt[o + i];
+			nm->lname[n++] = (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+		}
+		o += 1u + l;
+		labels++;
+	}
+	nm->len = (uint8_t)n;
+	nm->nlabels = (uint8_t)labels;
+	q->qwlen = (uint8_t)n;
+	q->qend = o + 1 + 4;
+	if (q->qend > len)
+		return -1;
+	q->qtype = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
+	q->qclass = (uint16_t)(pkt[o + 3] << 8 | pkt[o + 4]);
+	return 0;
+}
+
+/* The additional section of a query: at most an OPT (root owner). */
+static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
+		     unsigned arcount)
+{
+	size_t o = q->qend;
+	if (arcount == 0)
+		return o == len ? 0 : -1;
+	if (arcount > 1 || o + 11 > len || pkt[o] != 0)
+		return -1;
+	uint16_t type = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
+	uint16_t rdlen = (uint16_t)(pkt[o + 9] << 8 | pkt[o + 10]);
+	if (type != ZW_TYPE_OPT || o + 11 + rdlen != len)
+		return -1;
+	q->edns = true;
+	q->udp = (uint16_t)(pkt[o + 3] << 8 | pkt[o + 4]);
+	if (q->udp < 512)
+		q->udp = 512;
+	q->ednsver = pkt[o + 6];
+	q->dnssec = (pkt[o + 7] & 0x80) != 0;
+	return 0;
+}
+
+static const struct zwt_zone *find_zone(const struct zw_table *t,
+					const struct tl_name *n)
+{
+	const struct zwt_zone *best = NULL;
+	for (uint32_t i = 0; i < t->nzones; i++) {
+		const struct zwt_zone *z = t->zones[i];
+		if (z->origin_len > n->len || z->origin_labels > n->nlabels)
+			continue;
+		size_t off = n->loff[n->nlabels - z->origin_labels];
+		if (n->len - off != z->origin_len ||
+		    memcmp(n->lname + off, z->origin, z->origin_len))
+			continue;
+		if (!best || z->origin_labels > best->origin_labels)
+			best = z;
+	}
+	return best;
+}
+
+const struct zwt_zone *zw_table_find_zone(const struct zw_table *t,
+					  const uint8_t *qname, size_t len)
+{
+	struct query q;
+	uint8_t pkt[12 + 256 + 4] = {0};
+	if (len > 255)
+		return NULL;
+	memcpy(pkt + 12, qname, len);
+	if (parse_qname(pkt, 12 + len + 4, &q) < 0)
+		return NULL;
+	return find_zone(t, &q.name);
+}
+
+/* The DNAME step: the DNAME RRset piece, then a CNAME from the current
+ * name to <prefix>.<dname target>, whose target is resolved next (when in
+ * the zone). Returns the new name's plan index or -1 to stop. */
+static int dname_step(const struct tl_zone *z, const struct zwt_node *e,
+		      struct tl_plan *p, const struct tl_name *cur, int idx)
+{
+	struct zwt_pview v;
+	const uint8_t *dp = zwt_at(p->data, e->nx1);
+
+	for (int i = 0; i < p->nseg; i++)
+		if (p->seg[i].pc == dp)
+			return -1; /* DNAME loop: Knot stops at a repeat */
+	p->rcode = ZW_RCODE_NOERROR;
+	p->aa = true;
+	p->sigs = p->sigs || false;
+	if (p->nseg >= TL_MAXSEG || p->nsynth >= TL_MAXNAMES - 1 ||
+	    p->nnames >= TL_MAXNAMES)
+		return -1;
+	p->seg[p->nseg].pc = dp;
+	p->seg[p->nseg].name = (uint8_t)idx;
+	p->nseg++;
+	zwt_piece_view(dp, SIZE_MAX, &v);
+	/* the DNAME RR: owner, 10 octets of fixed fields, target */
+	const uint8_t *w = v.wire;
+	size_t o = zwt_rr_skip(w, 0, v.part[0]->len, NULL);
+	size_t rd = 0;
+	while (rd < o && !((w[rd] & 0xc0) == 0xc0 || w[rd] == 0))
+		rd += 1u + w[rd];
+	rd += (w[rd] & 0xc0) ? 2 : 1;
+	uint32_t ttl = zwt_get32(w + rd + 4);
+	ttl = __builtin_bswap32(ttl);
+	const uint8_t *target = w + rd + 10;
+	size_t tlen = o - (rd + 10);
+	size_t prefix = cur->loff[cur->nlabels - e->labels];
+	if (prefix + tlen > 255) {
+		p->rcode = RCODE_YXDOMAIN;
+		return -1;
+	}
+	struct tl_synth *s = &p->synth[p->nsynth++];
+	s->name = (uint8_t)idx;
+	s->target = (uint8_t)p->nnames;
+	s->prefix = (uint8_t)prefix;
+	s->seg = (uint8_t)p->nseg;
+	s->ttl = ttl;
+	s->suffix = target;
+	s->suffixlen = (uint8_t)tlen;
+	p->names[p->nnames].pos = 0;
+	p->names[p->nnames].len = (uint8_t)(prefix + tlen);
+	p->nnames++;
+	(void)z;
+	return s->target;
+}
+
+/* Lower-case name = cur's first `prefix` octets + target, with labels. */
+static bool make_name(struct tl_name *out, const struct tl_name *cur,
+		      size_t prefix, const uint8_t *target, size_t tlen)
+{
+	uint8_t tmp[256];
+	memcpy(tmp, cur->lname, prefix);
+	for (size_t i = 0; i < tlen; i++) {
+		uint8_t c = target[i];
+		tmp[prefix + i] = (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+	}
+	size_t n = prefix + tlen, o = 0;
+	int labels = 0;
+	while (o < n && tmp[o]) {
+		out->loff[labels++] = (uint8_t)o;
+		o += 1u + tmp[o];
+	}
+	if (o >= n)
+		return false;
+	out->loff[labels] = (uint8_t)o;
+	memcpy(out->lname, tmp, n);
+	out->len = (uint8_t)n;
+	out->nlabels = (uint8_t)labels;
+	return true;
+}
+
+static bool in_zone(const struct tl_zone *z, const struct tl_name *n)
+{
+	if (n->nlabels < z->hdr->origin_labels)
+		return false;
+	size_t off = n->loff[n->nlabels - z->hdr->origin_labels];
+	return n->len - off == z->hdr->origin_len &&
+	       !memcmp(n->lname + off, z->hdr->origin, z->hdr->origin_len);
+}
+
+static void plan_query(const struct tl_zone *z, struct query *q,
+		       struct tl_plan *p)
+{
+	int dnssec = q->dnssec && z->hdr->denial != ZWT_DENIAL_NONE;
+	const struct tl_name *cur = &q->name;
+	int idx = 0;
+
+	memset(p, 0, offsetof(struct tl_plan, seg));
+	p->data = z->data;
+	p->nnames = 1;
+	p->nsynth = 0;
+	p->names[0].pos = 12;
+	p->names[0].len = q->qwlen;
+	for (int step = 0; step < CHASE_MAX; step++) {
+		const struct zwt_node *e = tl_resolve(z, cur, q->qtype,
+						      dnssec, p, (uint8_t)idx);
+		if (!e)
+			return;
+		p->sigs = dnssec;
+		int t = dname_step(z, e, p, cur, idx);
+		if (t < 0)
+			return;
+		const struct tl_synth *s = &p->synth[p->nsynth - 1];
+		struct tl_name next;
+		if (!make_name(&next, cur, s->prefix, s->suffix, s->suffixlen))
+			return;
+		p->chase = next;
+		cur = &p->chase;
+		idx = t;
+		if (!in_zone(z, cur))
+			return;
+	}
+}
+
+static size_t put_opt(uint8_t *out, size_t pos, const struct query *q,
+		      uint16_t max_udp, uint16_t ext_rcode, bool ede)
+{
+	uint8_t *w = out + pos;
+	w[0] = 0;
+	w[1] = 0;
+	w[2] = ZW_TYPE_OPT;
+	w[3] = (uint8_t)(max_udp >> 8);
+	w[4] = (uint8_t)max_udp;
+	w[5] = (uint8_t)(ext_rcode >> 4);
+	w[6] = 0;
+	w[7] = q->dnssec ? 0x80 : 0;
+	w[8] = 0;
+	w[9] = 0;
+	w[10] = ede ? 6 : 0;
+	if (!ede)
+		return pos + 11;
+	w[11] = 0;
+	w[12] = 15; /* EDE */
+	w[13] = 0;
+	w[14] = 2;
+	w[15] = 0;
+	w[16] = EDE_NOT_AUTH;
+	return pos + 17;
+}
+
+static void put_header(uint8_t *out, const struct query *q, uint16_t flags,
+		       const uint16_t counts[4])
+{
+	out[0] = (uint8_t)(q->id >> 8);
+	out[1] = (uint8_t)q->id;
+	out[2] = (uint8_t)(flags >> 8);
+	out[3] = (uint8_t)flags;
+	for (int s = 0; s < 4; s++) {
+		out[4 + 2 * s] = (uint8_t)(counts[s] >> 8);
+		out[5 + 2 * s] = (uint8_t)counts[s];
+	}
+}
+
+/* A response with only header, question (when parsed) and OPT. */
+static int reply_bare(const uint8_t *pkt, uint8_t *out, size_t cap,
+		      struct query *q, size_t qend, uint16_t rcode, bool ede,
+		      uint16_t max_udp)
+{
+	uint16_t counts[4] = {qend > 12 ? 1 : 0, 0, 0, 0};
+	size_t pos = qend;
+	if (cap < qend + 17)
+		return ZW_ENOSPC;
+	if (out != pkt)
+		memcpy(out + 12, pkt + 12, qend - 12);
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+				    (rcode & 0xf));
+	if (q->edns) {
+		pos = put_opt(out, pos, q, max_udp, rcode, ede);
+		counts[3] = 1;
+	}
+	put_header(out, q, flags, counts);
+	return (int)pos;
+}
+
+int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
+		    size_t len, uint8_t *out, size_t cap,
+		    const struct zw_answer_opts *opts)
+{
+	struct query q;
+	struct tl_plan p;
+	uint16_t max_udp = opts && opts->max_udp >= 512 ? opts->max_udp : 1232;
+
+	if (len < 12 || (pkt[2] & 0x80))
+		return 0;
+	memset(&q, 0, offsetof(struct query, name));
+	q.id = (uint16_t)(pkt[0] << 8 | pkt[1]);
+	q.flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
+	unsigned qd = (unsigned)(pkt[4] << 8 | pkt[5]);
+	unsigned an = (unsigned)(pkt[6] << 8 | pkt[7]);
+	unsigned ns = (unsigned)(pkt[8] << 8 | pkt[9]);
+	unsigned ar = (unsigned)(pkt[10] << 8 | pkt[11]);
+
+	if (qd != 1 || parse_qname(pkt, len, &q) < 0)
+		return reply_bare(pkt, out, cap, &q, 12, ZW_RCODE_FORMERR,
+				  false, max_udp);
+	if (an || ns || parse_opt(pkt, len, &q, ar) < 0)
+		return reply_bare(pkt, out, cap, &q, q.qend,
+				  ZW_RCODE_FORMERR, false, max_udp);
+	if (ZW_MSG_OPCODE(q.flags) != ZW_OPCODE_QUERY)
+		return reply_bare(pkt, out, cap, &q, q.qend, ZW_RCODE_NOTIMP,
+				  false, max_udp);
+	if (q.edns && q.ednsver != 0)
+		return reply_bare(pkt, out, cap, &q, q.qend,
+				  ZW_RCODE_BADVERS, false, max_udp);
+	if (q.qclass != ZW_CLASS_IN)
+		return reply_bare(pkt, out, cap, &q, q.qend,
+				  ZW_RCODE_REFUSED, false, max_udp);
+	if (q.qtype == ZW_TYPE_AXFR || q.qtype == ZW_TYPE_IXFR ||
+	    q.qtype == ZW_TYPE_OPT)
+		return reply_bare(pkt, out, cap, &q, q.qend,
+				  q.qtype == ZW_TYPE_OPT ? ZW_RCODE_FORMERR
+							 : ZW_RCODE_NOTIMP,
+				  false, max_udp);
+
+	const struct zwt_zone *zh = find_zone(t, &q.name);
+	if (!zh)
+		return reply_bare(pkt, out, cap, &q, q.qend, ZW_RCODE_REFUSED,
+				  true, max_udp);
+
+	struct tl_zone z = {zh, zwt_data(zh)};
+	plan_query(&z, &q, &p);
+
+	size_t limit = cap;
+	if (!(opts && opts->tcp)) {
+		size_t l = q.edns ? (q.udp < max_udp ? q.udp : max_udp) : 512;
+		if (l < limit)
+			limit = l;
+	} else if (limit > 65535) {
+		limit = 65535;
+	}
+	size_t optlen = q.edns ? 11 : 0;
+	if (limit < q.qend + optlen)
+		return ZW_ENOSPC;
+	if (out != pkt)
+		memcpy(out + 12, pkt + 12, q.qend - 12);
+
+	uint16_t counts[4] = {1, 0, 0, 0};
+	bool tc = false;
+	size_t pos = tl_emit(&p, out, q.qend, limit - optlen, pkt + 12,
+			     counts, &tc);
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q.flags & 0x7900) |
+				    (p.aa ? ZW_MSG_AA : 0) |
+				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
+	if (q.edns) {
+		pos = put_opt(out, pos, &q, max_udp, 0, false);
+		counts[3]++;
+	}
+	put_header(out, &q, flags, counts);
+	return (int)pos;
+}

@@ -1,0 +1,107 @@
+/* Table internals shared by the reader, the lookup code and the writer.
+ * Not a public header. */
+#ifndef ZW_ZONECOMPILE_TABLE_INT_H
+#define ZW_ZONECOMPILE_TABLE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "zonecompile/table.h"
+#include "zonecompile/table_fmt.h"
+
+struct zw_table {
+	const uint8_t *base;
+	size_t size;
+	void *map;        /* munmap on close (NULL: caller's memory) */
+	size_t maplen;
+	uint32_t nzones;
+	const struct zwt_zone *zones[];
+};
+
+/* Start of a zone's data block. */
+static inline const uint8_t *zwt_data(const struct zwt_zone *z)
+{
+	return (const uint8_t *)z + z->data;
+}
+
+/* A ref (4-octet units from the data block start) as a pointer. */
+static inline const void *zwt_at(const uint8_t *data, uint32_t ref)
+{
+	return data + (size_t)ref * 4;
+}
+
+static inline uint16_t zwt_get16(const void *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static inline uint32_t zwt_get32(const void *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t zwt_load_be64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
+/* The name hash of the table format: over the lower-cased wire name,
+ * seeded per zone. Changing it changes the format version. */
+uint64_t zwt_hash(uint64_t seed, const uint8_t *name, size_t len);
+
+/* Node name (after the entries). */
+static inline const struct zwt_entry *zwt_entries(const struct zwt_node *n)
+{
+	return (const struct zwt_entry *)(n + 1);
+}
+
+static inline const uint8_t *zwt_node_name(const struct zwt_node *n)
+{
+	return (const uint8_t *)(zwt_entries(n) + n->ntypes);
+}
+
+static inline size_t zwt_node_size(const struct zwt_node *n)
+{
+	return (sizeof(*n) + n->ntypes * sizeof(struct zwt_entry) +
+		n->namelen + 3) & ~(size_t)3;
+}
+
+static inline const uint32_t *zwt_recipe_pieces(const struct zwt_recipe *r)
+{
+	return (const uint32_t *)(r + 1);
+}
+
+/* A piece taken apart: part descriptors by part index (NULL when the
+ * part is empty), the fixups and unit ends of each part, the wire octets
+ * and each part's offset inside them. */
+struct zwt_pview {
+	const struct zwt_piece *pc;
+	const struct zwt_part *part[ZWT_PARTS];
+	const uint8_t *fix[ZWT_PARTS];   /* u16 array, unaligned */
+	const uint8_t *units[ZWT_PARTS]; /* 6-octet unit records */
+	const uint8_t *wire;
+	uint16_t off[ZWT_PARTS];
+	size_t total;                    /* octets of the whole piece */
+};
+
+/* Unit record: u16 end (part-relative), u16 RR count, u16 mode. */
+#define ZWT_UNIT_SIZE 6
+
+/* Take a piece apart. `avail` bounds the read (validation); returns false
+ * when the piece does not fit or is inconsistent. */
+bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v);
+
+/* Parse one RR at wire[off..end): returns the offset after it or 0 when
+ * malformed. Owner may be labels, a pointer, or labels + pointer. */
+size_t zwt_rr_skip(const uint8_t *wire, size_t off, size_t end,
+		   uint16_t *type);
+
+#endif

@@ -1,0 +1,274 @@
+/* Query-time lookup: from a parsed query to a plan (the pieces of the
+ * response), following RFC 1034 §4.3.2 as Knot does: exact match, then
+ * the closest encloser (one hash probe per label), which may be a zone
+ * cut (referral), a DNAME (synthesis), the parent of a wildcard
+ * (expansion) or none of these (NXDOMAIN). DNSSEC proofs that depend on
+ * the query name (NSEC covering it, NSEC3 covering its next closer name)
+ * are found here; everything else comes precomputed with the recipes. */
+#include <string.h>
+
+#include "crypto/nsec3.h"
+#include "dns/msg.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
+#include "zonecompile/table_lookup.h"
+
+static const struct zwt_node *node_at(const struct tl_zone *z, uint32_t ref)
+{
+	return zwt_at(z->data, ref);
+}
+
+/* Hash probe for a lower-cased wire name. */
+const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
+				size_t len)
+{
+	uint64_t h = zwt_hash(z->hdr->hash_seed, name, len);
+	const uint64_t *slots = (const uint64_t *)(z->data +
+						   z->hdr->hash_off);
+	uint64_t mask = ((uint64_t)1 << z->hdr->hash_bits) - 1;
+	uint32_t tag = (uint32_t)(h >> 32);
+
+	for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+		uint64_t s = slots[i];
+		uint32_t ref = (uint32_t)s;
+		if (!ref)
+			return NULL;
+		if ((uint32_t)(s >> 32) != tag)
+			continue;
+		const struct zwt_node *n = node_at(z, ref);
+		if (n->namelen == len && !memcmp(zwt_node_name(n), name, len))
+			return n;
+	}
+}
+
+uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec)
+{
+	const struct zwt_entry *e = zwt_entries(n);
+	for (unsigned i = 0; i < n->ntypes; i++)
+		if (e[i].qtype == qtype)
+			return e[i].rec[dnssec];
+	return n->dflt[dnssec];
+}
+
+/* Add one piece unless the plan has it already for the same name (Knot
+ * puts an RRset once: KNOT_PF_CHECKDUP). */
+static void add_piece(struct tl_plan *p, uint32_t ref, uint8_t name)
+{
+	const uint8_t *pc = zwt_at(p->data, ref);
+	for (int i = 0; i < p->nseg; i++)
+		if (p->seg[i].pc == pc && p->seg[i].name == name)
+			return;
+	if (p->nseg >= TL_MAXSEG) {
+		p->overflow = true;
+		return;
+	}
+	p->seg[p->nseg].pc = pc;
+	p->seg[p->nseg].name = name;
+	p->nseg++;
+}
+
+void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
+{
+	const struct zwt_recipe *r = zwt_at(p->data, ref);
+	const uint32_t *pcs = zwt_recipe_pieces(r);
+
+	p->rcode = r->rcode;
+	p->rflags = r->flags;
+	if (r->flags & ZWT_R_AA)
+		p->aa = true;
+	p->sigs = (r->flags & ZWT_R_SIGS) != 0;
+	for (unsigned i = 0; i < r->npieces; i++)
+		add_piece(p, pcs[i], name);
+}
+
+/* Lookup form of `name` relative to the apex: labels below the apex in
+ * reverse order, each followed by a 0 separator (0x00/0x01 escaped). */
+static size_t rel_lf(const struct tl_name *q, int below, uint8_t *out)
+{
+	size_t o = 0;
+	for (int k = below - 1; k >= 0; k--) {
+		const uint8_t *l = q->lname + q->loff[k];
+		for (unsigned i = 1; i <= l[0]; i++) {
+			uint8_t c = l[i];
+			if (c <= 1) {
+				out[o++] = 1;
+				out[o++] = (uint8_t)(c + 1);
+			} else {
+				out[o++] = c;
+			}
+		}
+		out[o++] = 0;
+	}
+	return o;
+}
+
+static int lf_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+		  size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* Index of the last entry <= key (-1 when all are greater). Binary search
+ * on the 8-octet keys first; ties compare the full lookup forms. */
+static long nsec_find(const struct tl_zone *z, const uint8_t *lf, size_t len)
+{
+	const struct zwt_nsec_ent *e = (const void *)(z->data +
+						      z->hdr->idx_off);
+	const uint8_t *lfs = z->data + z->hdr->lf_off;
+	uint8_t kb[8] = {0};
+	memcpy(kb, lf, len < 8 ? len : 8);
+	uint64_t key = zwt_load_be64(kb);
+	long lo = 0, hi = (long)z->hdr->idx_count; /* first entry > key */
+
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		int c;
+		if (e[mid].key != key)
+			c = e[mid].key < key ? -1 : 1;
+		else
+			c = lf_cmp(lfs + e[mid].lf_off, e[mid].lflen, lf, len);
+		if (c <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/* The NSEC covering a name that does not exist (Knot: the NSEC of the
+ * previous name in the chain). */
+uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q)
+{
+	uint8_t lf[ZW_NAME_LF_MAX];
+	int below = q->nlabels - z->hdr->origin_labels;
+	size_t len = rel_lf(q, below, lf);
+	long i = nsec_find(z, lf, len);
+	const struct zwt_nsec_ent *e = (const void *)(z->data +
+						      z->hdr->idx_off);
+	if (i < 0)
+		i = (long)z->hdr->idx_count - 1;
+	return e[i].piece;
+}
+
+/* The NSEC3 covering hash h (the last one below it, wrapping). */
+static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
+{
+	const struct zwt_nsec3_ent *e = (const void *)(z->data +
+						       z->hdr->idx_off);
+	uint64_t key = zwt_load_be64(h);
+	long lo = 0, hi = (long)z->hdr->idx_count;
+
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		int c;
+		if (e[mid].key != key)
+			c = e[mid].key < key ? -1 : 1;
+		else
+			c = memcmp(e[mid].rest, h + 8, 12);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* lo: first entry >= h; a match is the name itself (cannot happen
+	 * for a name that does not exist, but then it is the best proof) */
+	if (lo < (long)z->hdr->idx_count && e[lo].key == key &&
+	    !memcmp(e[lo].rest, h + 8, 12))
+		return e[lo].piece;
+	if (lo == 0)
+		lo = (long)z->hdr->idx_count;
+	return e[lo - 1].piece;
+}
+
+/* NSEC3 covering the next closer name: the suffix of q one label longer
+ * than the closest provable encloser. */
+uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
+		     int cpe_labels)
+{
+	int skip = q->nlabels - cpe_labels - 1;
+	uint8_t h[ZW_NSEC3_HASH_LEN];
+	if (skip < 0)
+		skip = 0;
+	const uint8_t *nc = q->lname + q->loff[skip];
+	if (zw_nsec3_hash(nc, z->hdr->nsec3_salt, z->hdr->nsec3_saltlen,
+			  z->hdr->nsec3_iter, h) != 0)
+		return 0;
+	return nsec3_cover(z, h);
+}
+
+/* Wildcard expansion from the closest encloser e. */
+static void wildcard(const struct tl_zone *z, const struct tl_name *q,
+		     const struct zwt_node *e, struct tl_plan *p,
+		     uint16_t qtype, int dnssec, uint8_t name)
+{
+	const struct zwt_node *w = node_at(z, e->wild);
+	tl_add_recipe(p, tl_select(w, qtype, dnssec), name);
+	if (!dnssec || !p->sigs)
+		return;
+	if (z->hdr->denial == ZWT_DENIAL_NSEC) {
+		add_piece(p, tl_nsec_cover(z, q), name);
+	} else if (z->hdr->denial == ZWT_DENIAL_NSEC3) {
+		if ((p->rflags & ZWT_R_NODATA) && e->nx1)
+			add_piece(p, e->nx1, name);
+		uint32_t nc = tl_nsec3_nc(z, q, e->cpe_labels);
+		if (nc)
+			add_piece(p, nc, name);
+	}
+}
+
+static void nxdomain(const struct tl_zone *z, const struct tl_name *q,
+		     const struct zwt_node *e, struct tl_plan *p, int dnssec,
+		     uint8_t name)
+{
+	tl_add_recipe(p, z->hdr->nx[dnssec], name);
+	if (!dnssec || !p->sigs)
+		return;
+	if (z->hdr->denial == ZWT_DENIAL_NSEC) {
+		add_piece(p, tl_nsec_cover(z, q), name);
+		if (e->nx1)
+			add_piece(p, e->nx1, name);
+	} else if (z->hdr->denial == ZWT_DENIAL_NSEC3) {
+		if (e->nx1)
+			add_piece(p, e->nx1, name);
+		uint32_t nc = tl_nsec3_nc(z, q, e->cpe_labels);
+		if (nc)
+			add_piece(p, nc, name);
+		if (e->nx2)
+			add_piece(p, e->nx2, name);
+	}
+}
+
+/* Resolve q (plan name index `name`) into the plan. Returns the closest
+ * encloser when a DNAME must be followed (the caller synthesises), else
+ * NULL. */
+const struct zwt_node *tl_resolve(const struct tl_zone *z,
+				  const struct tl_name *q, uint16_t qtype,
+				  int dnssec, struct tl_plan *p, uint8_t name)
+{
+	const struct zwt_node *n = tl_probe(z, q->lname, q->len);
+	if (n) {
+		tl_add_recipe(p, tl_select(n, qtype, dnssec), name);
+		return NULL;
+	}
+	int below = q->nlabels - z->hdr->origin_labels;
+	const struct zwt_node *e = NULL;
+	for (int k = 1; k <= below && !e; k++)
+		e = tl_probe(z, q->lname + q->loff[k], q->len - q->loff[k]);
+	if (!e) /* the apex is always in the table */
+		e = node_at(z, z->hdr->apex);
+	if (e->flags & ZWT_N_CUT) {
+		tl_add_recipe(p, e->dflt[dnssec], name);
+		return NULL;
+	}
+	if (e->flags & ZWT_N_DNAME)
+		return e;
+	if (e->flags & ZWT_N_WILDCHILD)
+		wildcard(z, q, e, p, qtype, dnssec, name);
+	else
+		nxdomain(z, q, e, p, dnssec, name);
+	return NULL;
+}

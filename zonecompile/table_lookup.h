@@ -1,0 +1,91 @@
+/* Lookup internals: the query name, the plan of a response and the
+ * functions that fill it (table_lookup.c) and write it (table_emit.c).
+ * Not a public header. */
+#ifndef ZW_ZONECOMPILE_TABLE_LOOKUP_H
+#define ZW_ZONECOMPILE_TABLE_LOOKUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zonecompile/table_int.h"
+
+/* A lower-cased query name with its label offsets (loff[k]: k labels
+ * skipped). */
+struct tl_name {
+	uint8_t lname[256];
+	uint8_t loff[128];
+	uint8_t len;
+	uint8_t nlabels;
+};
+
+struct tl_zone {
+	const struct zwt_zone *hdr;
+	const uint8_t *data;
+};
+
+#define TL_MAXSEG 24
+#define TL_MAXNAMES 18
+
+/* One piece of a response, compressed against plan name `name`. A piece
+ * pointer NULL marks a synthesised CNAME (DNAME) held in the plan. */
+struct tl_seg {
+	const uint8_t *pc;
+	uint8_t name;
+};
+
+/* Names the pieces are compressed against: index 0 is the question; a
+ * DNAME chain adds the synthesised CNAME targets. pos is known only once
+ * written (emission). */
+struct tl_pname {
+	uint16_t pos;
+	uint8_t len;
+	uint8_t synth;  /* index into synth[] that carries it (names > 0) */
+};
+
+struct tl_synth {
+	uint8_t name;    /* owner: this plan name */
+	uint8_t target;  /* the plan name it introduces */
+	uint8_t prefix;  /* octets of the owner kept before the new suffix */
+	uint8_t seg;     /* written after this many segments' answer parts */
+	uint32_t ttl;
+	const uint8_t *suffix;  /* DNAME target (wire) */
+	uint8_t suffixlen;
+};
+
+struct tl_plan {
+	const uint8_t *data;  /* zone data block */
+	uint8_t rcode;
+	uint8_t rflags;
+	bool aa;
+	bool sigs;
+	bool overflow;
+	int nseg;
+	struct tl_seg seg[TL_MAXSEG];
+	int nnames;
+	struct tl_pname names[TL_MAXNAMES];
+	int nsynth;
+	struct tl_synth synth[TL_MAXNAMES];
+	/* lower-cased chased names (for resolving them) */
+	struct tl_name chase;
+};
+
+const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
+				size_t len);
+uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec);
+void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name);
+uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q);
+uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
+		     int cpe_labels);
+const struct zwt_node *tl_resolve(const struct tl_zone *z,
+				  const struct tl_name *q, uint16_t qtype,
+				  int dnssec, struct tl_plan *p, uint8_t name);
+
+/* Write the plan's sections after the question (which ends at `pos`),
+ * within `limit` octets (room for the OPT record already taken off).
+ * Returns the end position and fills counts[1..3]; sets *tc when a
+ * mandatory RR group did not fit. */
+size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
+	       size_t limit, const uint8_t *qname_wire, uint16_t counts[4],
+	       bool *tc);
+
+#endif
