@@ -90,11 +90,32 @@ static void fmt_time(char *p, uint32_t t)
 	two(p + 12, secs % 60);
 }
 
+/* Type mnemonic; the common ones without a table search and snprintf. */
+int sign_fmt_type(uint16_t type, char *p)
+{
+	static const char *const common[] = {
+		[ZW_TYPE_A] = "A", [ZW_TYPE_NS] = "NS",
+		[ZW_TYPE_CNAME] = "CNAME", [ZW_TYPE_SOA] = "SOA",
+		[ZW_TYPE_MX] = "MX", [ZW_TYPE_TXT] = "TXT",
+		[ZW_TYPE_AAAA] = "AAAA", [ZW_TYPE_DS] = "DS",
+		[ZW_TYPE_RRSIG] = "RRSIG", [ZW_TYPE_NSEC] = "NSEC",
+		[ZW_TYPE_DNSKEY] = "DNSKEY", [ZW_TYPE_NSEC3] = "NSEC3",
+		[ZW_TYPE_NSEC3PARAM] = "NSEC3PARAM",
+	};
+	int n;
+
+	if (type < sizeof common / sizeof common[0] && common[type]) {
+		n = (int)strlen(common[type]);
+		memcpy(p, common[type], (size_t)n);
+		return n;
+	}
+	n = zw_rrtype_to_str(type, p, 16);
+	return n < 0 ? 0 : n;
+}
+
 static int fmt_type(uint16_t type, char *p)
 {
-	int n = zw_rrtype_to_str(type, p, 16);
-
-	return n < 0 ? 0 : n;
+	return sign_fmt_type(type, p);
 }
 
 static size_t fmt_b64(const uint8_t *b, size_t len, char *p)

@@ -178,6 +178,7 @@ int sign_text_rrset_str(const struct sign_set *set, const uint8_t *owner,
 
 /* sign_fmt.c */
 size_t sign_fmt_u32(char *p, uint32_t v);
+int sign_fmt_type(uint16_t type, char *p);
 int sign_fmt_name(const uint8_t *name, char *out, size_t max);
 int sign_fmt_rrsig(const uint8_t *rd, size_t len, char *out, size_t max);
 int sign_fmt_nsec(const uint8_t *rd, size_t len, char *out, size_t max);
@@ -192,6 +193,7 @@ struct sign_p256 *sign_p256_new(const struct zw_key *key, size_t pool);
 void sign_p256_free(struct sign_p256 *e);
 const struct zw_key *sign_p256_key(const struct sign_p256 *e);
 void sign_p256_produce(struct sign_p256 *e);
+bool sign_p256_produce_one(struct sign_p256 *e);
 void sign_p256_stop(struct sign_p256 *e);
 size_t sign_p256_made(const struct sign_p256 *e);
 int sign_p256_ctx_init(struct sign_p256_ctx **c);

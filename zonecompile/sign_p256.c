@@ -111,19 +111,24 @@ static bool make_pair(struct sign_p256 *e, struct pair *p)
 	return ok;
 }
 
+/* Fill one slot; false when full, overtaken by signing, or failed. */
+bool sign_p256_produce_one(struct sign_p256 *e)
+{
+	size_t i = atomic_fetch_add(&e->fill, 1);
+
+	if (i >= e->cap || i < atomic_load(&e->take) ||
+	    !make_pair(e, &e->pool[i]))
+		return false;
+	atomic_store_explicit(&e->pool[i].ready, 1, memory_order_release);
+	return true;
+}
+
 /* Fill slots until stopped or full (run by producer threads). */
 void sign_p256_produce(struct sign_p256 *e)
 {
-	while (!atomic_load_explicit(&e->stop, memory_order_relaxed)) {
-		size_t i = atomic_fetch_add(&e->fill, 1);
-
-		if (i >= e->cap || i < atomic_load(&e->take))
-			return;         /* full, or signing overtook us */
-		if (!make_pair(e, &e->pool[i]))
+	while (!atomic_load_explicit(&e->stop, memory_order_relaxed))
+		if (!sign_p256_produce_one(e))
 			return;
-		atomic_store_explicit(&e->pool[i].ready, 1,
-				      memory_order_release);
-	}
 }
 
 void sign_p256_stop(struct sign_p256 *e)

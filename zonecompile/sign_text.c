@@ -51,8 +51,8 @@ static size_t put_head(const char *owner, size_t olen, uint32_t ttl,
 	n += sign_fmt_u32(p + n, ttl);
 	memcpy(p + n, "\tIN\t", 4);
 	n += 4;
-	t = zw_rrtype_to_str(type, p + n, 16);
-	n += t > 0 ? (size_t)t : 0;
+	t = sign_fmt_type(type, p + n);
+	n += (size_t)t;
 	p[n++] = '\t';
 	return n;
 }
