@@ -6,7 +6,9 @@
  *    the DNSKEY or SOA RRset; else stand-by; REVOKE set: revoked). The
  *    algorithms with an active (self-signing) KSK are the ones the zone is
  *    verified with; with ignore_ksk any self-signing key will do. An
- *    algorithm with active ZSKs but no self-signed KSK is an error.
+ *    algorithm with active ZSKs but no self-signed KSK is an error; one
+ *    whose keys sign nothing is a warning (dnssec-verify passes it; RFC
+ *    6840 §5.11 wants every algorithm of the DNSKEY RRset to sign).
  *  - signatures: every authoritative RRset has, for every such algorithm,
  *    at least one RRSIG that verifies with a DNSKEY of the zone and whose
  *    validity window holds `now` (RFC 4035 §2.2, RFC 6840 §5.11). Delegation

@@ -227,6 +227,30 @@ static void test_missing_ksk(void **state)
 	zt_free(&z);
 }
 
+/* Ed25519 keys published but signing nothing: dnssec-verify passes the
+ * zone; a warning says RFC 6840 §5.11 wants more. */
+static void test_silent_algorithm(void **state)
+{
+	(void)state;
+	struct ztext z;
+	struct vres r;
+	struct zw_verify_opts o = {0};
+	zt_load(&z, "twoalg.signed");
+	for (size_t i = 0; i < z.n; i++)
+		if (strcasecmp(FIELD(z.l[i], 3), "RRSIG") == 0 &&
+		    strcmp(FIELD(z.l[i], 5), "15") == 0)
+			zt_set(&z, (long)i, "; gone");
+	vt_verify(&z, &o, &r);
+	vt_expect_errors(&r, "");
+	assert_int_equal(r.warnings, 1);
+	assert_non_null(strstr(r.msgs, "W The DNSKEY RRset has ED25519 keys but "
+				       "none signs the zone"));
+	assert_false(r.r.algs[1].verified);
+	assert_int_equal(r.r.algs[1].ksk_standby, 1);
+	assert_int_equal(r.r.algs[1].zsk_standby, 1);
+	zt_free(&z);
+}
+
 /* -x changes no verdict: a ZSK that signs only the SOA is still active. */
 static void test_ksk_only(void **state)
 {
@@ -312,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_orphan_rrsig),
 		cmocka_unit_test(test_no_keys),
 		cmocka_unit_test(test_missing_ksk),
+		cmocka_unit_test(test_silent_algorithm),
 		cmocka_unit_test(test_ksk_only),
 		cmocka_unit_test(test_nsec_missing),
 		cmocka_unit_test(test_nsec_gap),
