@@ -154,6 +154,8 @@ struct zw_signer *zw_signer_new(const struct zw_sign_opts *opts,
 		s->threads = 256;
 	s->st.threads = s->threads;
 	s->zone_dnskey.type = ZW_TYPE_DNSKEY;
+	s->zone_cds.type = ZW_TYPE_CDS;
+	s->zone_cdnskey.type = ZW_TYPE_CDNSKEY;
 	return s;
 }
 
@@ -167,7 +169,11 @@ void zw_signer_free(struct zw_signer *s)
 	sign_keys_free(s);
 	sign_ds_free(s);
 	sign_set_free(&s->zone_dnskey);
+	sign_set_free(&s->zone_cds);
+	sign_set_free(&s->zone_cdnskey);
 	sign_set_free(&s->dnskey);
+	sign_set_free(&s->cds);
+	sign_set_free(&s->cdnskey);
 	sign_set_free(&s->n3param);
 	sign_set_free(&s->soa);
 	free(s->n3);
@@ -205,8 +211,16 @@ static void parse_warn(void *ctx, const char *file, unsigned long line,
 	sign_warn(ctx, "%s:%lu: %s", file, line, msg);
 }
 
-/* Records the signer makes afresh never enter the zone; the apex DNSKEYs
- * are held aside (the final set is the zone's plus the keys'). */
+static int hold(struct sign_set *set, const struct zw_rec *rec)
+{
+	if (!set->count)
+		set->ttl = rec->ttl;
+	return sign_set_add(set, rec->rdata, rec->rdlen);
+}
+
+/* Records the signer makes afresh never enter the zone; the apex DNSKEY,
+ * CDS and CDNSKEY RRsets are held aside (the final sets are the zone's
+ * merged with the keys'). */
 static int take_record(struct zw_signer *s, const struct zw_rec *rec)
 {
 	const uint8_t *apex = zw_zone_apex(s->zone);
@@ -217,11 +231,14 @@ static int take_record(struct zw_signer *s, const struct zw_rec *rec)
 	case ZW_TYPE_NSEC3PARAM:
 		return 0;
 	case ZW_TYPE_DNSKEY:
-		if (!apex || !zw_name_equal(rec->owner, apex))
-			break;
-		if (!s->zone_dnskey.count)
-			s->zone_dnskey.ttl = rec->ttl;
-		return sign_set_add(&s->zone_dnskey, rec->rdata, rec->rdlen);
+	case ZW_TYPE_CDS:
+	case ZW_TYPE_CDNSKEY:
+		if (apex && zw_name_equal(rec->owner, apex))
+			return hold(rec->type == ZW_TYPE_DNSKEY ? &s->zone_dnskey
+				    : rec->type == ZW_TYPE_CDS ? &s->zone_cds
+							       : &s->zone_cdnskey,
+				    rec);
+		break;
 	}
 	int rc = zw_zone_add(s->zone, rec);
 
@@ -321,7 +338,8 @@ int zw_signer_prepare(struct zw_signer *s)
 				 "NSEC3 iterations %u above the limit of %u",
 				 s->o.iterations, ZW_SIGN_MAX_ITERATIONS);
 	if ((rc = sign_apex_soa(s)) < 0 || (rc = sign_keys_roles(s)) < 0 ||
-	    (rc = sign_keys_dnskey(s)) < 0 || (rc = sign_apex_n3param(s)) < 0 ||
+	    (rc = sign_keys_dnskey(s)) < 0 || (rc = sign_keys_sync(s)) < 0 ||
+	    (rc = sign_apex_n3param(s)) < 0 ||
 	    (rc = sign_ds_load(s)) < 0)
 		return rc;
 	if (s->o.nsec3 && (rc = sign_nsec3_prepare(s)) < 0)

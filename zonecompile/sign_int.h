@@ -77,6 +77,7 @@ struct zw_signer {
 	size_t nnodes;
 
 	struct sign_set zone_dnskey;    /* DNSKEYs the zone file had */
+	struct sign_set zone_cds, zone_cdnskey;
 	struct sign_key keys[SIGN_MAX_KEYS];
 	size_t nkeys;
 	const struct zw_key *data_keys[SIGN_MAX_KEYS];
@@ -84,6 +85,7 @@ struct zw_signer {
 	size_t ndata, nset;
 
 	struct sign_set dnskey;         /* final DNSKEY RRset */
+	struct sign_set cds, cdnskey;   /* final CDS, CDNSKEY RRsets */
 	struct sign_set n3param;
 	struct sign_set soa;            /* SOA with the new serial */
 	uint32_t nsec_ttl;
@@ -139,6 +141,7 @@ int sign_keys_roles(struct zw_signer *s);
 size_t sign_keys_likely_data(const struct zw_signer *s,
 			     const struct zw_key **out);
 int sign_keys_dnskey(struct zw_signer *s);
+int sign_keys_sync(struct zw_signer *s);
 void sign_keys_free(struct zw_signer *s);
 
 /* sign_apex.c */

@@ -377,6 +377,82 @@ int sign_keys_dnskey(struct zw_signer *s)
 	return 0;
 }
 
+/* ---- CDS / CDNSKEY (RFC 7344) ---- */
+
+/* Smart signing publishes CDS (SHA-256) and CDNSKEY for the KSKs whose
+ * SyncPublish time has come and SyncDelete has not, as dnssec-signzone
+ * does; records of the zone for our other keys go. */
+static bool sync_on(const struct zw_signer *s, const struct sign_key *k)
+{
+	int64_t pub = k->key->times[ZW_KT_SYNCPUBLISH];
+	int64_t del = k->key->times[ZW_KT_SYNCDELETE];
+
+	return k->publish && !k->revoked && (k->key->flags & ZW_DNSKEY_SEP) &&
+	       pub && pub <= s->o.now && (!del || del > s->o.now);
+}
+
+static bool ours_cds(const struct zw_signer *s, const uint8_t *rd,
+		     uint16_t len, bool cdnskey)
+{
+	uint8_t dk[ZW_KEY_PUB_MAX + 8];
+
+	for (size_t j = 0; j < s->nkeys; j++) {
+		int n = zw_key_dnskey_rdata(s->keys[j].key, dk, sizeof dk);
+
+		if (cdnskey ? zw_key_match_dnskey(s->keys[j].key, rd, len) == 0
+			    : n > 0 && zw_ds_match(rd, len, s->origin, dk,
+						   (size_t)n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int keep_zone_sync(struct zw_signer *s, const struct sign_set *from,
+			  struct sign_set *to)
+{
+	const uint8_t *p = from->rdata;
+	int rc = 0;
+
+	to->type = from->type;
+	to->ttl = from->ttl;
+	for (uint32_t i = 0; i < from->count && rc == 0; i++) {
+		uint16_t len;
+		const uint8_t *rd = zw_rr_next(&p, &len);
+
+		if (!s->o.smart ||
+		    !ours_cds(s, rd, len, from->type == ZW_TYPE_CDNSKEY))
+			rc = sign_set_add(to, rd, len);
+	}
+	return rc;
+}
+
+int sign_keys_sync(struct zw_signer *s)
+{
+	uint8_t rd[ZW_KEY_PUB_MAX + 8];
+	int rc = keep_zone_sync(s, &s->zone_cds, &s->cds);
+
+	if (rc == 0)
+		rc = keep_zone_sync(s, &s->zone_cdnskey, &s->cdnskey);
+	for (size_t i = 0; s->o.smart && i < s->nkeys && rc >= 0; i++) {
+		if (!sync_on(s, &s->keys[i]))
+			continue;
+		rc = zw_cds_from_key(s->keys[i].key, ZW_DS_SHA256, rd,
+				     sizeof rd);
+		if (rc > 0)
+			rc = sign_set_add(&s->cds, rd, (size_t)rc);
+		if (rc >= 0)
+			rc = zw_cdnskey_from_key(s->keys[i].key, rd, sizeof rd);
+		if (rc > 0)
+			rc = sign_set_add(&s->cdnskey, rd, (size_t)rc);
+	}
+	if (!s->zone_cds.count)
+		s->cds.ttl = s->dnskey.ttl;
+	if (!s->zone_cdnskey.count)
+		s->cdnskey.ttl = s->dnskey.ttl;
+	return rc < 0 ? sign_fail(s, rc, "CDS/CDNSKEY: %s", zw_strerror(rc))
+		      : 0;
+}
+
 /* ---- dsset- / keyset- ---- */
 
 static bool in_keyset(const struct sign_key *k, bool any_ksk)

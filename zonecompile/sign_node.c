@@ -450,6 +450,8 @@ int sign_node(struct sign_worker *w, size_t i)
 		return put_unsigned(w, c.n);
 	if (zone_items(w, &c, apex) < 0 ||
 	    (apex && (add_set(w, &c, &s->dnskey) < 0 ||
+		      add_set(w, &c, &s->cds) < 0 ||
+		      add_set(w, &c, &s->cdnskey) < 0 ||
 		      add_set(w, &c, &s->n3param) < 0)))
 		return w->err;
 	if (!s->o.nsec3 && add_nsec(w, &c, i, nsec, &nrs) < 0)

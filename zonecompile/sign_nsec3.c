@@ -304,6 +304,10 @@ static size_t n3_types(const struct zw_signer *s, const struct zw_node *n,
 	if (apex) {
 		if (s->dnskey.count)
 			t[k++] = ZW_TYPE_DNSKEY;
+		if (s->cds.count)
+			t[k++] = ZW_TYPE_CDS;
+		if (s->cdnskey.count)
+			t[k++] = ZW_TYPE_CDNSKEY;
 		t[k++] = ZW_TYPE_NSEC3PARAM;
 	}
 	if (!(n->flags & ZW_NODE_DELEG) || ds)

@@ -4,7 +4,8 @@
 # stand-by ZSK (published, activates tomorrow), an inactive one (still
 # published), a deleted one, one not yet published, and a revoked KSK. Both
 # signers must publish the same DNSKEY RRset (flags and keys) and put the
-# same (type, key tag) signatures on every name; -x and -z too; and
+# same (type, key tag) signatures on every name, the same CDS/CDNSKEY for
+# the KSK whose SyncPublish time has come; -x and -z too; and
 # dnssec-verify must print the same key summary for both outputs.
 # A KSK alone is refused by both with BIND's hint, and signs everything
 # with -z; a ZSK alone fails the post-signing check in both (no output).
@@ -36,7 +37,8 @@ EOF
 # "owner type keytag" for every RRSIG, and the DNSKEY records, sorted.
 shape() {
 	named-checkzone -D -o - example. "$1" 2>/dev/null |
-		awk '$4=="RRSIG"{print $1, $5, $11} $4=="DNSKEY"{$2=""; print}' |
+		awk '$4=="RRSIG"{print $1, $5, $11}
+		     $4=="DNSKEY"||$4=="CDS"||$4=="CDNSKEY"{$2=""; print}' |
 		sort
 }
 
@@ -60,7 +62,7 @@ compare() {     # compare WHAT FLAGS...
 mkdir keys
 A=ECDSAP256SHA256
 (cd keys &&
-	dnssec-keygen -q -a $A -f KSK example. &&
+	dnssec-keygen -q -a $A -f KSK -P sync -1d example. &&
 	dnssec-keygen -q -a $A example. &&
 	dnssec-keygen -q -a $A -P now -A +1d example. &&
 	dnssec-keygen -q -a $A -P -30d -A -30d -I -1d example. &&
@@ -71,6 +73,7 @@ A=ECDSAP256SHA256
 compare "timed keys"
 grep -q "385 3 13" zw.out || bad "revoked KSK not published with REVOKE"
 [ "$(awk '$4=="DNSKEY"' zw.out | wc -l)" -eq 5 ] || bad "DNSKEY count"
+[ "$(awk '$4=="CDS"' zw.out | wc -l)" -eq 1 ] || bad "CDS count"
 compare "timed keys -x" -x
 compare "timed keys -z" -z
 
