@@ -256,7 +256,11 @@ static int use_private(struct zw_keyfile *kf, const struct zw_privtext *pt,
 	if (!pl)
 		return ZW_ENOMEM;
 	r = decode_fields(pt, pl, path, msg, msglen);
-	if (r == 0 && pl->n > 0)
+	/* A token key (Label) keeps its private half in the token. BIND also
+	 * writes an RSA token key's Modulus and PublicExponent (its reader
+	 * insists on them beside an Engine line) and, like BIND, we read the
+	 * key from the label and leave those fields alone. */
+	if (r == 0 && !pl->label && pl->n > 0)
 		r = attach_private(kf, pl, path, msg, msglen);
 	else if (r == 0 && !pl->label)
 		r = say(msg, msglen, ZW_EKEY, "%s: no key material", path);

@@ -820,6 +820,48 @@ static void test_label_key(void **state)
 	}
 }
 
+/* An RSA token key as BIND writes it: Modulus and PublicExponent (BIND's
+ * reader wants them beside an Engine line), Engine, Label. It loads as a
+ * labelled public key; the RSA fields are not taken for key material. */
+static void test_label_rsa_key(void **state)
+{
+	const char *d = scratch("label_rsa");
+	char from[4096], to[4096], mod[1024];
+	struct zw_keyfile *kf;
+	char *text, *m, *e;
+	size_t len;
+	int err;
+
+	(void)state;
+	snprintf(from, sizeof(from), "%s/Kexample.com.+008+32161.key",
+		 keydir("bind"));
+	snprintf(to, sizeof(to), "%s/Kexample.com.+008+32161.key", d);
+	copy_file(from, to);
+	snprintf(from, sizeof(from), "%s/Kexample.com.+008+32161.private",
+		 keydir("bind"));
+	text = zw_test_read_file(from, &len);
+	assert_non_null(text);
+	m = strstr(text, "Modulus: ");
+	assert_non_null(m);
+	e = strchr(m, '\n');
+	snprintf(mod, sizeof(mod), "%.*s", (int)(e - m + 1), m);
+	free(text);
+	snprintf(from, sizeof(from), "Private-key-format: v1.3\n"
+		 "Algorithm: 8 (RSASHA256)\n%s"
+		 "PublicExponent: AQAB\n"
+		 "Engine: cGtjczExAA==\n"
+		 "Label: cGtjczExOm9iamVjdD1rc2sA\n", mod);
+	write_text(d, "Kexample.com.+008+32161.private", from);
+	kf = zw_keyfile_load(d, "Kexample.com.+008+32161", 0, &err, msg,
+			     sizeof(msg));
+	if (!kf)
+		fail_msg("%s", msg);
+	assert_false(kf->key->has_private);
+	assert_string_equal(kf->key->label, "pkcs11:object=ksk");
+	assert_non_null(strstr(kf->material, "PublicExponent: AQAB\n"));
+	zw_keyfile_free(kf);
+}
+
 static void test_new_key(void **state)
 {
 	const char *d = scratch("new");
@@ -940,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_basename),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_label_key),
+		cmocka_unit_test(test_label_rsa_key),
 		cmocka_unit_test(test_new_key),
 		cmocka_unit_test(test_revoke_and_collide),
 	};
