@@ -101,9 +101,9 @@ setup_mode() {  # commands for MODE
 	fi
 	out[zw]=$tmp/zw.$m out[zwv]=$tmp/zwv.$m out[bind]=$tmp/bind.$m
 	out[knot]=$tmp/knot-$m/out/zone out[ldns]=$tmp/ldns.$m
-	cmd[zw]="$signer -q -P -t -n $THREADS -o $ORIGIN -f ${out[zw]} ${z3[*]} $tmp/zone $ksk $zsk"
-	cmd[zwv]="$signer -q -t -n $THREADS -o $ORIGIN -f ${out[zwv]} ${z3[*]} $tmp/zone $ksk $zsk"
-	cmd[bind]="dnssec-signzone -P -n $THREADS -o $ORIGIN -f ${out[bind]} ${b3[*]} $tmp/zone $ksk $zsk"
+	cmd[zw]="$signer -q -P -t -n $THREADS -d $tmp -o $ORIGIN -f ${out[zw]} ${z3[*]} $tmp/zone $ksk $zsk"
+	cmd[zwv]="$signer -q -t -n $THREADS -d $tmp -o $ORIGIN -f ${out[zwv]} ${z3[*]} $tmp/zone $ksk $zsk"
+	cmd[bind]="dnssec-signzone -P -n $THREADS -d $tmp -o $ORIGIN -f ${out[bind]} ${b3[*]} $tmp/zone $ksk $zsk"
 	cmd[knot]="kzonesign -c $tmp/knot-$m/knot.conf -o $tmp/knot-$m/out $ORIGIN"
 	cmd[ldns]="ldns-signzone ${l3[*]} -o $ORIGIN -f ${out[ldns]} $tmp/zone.ldns $ksk $zsk"
 	[[ " $PEERS " == *" knot "* ]] && knot_conf "$m"

@@ -131,10 +131,65 @@ static int ds_take(struct zw_signer *s, struct ds_over *d,
 	if (rec->type != ZW_TYPE_DS || !zw_name_equal(rec->owner, d->name))
 		return sign_fail(s, ZW_EOUTZONE, "%s:%lu: only DS records of "
 				 "the child belong in a dsset file", path,
-				 rec->line);
+				 rec->line - 1);
 	if (!d->set.count)
 		d->set.ttl = rec->ttl;
 	return sign_set_add(&d->set, rec->rdata, rec->rdlen);
+}
+
+/* The parser counted the "$TTL" line put in front: give the file's line. */
+static int ds_parse_fail(struct zw_signer *s, int rc, const char *path,
+			 const char *msg)
+{
+	size_t n = strlen(path);
+	char *end;
+	unsigned long line;
+
+	if (!strncmp(msg, path, n) && msg[n] == ':') {
+		line = strtoul(msg + n + 1, &end, 10);
+		if (end != msg + n + 1 && line > 1)
+			return sign_fail(s, rc, "%s:%lu%s", path, line - 1,
+					 end);
+	}
+	return sign_fail(s, rc, "%s", msg);
+}
+
+/* dsset files carry no TTL (dnssec-signzone writes them so): they read
+ * as if "$TTL <SOA TTL>" stood first, which is the TTL BIND gives them. */
+static char *ds_text(const struct zw_signer *s, const char *path,
+		     size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int head;
+
+	if (!f)
+		return NULL;
+	cap = 1 << 16;
+	if ((buf = malloc(cap)))
+		head = snprintf(buf, cap, "$TTL %u\n", s->soa.ttl);
+	while (buf) {
+		size_t got = fread(buf + (size_t)head + n, 1,
+				   cap - (size_t)head - n - 1, f);
+
+		n += got;
+		if (got == 0 || n > (1u << 20))
+			break;
+		if ((size_t)head + n + 1 == cap) {
+			char *p = realloc(buf, cap *= 2);
+
+			if (!p) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = p;
+		}
+	}
+	fclose(f);
+	if (buf)
+		*len = (size_t)head + n;
+	return buf;
 }
 
 /* Read one dsset file for `child` into *d. */
@@ -144,24 +199,28 @@ static int ds_read(struct zw_signer *s, const char *path,
 	struct zw_zonefile_opts zo = { .origin = child };
 	struct zw_zonefile *zf;
 	struct zw_rec rec;
-	int err = 0, rc;
-	size_t n = zw_name_len(child);
+	size_t n = zw_name_len(child), len = 0;
+	char *text;
+	int rc;
 
 	memset(d, 0, sizeof *d);
 	d->set.type = ZW_TYPE_DS;
 	if (!(d->name = malloc(n)))
 		return sign_fail(s, ZW_ENOMEM, "out of memory");
 	memcpy(d->name, child, n);
-	if (!(zf = zw_zonefile_open(path, &zo, &err)))
-		return sign_fail(s, err, "%s: %s", path, zw_strerror(err));
+	if (!(text = ds_text(s, path, &len)))
+		return sign_fail(s, ZW_EMALF, "%s: cannot read", path);
+	if (!(zf = zw_zonefile_new_mem(text, len, path, &zo))) {
+		free(text);
+		return sign_fail(s, ZW_ENOMEM, "out of memory");
+	}
 	while ((rc = zw_zonefile_next(zf, &rec)) > 0)
 		if ((rc = ds_take(s, d, &rec, path)) < 0)
 			break;
 	if (rc < 0 && !s->err[0])
-		sign_fail(s, rc, "%s", zw_zonefile_error(zf));
+		ds_parse_fail(s, rc, path, zw_zonefile_error(zf));
 	zw_zonefile_free(zf);
-	if (rc == 0 && d->set.ttl == 0)
-		d->set.ttl = s->soa.ttl;
+	free(text);
 	return rc;
 }
 

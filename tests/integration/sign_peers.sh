@@ -6,7 +6,8 @@
 #    NSEC3 replaced by re-signing) and once stripped to the unsigned data;
 #  - a scripts/genzone zone (delegations with and without DS, glue,
 #    wildcards, ENTs, odd names) with NSEC, NSEC3 and NSEC3 opt-out, for
-#    ECDSAP256SHA256, ED25519 and RSASHA256 keys made by dnssec-keygen.
+#    ECDSAP256SHA256, ED25519 and RSASHA256 keys made by dnssec-keygen;
+#  - -g: a child's DS from its dsset- file, the same as dnssec-signzone -g.
 # Exit 77 (skip) when the tools are missing.
 set -uo pipefail
 ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -84,6 +85,26 @@ for alg in ECDSAP256SHA256 ED25519 RSASHA256; do
 		check gen.test. "$tmp/g.$alg.$mode" "genzone $alg $mode"
 	done
 done
+# -g: child DS from dsset- files, as dnssec-signzone -g puts them.
+mkdir -p "$tmp/g/child"
+(cd "$tmp/g/child" && dnssec-keygen -q -a ED25519 -f KSK sub.gen.test. >k) &&
+	(cd "$tmp/g" && dnssec-dsfromkey -2 "child/$(cat child/k).key" >dsset-sub.gen.test.)
+cat "$tmp/gen.zone" - >"$tmp/g/zone" <<'EOF'
+sub.gen.test. 3600 IN NS ns.sub.gen.test.
+ns.sub.gen.test. 3600 IN A 192.0.2.53
+EOF
+(cd "$tmp/g" && "$BIN/zw-signzone" -q -g -S -K "$tmp/k-ECDSAP256SHA256" \
+	-o gen.test. -f zw.out zone && dnssec-signzone -g -S \
+	-K "$tmp/k-ECDSAP256SHA256" -o gen.test. -f bind.out zone) >/dev/null 2>&1 ||
+	bad "-g signing"
+for f in zw bind; do
+	named-checkzone -q -D -o - gen.test. "$tmp/g/$f.out" 2>/dev/null |
+		awk '$1=="sub.gen.test." && $4=="DS" {$2=""; print}' >"$tmp/g/$f.ds"
+done
+[ -s "$tmp/g/zw.ds" ] && cmp -s "$tmp/g/zw.ds" "$tmp/g/bind.ds" ||
+	{ bad "-g: DS differs from dnssec-signzone -g"; cat "$tmp/g/zw.ds" "$tmp/g/bind.ds"; }
+check gen.test. "$tmp/g/zw.out" "-g"
+
 [ -s "$tmp/dsset-gen.test." ] || bad "no dsset-gen.test. written"
 grep -q "IN DS" "$tmp/dsset-gen.test." || bad "dsset has no DS"
 
