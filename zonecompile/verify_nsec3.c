@@ -277,7 +277,30 @@ static bool owner_hash(const struct zw_verify *v, const uint8_t *name,
 	       (memcpy(hash, tmp, HL), true);
 }
 
-/* Records of chain ch at node i into f[*n]; reports oddities once (ch 0). */
+/* The chain an NSEC3 record belongs to: its index, VCHAINS_MAX for none,
+ * -1 when malformed; reported once (for chain 0). */
+static int chain_of(struct zw_verify *v, unsigned ch, const uint8_t *owner,
+		    const uint8_t *rd, uint16_t len, struct n3 *r)
+{
+	if (parse_n3(rd, len, r) < 0 || r->alg != ZW_NSEC3_ALG_SHA1 ||
+	    r->hashlen != HL) {
+		if (ch == 0)
+			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "Bad NSEC3 record "
+				    "at %s, malformed", VNAME(owner));
+		return -1;
+	}
+	for (unsigned c = 0; c < v->nchains; c++)
+		if (same_params(r, &v->chains[c]))
+			return (int)c;
+	if (ch == 0)
+		zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "NSEC3 record at %s has "
+			    "parameters (%u %u %s) that no NSEC3PARAM has",
+			    VNAME(owner), r->alg, r->iter,
+			    salt_str(r->salt, r->saltlen, (char[520]){0}, 520));
+	return VCHAINS_MAX;
+}
+
+/* Records of chain ch at node i into f[*n]. */
 static void node_records(struct zw_verify *v, unsigned ch, uint32_t i,
 			 struct found *f, size_t *n)
 {
@@ -296,23 +319,7 @@ static void node_records(struct zw_verify *v, unsigned ch, uint32_t i,
 		uint16_t len;
 		const uint8_t *rd = zw_rr_next(&p, &len);
 		struct n3 r;
-		bool ok = parse_n3(rd, len, &r) == 0 && r.alg == 1 &&
-			  r.hashlen == HL;
-		unsigned which = VCHAINS_MAX;
-		for (unsigned c = 0; ok && c < v->nchains && which == VCHAINS_MAX;
-		     c++)
-			if (same_params(&r, &v->chains[c]))
-				which = c;
-		if (ch == 0 && !ok)
-			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "Bad NSEC3 record "
-				    "at %s, malformed", VNAME(owner));
-		else if (ch == 0 && which == VCHAINS_MAX)
-			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "NSEC3 record at "
-				    "%s has parameters (%u %u %s) that no "
-				    "NSEC3PARAM has", VNAME(owner), r.alg,
-				    r.iter, salt_str(r.salt, r.saltlen,
-						     (char[520]){0}, 520));
-		if (!hashed || which != ch)
+		if (chain_of(v, ch, owner, rd, len, &r) != (int)ch || !hashed)
 			continue;
 		if (seen) {
 			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR, "Multiple NSEC3 "
