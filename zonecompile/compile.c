@@ -227,7 +227,7 @@ static int node_types(struct cc *cc, size_t i, uint16_t *types)
 	}
 	for (bool ok = zw_rrset_first(src, &rs); ok;
 	     ok = zw_rrset_next(src, &rs))
-		if (rs.type != ZW_TYPE_RRSIG)
+		if (rs.type != ZW_TYPE_RRSIG && !cz_is_n3_rrset(&rs))
 			k = add_type(types, k, rs.type);
 	return k;
 }

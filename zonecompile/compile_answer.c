@@ -195,7 +195,7 @@ static long lowest_type(const struct zw_node *n, bool rrsig,
 	struct zw_rrset rs;
 	long best = -1;
 	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
-		if ((rs.type == ZW_TYPE_RRSIG) != rrsig)
+		if ((rs.type == ZW_TYPE_RRSIG) != rrsig || cz_is_n3_rrset(&rs))
 			continue;
 		long t = rrsig ? rs.covers : rs.type;
 		if (best < 0 || t < best) {
@@ -245,7 +245,7 @@ static enum state put_answer(struct eng *e)
 			put_rrset(e, 0, 1, e->node, owner, &all, q,
 				  ZWT_MODE_MUST);
 		}
-	} else if (e->qtype != CZ_QTYPE_NONE &&
+	} else if (e->qtype != CZ_QTYPE_NONE && e->qtype != ZW_TYPE_NSEC3 &&
 		   zw_node_rrset(n, e->qtype, 0, &rs)) {
 		put_rrset(e, 0, 1, e->node, owner, &rs, q, ZWT_MODE_MUST);
 	}

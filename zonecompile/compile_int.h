@@ -145,6 +145,7 @@ long cz_nsec3_cover(const struct cz *c, const uint8_t *hash);
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name);
 long cz_nsec3_encloser(const struct cz *c, long node);
 long cz_nsec_previous(const struct cz *c, long node);
+bool cz_is_n3_rrset(const struct zw_rrset *rs);
 
 /* compile_answer.c: resolve (qname, qtype) against the zone as Knot
  * answers it. flags: CZ_Q_SYNTH resolves a wildcard node as expanded

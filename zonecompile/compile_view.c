@@ -104,34 +104,35 @@ static int map_init(struct cz *c)
 	return 0;
 }
 
-static bool only_nsec3(const struct zw_node *n)
+/* NSEC3 and its RRSIGs live in a tree of their own (Knot keeps them
+ * apart, even where a hashed owner name also holds other data). */
+bool cz_is_n3_rrset(const struct zw_rrset *rs)
 {
-	struct zw_rrset rs;
-	bool any = false;
-	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
-		if (rs.type == ZW_TYPE_NSEC3)
-			any = true;
-		else if (!(rs.type == ZW_TYPE_RRSIG &&
-			   rs.covers == ZW_TYPE_NSEC3))
-			return false;
-	}
-	return any;
+	return rs->type == ZW_TYPE_NSEC3 ||
+	       (rs->type == ZW_TYPE_RRSIG && rs->covers == ZW_TYPE_NSEC3);
 }
 
 static uint16_t node_flags(const struct zw_node *n, size_t i)
 {
 	struct zw_rrset rs;
 	uint16_t f = 0;
-	if (n->data && only_nsec3(n))
-		return CZ_N3;
+	bool other = false;
+	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
+		if (rs.type == ZW_TYPE_NSEC3)
+			f |= CZ_N3;
+		if (!cz_is_n3_rrset(&rs))
+			other = true;
+	}
+	if (!n->data || !n->datalen)
+		f |= CZ_ENT;
+	else if (!other)
+		return f; /* an NSEC3 chain owner only */
 	if (!(n->flags & ZW_NODE_BELOW_DNAME))
 		f |= CZ_VISIBLE;
 	if (n->flags & ZW_NODE_BELOW_CUT)
 		f |= CZ_NONAUTH;
 	else if (n->flags & ZW_NODE_DELEG)
 		f |= CZ_CUT;
-	if (!n->data || !n->datalen)
-		f |= CZ_ENT;
 	if (n->flags & ZW_NODE_WILDCARD)
 		f |= CZ_WILD;
 	if (zw_node_rrset(n, ZW_TYPE_CNAME, 0, &rs))
