@@ -1,0 +1,192 @@
+/* The packet path for one burst. Classification and finishing are per
+ * frame; the table lookups of all queries in the burst go through
+ * zw_table_answer_burst together so their memory accesses overlap. */
+#include <string.h>
+
+#include "dataplane/engine.h"
+
+static unsigned name_labels(const uint8_t *n)
+{
+	unsigned l = 0;
+	while (*n) {
+		n += 1u + *n;
+		l++;
+	}
+	return l;
+}
+
+const struct zw_table *zw_engine_pick(const struct zw_tset *ts,
+				      const uint8_t *msg, size_t len)
+{
+	const struct zw_table *best = ts->t[0];
+	unsigned best_labels = 0;
+	size_t o = 12;
+
+	if (ts->n == 1)
+		return best;
+	while (o < len && msg[o] && !(msg[o] & 0xc0))
+		o += 1u + msg[o];
+	if (o >= len || msg[o] != 0)
+		return best; /* malformed: any table says FORMERR */
+	for (unsigned i = 0; i < ts->n; i++) {
+		const struct zwt_zone *z =
+			zw_table_find_zone(ts->t[i], msg + 12, o + 1 - 12);
+		if (!z)
+			continue;
+		struct zw_table_zone_info zi;
+		zw_table_zone_info(z, &zi);
+		unsigned l = name_labels(zi.origin) + 1;
+		if (l > best_labels) {
+			best = ts->t[i];
+			best_labels = l;
+		}
+	}
+	return best;
+}
+
+unsigned zw_engine_rcode(const uint8_t *m, size_t n)
+{
+	unsigned rc = m[3] & 0xf;
+	/* BADVERS: header rcode 0, nothing but the OPT, extended rcode 1 */
+	if (rc == 0 && n >= 12 + 11 && !(m[6] | m[7] | m[8] | m[9]) &&
+	    m[11] == 1 && m[n - 11] == 0 && m[n - 10] == 0 &&
+	    m[n - 9] == 41 && m[n - 6] != 0)
+		rc = (unsigned)m[n - 6] << 4;
+	return rc < ZW_STATS_RCODES ? rc : ZW_STATS_RCODES - 1;
+}
+
+/* Room for the response: the frame's buffer and the MTU. */
+static size_t dns_cap(const struct zw_engine *e, const struct zw_frame *f,
+		      const struct zw_pkt *p)
+{
+	size_t cap = (size_t)f->cap - p->dns, hdr = (size_t)(p->dns - p->l3);
+	size_t mtu = e->mtu > hdr ? e->mtu - hdr : 0;
+	return cap < mtu ? cap : mtu;
+}
+
+static void classify(struct zw_engine *e, struct zw_frame *f,
+		     struct zw_pkt *p, int *v)
+{
+	*v = zw_pkt_classify(e->cfg, f->data, f->len, f->cap, p);
+	f->l3 = p->l3;
+	f->v6 = p->v6;
+	f->udp = 0;
+	switch (*v) {
+	case ZW_PKT_DROP:
+		ZW_STAT_ADD(e->st, drops[p->why], 1);
+		f->verdict = ZW_PKT_DROP;
+		break;
+	case ZW_PKT_REPLY:
+		ZW_STAT_ADD(e->st, replies[p->why], 1);
+		f->len = p->len;
+		f->verdict = ZW_PKT_REPLY;
+		break;
+	case ZW_PKT_EXCEPT:
+		ZW_STAT_ADD(e->st, except_out, 1);
+		f->verdict = ZW_PKT_EXCEPT;
+		break;
+	default:
+		f->verdict = ZW_PKT_DROP;
+		break;
+	}
+}
+
+/* Rate limiting of one response; returns its (possibly slipped) length
+ * or 0 to drop it. */
+static int rrl(struct zw_engine *e, const struct zw_frame *f,
+	       const struct zw_pkt *p, uint8_t *msg, int n)
+{
+	const uint8_t *src = f->data + p->l3 + (p->v6 ? 8 : 12);
+	size_t qlen = 0;
+	while (12 + qlen < (size_t)n && msg[12 + qlen] &&
+	       !(msg[12 + qlen] & 0xc0))
+		qlen += 1u + msg[12 + qlen];
+	int a = zw_rrl_check(e->rrl, src, p->v6,
+			     zw_rrl_classify(msg, (size_t)n), msg + 12, qlen,
+			     e->now, &e->slipctr);
+	if (a == ZW_RRL_DROP) {
+		ZW_STAT_ADD(e->st, drops[ZW_DROP_RRL], 1);
+		return 0;
+	}
+	if (a == ZW_RRL_SLIP) {
+		ZW_STAT_ADD(e->st, rrl_slipped, 1);
+		return (int)zw_rrl_slip(msg, (size_t)n);
+	}
+	return n;
+}
+
+static void finish(struct zw_engine *e, struct zw_frame *f,
+		   const struct zw_pkt *p, int n)
+{
+	uint8_t *msg = f->data + p->dns;
+
+	if (n <= 0) {
+		ZW_STAT_ADD(e->st, drops[ZW_DROP_ANSWER], 1);
+		return;
+	}
+	if (e->rrl && !e->reflect && (n = rrl(e, f, p, msg, n)) == 0)
+		return;
+	if (!e->reflect) {
+		ZW_STAT_ADD(e->st, rcode[zw_engine_rcode(msg, (size_t)n)], 1);
+		if (msg[2] & 0x02)
+			ZW_STAT_ADD(e->st, truncated, 1);
+	}
+	ZW_STAT_ADD(e->st, answered, 1);
+	f->len = (uint16_t)zw_pkt_udp_reply(e->cfg, f->data, p, (size_t)n);
+	f->verdict = ZW_PKT_REPLY;
+	f->udp = 1;
+}
+
+static void answer(struct zw_engine *e, const uint8_t *const q[],
+		   const size_t ql[], uint8_t *const out[],
+		   const size_t cap[], int ol[], unsigned nq)
+{
+	const struct zw_tset *ts = e->ts;
+
+	if (e->reflect) {
+		for (unsigned k = 0; k < nq; k++)
+			ol[k] = (int)ql[k];
+	} else if (!ts || ts->n == 0) {
+		for (unsigned k = 0; k < nq; k++)
+			ol[k] = 0;
+	} else if (ts->n == 1) {
+		zw_table_answer_burst(ts->t[0], q, ql, out, cap, ol, nq,
+				      &e->opts);
+	} else {
+		for (unsigned k = 0; k < nq; k++)
+			ol[k] = zw_table_answer(zw_engine_pick(ts, q[k], ql[k]),
+						q[k], ql[k], out[k], cap[k],
+						&e->opts);
+	}
+}
+
+void zw_engine_burst(struct zw_engine *e, struct zw_frame *f, unsigned n)
+{
+	struct zw_pkt p[ZW_BURST_MAX];
+	const uint8_t *q[ZW_BURST_MAX];
+	uint8_t *out[ZW_BURST_MAX];
+	size_t ql[ZW_BURST_MAX], cap[ZW_BURST_MAX];
+	int ol[ZW_BURST_MAX];
+	uint8_t idx[ZW_BURST_MAX];
+	unsigned nq = 0;
+
+	if (n > ZW_BURST_MAX)
+		n = ZW_BURST_MAX;
+	ZW_STAT_ADD(e->st, rx, n);
+	for (unsigned i = 0; i < n; i++) {
+		int v;
+		classify(e, &f[i], &p[i], &v);
+		if (v != ZW_PKT_DNS)
+			continue;
+		q[nq] = out[nq] = f[i].data + p[i].dns;
+		ql[nq] = p[i].dnslen;
+		cap[nq] = dns_cap(e, &f[i], &p[i]);
+		idx[nq++] = (uint8_t)i;
+	}
+	if (!nq)
+		return;
+	ZW_STAT_ADD(e->st, queries, nq);
+	answer(e, q, ql, out, cap, ol, nq);
+	for (unsigned k = 0; k < nq; k++)
+		finish(e, &f[idx[k]], &p[idx[k]], ol[k]);
+}
