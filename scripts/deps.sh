@@ -6,7 +6,7 @@ set -eu
 
 PKGS="
 build-essential pkg-config make gcc g++ clang llvm libclang-rt-14-dev
-python3 time iproute2 libcap2-bin
+python3 time iproute2 libcap2-bin ethtool iputils-ping
 libcmocka-dev
 libssl-dev openssl
 libbenchmark-dev
