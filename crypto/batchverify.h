@@ -5,9 +5,18 @@
  * one batched inversion of the s values per flush, x(R) compared with r in
  * projective coordinates (no per-item inversion), and u1*G + u2*Q either
  * from fixed-base tables (the generator's and, for keys used often enough,
- * the key's own) or by a joint Straus double-and-add over wNAFs. Ed25519
- * (algorithm 15) goes to OpenSSL one item at a time through the same calls.
- * Verdicts equal OpenSSL's EVP verify for every input.
+ * the key's own: no doublings; eight items at a time on AVX-512 IFMA CPUs)
+ * or by a joint Straus double-and-add over wNAFs of the scalars' 128-bit
+ * halves (odd multiples of each key and of 2^128 times it are cached per
+ * key at first sight). Ed25519 (algorithm 15) goes to OpenSSL one item at a
+ * time through the same calls. Verdicts equal OpenSSL's EVP verify for
+ * every input (Wycheproof, and a 1,000,000-signature differential run:
+ * perf/compare_batchverify.sh).
+ *
+ * Measured on a 2-core AMD EPYC (no AVX-512), OpenSSL 3.0 about 12.5k
+ * verifies/s per core: same-key batches of 16 about 3.9x that, batch size
+ * 1 with a cached key 2.7x, keys without a table 1.5-2x, a key never seen
+ * before 1.2x OpenSSL importing that key; a key's table costs ~0.65 ms.
  *
  * Memory is the caller's (crypto code does not allocate): a key cache of
  * zw_bv_cache_size() octets and a batch of zw_bv_batch_size() octets, both
