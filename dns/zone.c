@@ -45,7 +45,7 @@ long zw_zone_find_le(const struct zw_zone *z, const uint8_t *name,
 	if (!z->finished)
 		return -1;
 	key.lf = lf;
-	key.lflen = (uint16_t)zone_lookup_form(name, lf);
+	key.lflen = (uint16_t)zone_lookup_form(name, lf, NULL);
 	if (key.lflen < z->apex_lflen || memcmp(lf, z->apex_lf, z->apex_lflen))
 		return zw_name_cmp(name, z->apex) < 0 ? -1 : (long)z->n - 1;
 	key.key = zone_key(z, lf, key.lflen);

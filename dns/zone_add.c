@@ -45,7 +45,7 @@ struct zw_zone *zw_zone_new(const uint8_t *origin)
 		return NULL;
 	if (origin) {
 		zw_name_copy(z->apex, origin);
-		z->apex_lflen = (uint16_t)zone_lookup_form(origin, z->apex_lf);
+		z->apex_lflen = (uint16_t)zone_lookup_form(origin, z->apex_lf, NULL);
 		z->have_apex = true;
 	}
 	return z;
@@ -155,13 +155,16 @@ static inline uint64_t lower8(uint64_t w)
 
 /* The lookup form (dns/name.h) of a well-formed name, as
  * zw_name_lookup_form() makes it, a word at a time for the labels without
- * 0x00/0x01 octets. out needs ZW_NAME_LF_MAX + 8 octets. */
-size_t zone_lookup_form(const uint8_t *name, uint8_t *out)
+ * 0x00/0x01 octets. out needs ZW_NAME_LF_MAX + 8 octets. *namelen (may be
+ * NULL) gets the wire length. */
+size_t zone_lookup_form(const uint8_t *name, uint8_t *out, size_t *namelen)
 {
-	const uint8_t *lab[128];
+	const uint8_t *lab[128], *p = name;
 	int nl = 0;
-	for (const uint8_t *p = name; *p; p += 1 + *p)
+	for (; *p; p += 1 + *p)
 		lab[nl++] = p;
+	if (namelen)
+		*namelen = (size_t)(p - name) + 1;
 	size_t n = 0;
 	while (nl > 0) {
 		const uint8_t *l = lab[--nl];
@@ -319,8 +322,8 @@ static int out_of_zone(struct zw_zone *z, const struct zw_rec *rec)
 static int new_run(struct zw_zone *z, const struct zw_rec *rec)
 {
 	uint8_t lf[ZW_NAME_LF_MAX + 8];
-	size_t lflen = zone_lookup_form(rec->owner, lf);
-	size_t namelen = zw_name_len(rec->owner);
+	size_t namelen;
+	size_t lflen = zone_lookup_form(rec->owner, lf, &namelen);
 	if (lflen < z->apex_lflen || memcmp(lf, z->apex_lf, z->apex_lflen))
 		return out_of_zone(z, rec);
 	close_run(z);
@@ -347,13 +350,24 @@ static int new_run(struct zw_zone *z, const struct zw_rec *rec)
 }
 
 /* A wire name is prefix-free: equal to the run's name when its first
- * octets are (checked case-sensitively first, the common case). */
+ * octets are (checked case-sensitively first, the common case, a word at
+ * a time: names are short and a libc call costs as much). */
 static bool is_run_owner(const struct zw_zone *z, const uint8_t *owner)
 {
 	const struct zw_node *nd = &z->nodes[z->n - 1];
 	const uint8_t *name = zw_node_name(nd);
-	return memcmp(name, owner, (size_t)(nd->data - name)) == 0 ||
-	       zw_name_equal(name, owner);
+	size_t n = (size_t)(nd->data - name), i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, name + i, 8);
+		memcpy(&y, owner + i, 8);
+		if (x != y)
+			return zw_name_equal(name, owner);
+	}
+	for (; i < n; i++)
+		if (name[i] != owner[i])
+			return zw_name_equal(name, owner);
+	return true;
 }
 
 static void put_rr(struct zw_zone *z, const struct zw_rec *rec)
@@ -433,7 +447,7 @@ static int set_apex(struct zw_zone *z, const struct zw_rec *rec)
 				"first record is not an SOA and no origin "
 				"was given");
 	zw_name_copy(z->apex, rec->owner);
-	z->apex_lflen = (uint16_t)zone_lookup_form(rec->owner, z->apex_lf);
+	z->apex_lflen = (uint16_t)zone_lookup_form(rec->owner, z->apex_lf, NULL);
 	z->have_apex = true;
 	return 0;
 }

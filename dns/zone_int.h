@@ -106,7 +106,7 @@ int zone_fail_at(struct zw_zone *z, int err, const struct zw_node *n,
 		 const char *what);
 uint8_t *zone_alloc(struct zw_zone *z, size_t size);
 uint64_t zone_key(const struct zw_zone *z, const uint8_t *lf, size_t lflen);
-size_t zone_lookup_form(const uint8_t *name, uint8_t *out);
+size_t zone_lookup_form(const uint8_t *name, uint8_t *out, size_t *namelen);
 int zone_rd_cmp(uint16_t type, const uint8_t *a, size_t alen,
 		const uint8_t *b, size_t blen);
 uint16_t zone_type_flag(uint16_t type);

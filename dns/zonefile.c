@@ -87,7 +87,7 @@ static int level_push(struct zw_zonefile *zf, void *handle, const char *name,
 	lv->lx.handle = handle;
 	lv->lx.line = 1;
 	if (origin) {
-		zw_name_copy(lv->origin, origin);
+		lv->origin_len = zw_name_copy(lv->origin, origin);
 		lv->has_origin = true;
 	}
 	if (prev) {
@@ -96,7 +96,7 @@ static int level_push(struct zw_zonefile *zf, void *handle, const char *name,
 	}
 	zf->depth++;
 	zf->owner_text_ok = false;
-	zf->have_owner = false;
+	zf->have_owner = zf->run_is_prev = false;
 	return 0;
 }
 
@@ -108,7 +108,7 @@ static void level_pop(struct zw_zonefile *zf)
 	free(lv->name);
 	zf->depth--;
 	zf->owner_text_ok = false;
-	zf->have_owner = false;
+	zf->have_owner = zf->run_is_prev = false;
 }
 
 struct zw_zonefile *zw_zonefile_new(const struct zw_zonefile_io *io,
@@ -122,7 +122,7 @@ struct zw_zonefile *zw_zonefile_new(const struct zw_zonefile_io *io,
 		zf->toks = malloc(zf->tokcap * sizeof *zf->toks);
 		zf->runcap = 16;
 		zf->run = malloc(zf->runcap * sizeof *zf->run);
-		zf->owner_text = malloc(ZW_NAME_STR_MAX);
+		zf->owner_text = malloc(ZW_NAME_STR_MAX + 8);
 	}
 	if (!zf || !zf->toks || !zf->run || !zf->owner_text) {
 		zw_zonefile_free(zf);
@@ -260,12 +260,6 @@ static uint32_t limit_ttl(struct zw_zonefile *zf, uint32_t ttl,
 
 /* ---- owner, TTL, class, type ---- */
 
-static bool is_class_in(const struct zw_tok *t)
-{
-	return t->len == 2 && (t->s[0] | 0x20) == 'i' &&
-	       (t->s[1] | 0x20) == 'n';
-}
-
 static int head_ttl(struct zw_zonefile *zf, const struct zw_tok *t,
 		    unsigned long line, bool *have_ttl, uint32_t *ttl)
 {
@@ -283,25 +277,31 @@ static int head_ttl(struct zw_zonefile *zf, const struct zw_tok *t,
 }
 
 /* The mnemonics of nearly all records in real zones, found without the
- * table scan of zw_rrtype_from_str: the token, upper-cased, as a number. */
-#define K2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
-#define K3(a, b, c) (K2(a, b) << 8 | (uint64_t)(c))
-#define K4(a, b, c, d) (K3(a, b, c) << 8 | (uint64_t)(d))
-#define K5(a, b, c, d, e) (K4(a, b, c, d) << 8 | (uint64_t)(e))
-#define K6(a, b, c, d, e, f) (K5(a, b, c, d, e) << 8 | (uint64_t)(f))
+ * table scan of zw_rrtype_from_str: the token, upper-cased, as a
+ * little-endian number (one masked load; tokens have buffer slack). */
+#define K2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
+#define K3(a, b, c) (K2(a, b) | (uint64_t)(c) << 16)
+#define K4(a, b, c, d) (K3(a, b, c) | (uint64_t)(d) << 24)
+#define K5(a, b, c, d, e) (K4(a, b, c, d) | (uint64_t)(e) << 32)
+#define K6(a, b, c, d, e, f) (K5(a, b, c, d, e) | (uint64_t)(f) << 40)
+#define CLASS_IN 0x10000
 
-static int fast_type(const struct zw_tok *t)
+static int fast_word(const struct zw_tok *t)
 {
-	uint64_t k = 0;
+	uint64_t k;
 	if (t->len > 6)
 		return -1;
-	for (uint32_t i = 0; i < t->len; i++) {
-		unsigned char c = (unsigned char)t->s[i];
-		k = k << 8 | (c >= 'a' && c <= 'z' ? c - 32u : c);
-	}
+	memcpy(&k, t->s, 8);
+	k &= ~0ull >> (64 - 8 * t->len);
+	/* a-z to A-Z */
+	uint64_t h = k & 0x7f7f7f7f7f7f7f7full;
+	uint64_t lo = (h + 0x1f1f1f1f1f1f1f1full) & ~(h + 0x0505050505050505ull) &
+		      ~k & 0x8080808080808080ull;
+	k &= ~(lo >> 2);
 	switch (k) {
 	case 'A': return ZW_TYPE_A;
 	case K2('N', 'S'): return ZW_TYPE_NS;
+	case K2('I', 'N'): return CLASS_IN;
 	case K2('M', 'X'): return ZW_TYPE_MX;
 	case K2('D', 'S'): return ZW_TYPE_DS;
 	case K3('T', 'X', 'T'): return ZW_TYPE_TXT;
@@ -326,12 +326,12 @@ static int head_word(struct zw_zonefile *zf, const struct zw_tok *t,
 		     unsigned long line, bool *have_class, uint16_t *type)
 {
 	char b[80];
-	int ty = fast_type(t);
-	if (ty >= 0) {
+	int ty = fast_word(t), c;
+	if (ty >= 0 && ty != CLASS_IN) {
 		*type = (uint16_t)ty;
 		return 0;
 	}
-	int c = is_class_in(t) ? ZW_CLASS_IN : zw_class_from_str(t->s, t->len);
+	c = ty == CLASS_IN ? ZW_CLASS_IN : zw_class_from_str(t->s, t->len);
 	if (c >= 0) {
 		if (c != ZW_CLASS_IN)
 			return zf_fail(zf, ZW_ECLASS, line,
@@ -440,20 +440,18 @@ static int resolve_ttl(struct zw_zonefile *zf, uint16_t type, bool have_ttl,
 	return 0;
 }
 
-static bool same_name(const uint8_t *a, const uint8_t *b)
-{
-	size_t n = zw_name_len(a);
-	return memcmp(a, b, n) == 0 || zw_name_equal(a, b);
-}
-
-/* BIND keeps the first TTL of an RRset within one owner's run of records. */
-static int run_ttl(struct zw_zonefile *zf, const uint8_t *owner,
+/* BIND keeps the first TTL of an RRset within one owner's run of records.
+ * `same`: the caller knows the owner is the run's. */
+static int run_ttl(struct zw_zonefile *zf, const uint8_t *owner, bool same,
 		   uint16_t type, uint16_t covers, uint32_t *ttl)
 {
-	if (!zf->have_owner || !same_name(owner, zf->owner)) {
-		zw_name_copy(zf->owner, owner);
-		zf->have_owner = true;
-		zf->nrun = 0;
+	if (!same && (!zf->have_owner ||
+		      memcmp(owner, zf->owner, zf->owner_len) != 0)) {
+		if (!zf->have_owner || !zw_name_equal(owner, zf->owner)) {
+			zf->owner_len = zw_name_copy(zf->owner, owner);
+			zf->have_owner = true;
+			zf->nrun = 0;
+		}
 	}
 	for (size_t i = 0; i < zf->nrun; i++) {
 		struct zf_runent *e = &zf->run[i];
@@ -485,8 +483,8 @@ static bool one_name(uint16_t type)
 	       type == ZW_TYPE_PTR || type == ZW_TYPE_DNAME;
 }
 
-int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
-		  uint16_t type, bool have_ttl, uint32_t ttl,
+int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, bool same,
+		  size_t first, uint16_t type, bool have_ttl, uint32_t ttl,
 		  struct zw_rec *rec)
 {
 	struct zf_level *lv = zf_cur(zf);
@@ -495,7 +493,7 @@ int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
 	if (first + 1 == zf->ntoks && one_name(type) && !zf->toks[first].quoted)
 		n = zf_name_fast(zf->rdata, zf->toks[first].s,
 				 zf->toks[first].len,
-				 lv->has_origin ? lv->origin : NULL);
+				 lv->has_origin ? lv->origin : NULL, lv->origin_len);
 	if (n < 0) {
 		n = zw_rdata_from_str(type, zf->toks + first, zf->ntoks - first,
 				      lv->has_origin ? lv->origin : NULL,
@@ -507,7 +505,7 @@ int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
 	uint16_t covers = 0;
 	if (type == ZW_TYPE_RRSIG && n >= 2)
 		covers = (uint16_t)(zf->rdata[0] << 8 | zf->rdata[1]);
-	if (r < 0 || (r = run_ttl(zf, owner, type, covers, &ttl)) < 0)
+	if (r < 0 || (r = run_ttl(zf, owner, same, type, covers, &ttl)) < 0)
 		return r;
 	zf->last_ttl = ttl;
 	*rec = (struct zw_rec){owner, zf->rdata, ttl, type, (uint16_t)n,
@@ -528,16 +526,36 @@ static int owner_error(struct zw_zonefile *zf, const struct zw_tok *t,
 		       zw_strerror(err));
 }
 
+/* Whether a[0..n) == b[0..n), both with readable slack after n. */
+static inline bool eq_slack(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	if (i == n)
+		return true;
+	memcpy(&x, a + i, 8);
+	memcpy(&y, b + i, 8);
+	return ((x ^ y) & (~0ull >> (64 - 8 * (n - i)))) == 0;
+}
+
 /* Owner token to lv->prev. Repeated owner text (most lines of a zone that
- * spells out every owner) skips the name parser. */
+ * spells out every owner) skips the name parser: returns 1 then (the owner
+ * is the previous record's), else 0, or an error. */
 static int parse_owner(struct zw_zonefile *zf, const struct zw_tok *t)
 {
 	struct zf_level *lv = zf_cur(zf);
 	if (zf->owner_text_ok && !t->quoted && t->len == zf->owner_textlen &&
-	    memcmp(t->s, zf->owner_text, t->len) == 0)
-		return 0;
+	    eq_slack(t->s, zf->owner_text, t->len))
+		return 1;
 	const uint8_t *origin = lv->has_origin ? lv->origin : NULL;
-	int n = t->quoted ? -1 : zf_name_fast(lv->prev, t->s, t->len, origin);
+	int n = t->quoted ? -1 : zf_name_fast(lv->prev, t->s, t->len, origin,
+					      lv->origin_len);
 	if (n < 0)
 		n = zw_name_from_str(lv->prev, t->s, t->len, origin);
 	if (n < 0) {
@@ -594,7 +612,7 @@ static int dir_origin(struct zw_zonefile *zf)
 		r = name_arg(zf, "$ORIGIN", &zf->toks[1], name);
 	if (r < 0)
 		return r;
-	zw_name_copy(lv->origin, name);
+	lv->origin_len = zw_name_copy(lv->origin, name);
 	lv->has_origin = true;
 	zf->owner_text_ok = false;
 	return 0;
@@ -711,12 +729,14 @@ static int parse_line(struct zw_zonefile *zf, struct zw_rec *rec)
 	int r;
 	if (zf->ntoks == 0)
 		return 0;
+	bool same = zf->initial_ws;
 	if (!zf->initial_ws) {
 		const struct zw_tok *t = &zf->toks[0];
 		if (!t->quoted && t->len > 0 && t->s[0] == '$')
 			return directive(zf);
 		if ((r = parse_owner(zf, t)) < 0)
 			return r;
+		same = r == 1;
 		i = 1;
 	} else if (!lv->has_prev) {
 		return zf_fail(zf, ZW_ESYNTAX, zf->recline,
@@ -725,7 +745,10 @@ static int parse_line(struct zw_zonefile *zf, struct zw_rec *rec)
 	}
 	if ((r = zf_head(zf, &i, &type, &have_ttl, &ttl)) < 0)
 		return r;
-	return zf_finish_rec(zf, lv->prev, i, type, have_ttl, ttl, rec);
+	r = zf_finish_rec(zf, lv->prev, same && zf->run_is_prev, i, type,
+			  have_ttl, ttl, rec);
+	zf->run_is_prev = true;
+	return r;
 }
 
 static void end_of_file(struct zw_zonefile *zf)

@@ -264,6 +264,7 @@ int zf_gen_next(struct zw_zonefile *zf, struct zw_rec *rec)
 	r = zf_lex_record(zf, &lx);
 	if (r < 0)
 		return r;
-	return zf_finish_rec(zf, g->owner, 0, g->type, g->have_ttl, g->ttl,
-			     rec);
+	zf->run_is_prev = false; /* the run's owner is not lv->prev now */
+	return zf_finish_rec(zf, g->owner, false, 0, g->type, g->have_ttl,
+			     g->ttl, rec);
 }

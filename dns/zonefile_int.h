@@ -38,6 +38,7 @@ struct zf_level {
 	struct zf_lex lx;
 	char *name;
 	uint8_t origin[ZW_NAME_MAX];
+	size_t origin_len;
 	bool has_origin;
 	bool has_prev;
 	uint8_t prev[ZW_NAME_MAX]; /* previous owner, for omitted owners */
@@ -85,6 +86,8 @@ struct zw_zonefile {
 	struct zf_runent *run;
 	size_t nrun, runcap;
 	bool have_owner;
+	bool run_is_prev; /* owner (the run's) is the current level's prev */
+	size_t owner_len;
 	uint8_t owner[ZW_NAME_MAX];
 	char *owner_text; /* text of the last parsed owner token */
 	size_t owner_textlen;
@@ -111,15 +114,17 @@ void zf_warn(struct zw_zonefile *zf, unsigned long line, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
 int zf_head(struct zw_zonefile *zf, size_t *i, uint16_t *type, bool *have_ttl,
 	    uint32_t *ttl);
-int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, size_t first,
-		  uint16_t type, bool have_ttl, uint32_t ttl,
+/* Rdata from toks[first..], TTL rules; `same`: owner is known to be the
+ * current run's. */
+int zf_finish_rec(struct zw_zonefile *zf, const uint8_t *owner, bool same,
+		  size_t first, uint16_t type, bool have_ttl, uint32_t ttl,
 		  struct zw_rec *rec);
 struct zf_level *zf_cur(struct zw_zonefile *zf);
 
 /* zonefile_name.c: a name without escapes; -1 sends the caller to
  * zw_name_from_str(). */
 int zf_name_fast(uint8_t *out, const char *s, size_t len,
-		 const uint8_t *origin);
+		 const uint8_t *origin, size_t olen);
 
 /* zonefile_gen.c */
 int zf_gen_start(struct zw_zonefile *zf);

@@ -33,37 +33,52 @@ static inline size_t stop(const char *s, size_t len)
 	return len;
 }
 
+/* Copy n octets a word at a time: dst has room for n rounded up to 8, and
+ * src readable that far (token text and the local buffer have slack). */
+static inline void copy_words(uint8_t *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w;
+		memcpy(&w, src + i, 8);
+		memcpy(dst + i, &w, 8);
+	}
+}
+
 /* Wire name of s[0..len) into out (ZW_NAME_MAX octets): its length, or -1
- * when the general parser must decide. */
+ * when the general parser must decide. olen: wire length of origin. */
 int zf_name_fast(uint8_t *out, const char *s, size_t len,
-		 const uint8_t *origin)
+		 const uint8_t *origin, size_t olen)
 {
 	uint8_t buf[ZW_NAME_MAX + 16];
 	size_t n = 0, i = 0;
 	if (len == 0 || len > ZW_NAME_MAX || (len == 1 && s[0] == '@'))
 		return -1;
-	while (i < len) {
+	for (;;) {
 		size_t l = stop(s + i, len - i);
 		if (l == 0 || l > ZW_LABEL_MAX || n + 1 + l > ZW_NAME_MAX - 1)
 			return -1;
 		if (i + l < len && s[i + l] == '\\')
 			return -1;
 		buf[n] = (uint8_t)l;
-		memcpy(buf + n + 1, s + i, l);
+		copy_words(buf + n + 1, s + i, l);
 		n += 1 + l;
 		i += l + 1; /* past the dot */
 		if (i == len) { /* absolute */
 			buf[n++] = 0;
-			memcpy(out, buf, n);
-			return (int)n;
+			break;
+		}
+		if (i > len) { /* relative */
+			if (!origin || n + olen > ZW_NAME_MAX)
+				return -1;
+			memcpy(buf + n, origin, olen);
+			n += olen;
+			break;
 		}
 	}
-	if (!origin)
-		return -1;
-	size_t olen = zw_name_len(origin);
-	if (n + olen > ZW_NAME_MAX)
-		return -1;
-	memcpy(out, buf, n);
-	memcpy(out + n, origin, olen);
-	return (int)(n + olen);
+	size_t k = 0;
+	for (; k + 8 <= n; k += 8)
+		memcpy(out + k, buf + k, 8);
+	for (; k < n; k++)
+		out[k] = buf[k];
+	return (int)n;
 }

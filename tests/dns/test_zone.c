@@ -483,7 +483,9 @@ static void test_lookup_form(void **state)
 		}
 		name[n] = 0;
 		size_t la = zw_name_lookup_form(name, a);
-		size_t lb = zone_lookup_form(name, b);
+		size_t nlen;
+		size_t lb = zone_lookup_form(name, b, &nlen);
+		assert_int_equal(nlen, zw_name_len(name));
 		assert_int_equal(la, lb);
 		assert_memory_equal(a, b, la);
 	}

@@ -624,7 +624,8 @@ static void test_fast_names(void **state)
 		}
 		memset(text + len, '.', 16); /* slack that must not matter */
 		const uint8_t *origin = k % 3 ? example : NULL;
-		int ra = zf_name_fast(a, text, len, origin);
+		int ra = zf_name_fast(a, text, len, origin,
+				      origin ? zw_name_len(origin) : 0);
 		int rb = zw_name_from_str(b, text, len, origin);
 		if (ra < 0)
 			continue;
