@@ -138,29 +138,33 @@ static void classify(struct zw_verify *v, struct vkey *k)
 static int choose_algs(struct zw_verify *v)
 {
 	v->active = 0;
+	for (unsigned i = 0; i < v->r->nalgs; i++)
+		if (v->r->algs[i].verified)
+			v->active |= 1u << i;
+	if (!v->active) {
+		zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR,
+			    "No self-signed KSK DNSKEY found");
+		return ZW_EBADSIG;
+	}
 	for (unsigned i = 0; i < v->r->nalgs; i++) {
 		struct zw_verify_alg *a = &v->r->algs[i];
-		if (a->verified) {
-			v->active |= 1u << i;
-		} else if (!v->o->ignore_ksk && a->zsk_active) {
+		if (a->verified)
+			continue;
+		if (!v->o->ignore_ksk && a->zsk_active) {
 			zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR,
 				    "Missing self-signed KSK for algorithm %s",
 				    VALG(a->alg));
 			v->bad_algs |= 1u << i;
-		} else {
-			/* dnssec-verify passes such a zone (stand-by keys of a
-			 * new algorithm); RFC 6840 §5.11 asks more. */
-			zw_vmsg_add(&v->msg, ZW_VERIFY_WARN,
-				    "The DNSKEY RRset has %s keys but none signs "
-				    "the zone (RFC 6840 section 5.11 wants every "
-				    "algorithm there to sign it)", VALG(a->alg));
+			continue;
 		}
+		/* dnssec-verify passes such a zone (stand-by keys of a new
+		 * algorithm); RFC 6840 §5.11 asks more. */
+		zw_vmsg_add(&v->msg, ZW_VERIFY_WARN,
+			    "The DNSKEY RRset has %s keys but none signs the "
+			    "zone (RFC 6840 section 5.11 wants every algorithm "
+			    "there to sign it)", VALG(a->alg));
 	}
-	if (v->active)
-		return 0;
-	zw_vmsg_add(&v->msg, ZW_VERIFY_ERROR,
-		    "No self-signed KSK DNSKEY found");
-	return ZW_EBADSIG;
+	return 0;
 }
 
 int zw_vkeys_load(struct zw_verify *v)

@@ -251,6 +251,52 @@ static void test_silent_algorithm(void **state)
 	zt_free(&z);
 }
 
+/* The KSK revoked (RFC 5011): it still signs the DNSKEY RRset but no
+ * longer counts as the algorithm's KSK; with -z the ZSK's self-signature
+ * carries the algorithm. */
+static void test_revoked_ksk(void **state)
+{
+	(void)state;
+	struct ztext z;
+	struct vres r;
+	struct zw_verify_opts o = {0};
+	struct zw_key *ksk = vt_key(KSK13), *zsk = vt_key(ZSK13);
+	uint8_t rd[ZW_KEY_PUB_MAX + 4];
+	char text[2048], line[2200];
+	uint16_t old = ksk->tag;
+	zw_key_set_flags(ksk, ksk->flags | ZW_DNSKEY_REVOKE);
+	int len = zw_key_dnskey_rdata(ksk, rd, sizeof rd);
+	assert_true(len > 0);
+	assert_true(zw_rdata_to_str(ZW_TYPE_DNSKEY, rd, (size_t)len, text,
+				    sizeof text) > 0);
+	zt_load(&z, "nsec.signed");
+	for (size_t i = 0; i < z.n; i++)
+		if (zt_is(&z, i, "example.", "DNSKEY") &&
+		    strcmp(FIELD(z.l[i], 4), "257") == 0) {
+			snprintf(line, sizeof line, "example. 3600 IN DNSKEY %s",
+				 text);
+			zt_set(&z, (long)i, line);
+		}
+	for (size_t i = 0; i < z.n; i++)
+		if (zt_is(&z, i, "example.", "RRSIG:DNSKEY") &&
+		    atoi(FIELD(z.l[i], 10)) == old)
+			zt_set(&z, (long)i, "; old KSK signature");
+	zt_resign_key(&z, "example.", "DNSKEY", ksk, Y2020, Y2040);
+	zt_resign_key(&z, "example.", "DNSKEY", zsk, Y2020, Y2040);
+	vt_verify(&z, &o, &r);
+	vt_expect_errors(&r, "No self-signed KSK DNSKEY found\n");
+	assert_int_equal(r.r.algs[0].ksk_revoked, 1);
+	assert_int_equal(r.r.algs[0].ksk_active, 0);
+	o = (struct zw_verify_opts){.ignore_ksk = true};
+	vt_verify(&z, &o, &r);
+	vt_expect_errors(&r, "");
+	assert_int_equal(r.r.algs[0].ksk_revoked, 1);
+	assert_int_equal(r.r.algs[0].zsk_active, 1);
+	zw_key_free(ksk);
+	zw_key_free(zsk);
+	zt_free(&z);
+}
+
 /* -x changes no verdict: a ZSK that signs only the SOA is still active. */
 static void test_ksk_only(void **state)
 {
@@ -337,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_no_keys),
 		cmocka_unit_test(test_missing_ksk),
 		cmocka_unit_test(test_silent_algorithm),
+		cmocka_unit_test(test_revoked_ksk),
 		cmocka_unit_test(test_ksk_only),
 		cmocka_unit_test(test_nsec_missing),
 		cmocka_unit_test(test_nsec_gap),

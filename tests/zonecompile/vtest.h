@@ -175,10 +175,11 @@ static struct zw_key *vt_key(const char *name)
 	return k;
 }
 
-/* Replace the RRSIG(s) over owner/type made by `keyname` with a fresh one
- * for [inc, exp] over the RRset as the lines now hold it. */
-static void zt_resign(struct ztext *z, const char *owner, const char *type,
-		      const char *keyname, uint32_t inc, uint32_t exp)
+/* Replace the RRSIG(s) over owner/type made by key k with a fresh one for
+ * [inc, exp] over the RRset as the lines now hold it. */
+static void zt_resign_key(struct ztext *z, const char *owner,
+			  const char *type, const struct zw_key *k,
+			  uint32_t inc, uint32_t exp)
 {
 	struct ztext one = {0};
 	for (size_t i = 0; i < z->n; i++)
@@ -205,7 +206,6 @@ static void zt_resign(struct ztext *z, const char *owner, const char *type,
 	free(text);
 	zt_free(&one);
 	assert_true(ref.count > 0);
-	struct zw_key *k = vt_key(keyname);
 	uint8_t sig[ZW_RRSIG_MAX];
 	int len = zw_rrsig_sign(k, &ref, inc, exp, sig, sizeof sig);
 	assert_true(len > 0);
@@ -227,6 +227,13 @@ static void zt_resign(struct ztext *z, const char *owner, const char *type,
 	snprintf(line, sizeof line, "%s %u IN RRSIG %s", owner, ref.ttl,
 		 rdtext);
 	zt_add(z, line);
+}
+
+static void zt_resign(struct ztext *z, const char *owner, const char *type,
+		      const char *keyname, uint32_t inc, uint32_t exp)
+{
+	struct zw_key *k = vt_key(keyname);
+	zt_resign_key(z, owner, type, k, inc, exp);
 	zw_key_free(k);
 }
 
