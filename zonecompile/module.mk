@@ -1,3 +1,3 @@
 # zonecompile/: signer, verifier, answer-table compiler.
-zonecompile_DEPS := crypto dns
+zonecompile_DEPS := hsm crypto dns
 zonecompile_LDLIBS :=

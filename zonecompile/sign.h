@@ -56,6 +56,7 @@ struct zw_sign_opts {
 	uint32_t dnskey_ttl;
 	bool verify_each;            /* -a: check every new signature */
 	const char *dsset_dir;       /* -g: dsset-<child>. files here */
+	const char *engine;          /* -E: token keys' engine (hsm/hsm.h) */
 };
 
 struct zw_sign_stats {

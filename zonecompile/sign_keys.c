@@ -12,6 +12,7 @@
 #include "dns/err.h"
 #include "dns/rdata.h"
 #include "dns/rrtype.h"
+#include "hsm/hsm.h"
 #include "zonecompile/sign_int.h"
 
 void sign_keys_free(struct zw_signer *s)
@@ -113,7 +114,8 @@ int zw_signer_key_file(struct zw_signer *s, const char *dir,
 
 	if (!s->origin_set)
 		return sign_fail(s, ZW_ENOSOA, "no zone name for the keys");
-	kf = zw_keyfile_load(dir, name, 0, &err, msg, sizeof msg);
+	kf = zw_hsm_keyfile_load(dir, name, 0, s->o.engine, &err, msg,
+				 sizeof msg);
 	if (!kf)
 		return sign_fail(s, err, "%s", msg);
 	if (!kf->key->has_private) {
@@ -133,7 +135,8 @@ static int load_found(struct zw_signer *s, const char *dir, const char *base)
 	struct zw_keyfile *kf;
 	int err = 0, rc;
 
-	kf = zw_keyfile_load(dir, base, 0, &err, msg, sizeof msg);
+	kf = zw_hsm_keyfile_load(dir, base, 0, s->o.engine, &err, msg,
+				 sizeof msg);
 	if (!kf && err == -ENOENT)
 		kf = zw_keyfile_load(dir, base, ZW_KF_PUBLIC, &err, msg,
 				     sizeof msg);
@@ -207,7 +210,8 @@ int zw_signer_zone_keys(struct zw_signer *s, const char *dir)
 						   sizeof base) < 0)
 			continue;
 		snprintf(path, sizeof path, "%s", base);
-		kf = zw_keyfile_load(dir, path, 0, &err, msg, sizeof msg);
+		kf = zw_hsm_keyfile_load(dir, path, 0, s->o.engine, &err, msg,
+					 sizeof msg);
 		if (!kf)
 			continue;
 		rc = kf->key->has_private ? add_key(s, kf, base, false) : 0;

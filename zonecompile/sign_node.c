@@ -7,6 +7,7 @@
 #include "dns/bitmap.h"
 #include "dns/err.h"
 #include "dns/rrtype.h"
+#include "hsm/hsm.h"
 #include "zonecompile/sign_int.h"
 
 #define NODE_ITEMS 64           /* RRsets per node handled at once */
@@ -223,9 +224,15 @@ static int new_sig(struct sign_worker *w, const struct zw_rrset_ref *ref,
 		  : zw_rrsig_sign(key, ref, s->o.inception, exp, rd,
 				  sizeof rd);
 
-	if (n < 0)
+	if (n < 0) {
+		char why[ZW_HSM_MSG] = "";
+
+		if (key->engine)        /* a token key: ask the token why */
+			zw_hsm_key_check(key, why, sizeof why);
 		return sign_worker_fail(w, n, "%s: signing with key %u: %s",
-					w->owner, key->tag, zw_strerror(n));
+					w->owner, key->tag,
+					*why ? why : zw_strerror(n));
+	}
 	if (s->o.verify_each &&
 	    zw_rrsig_verify(key, ref, rd, (size_t)n, s->o.inception, NULL))
 		return sign_worker_fail(w, ZW_EBADSIG, "%s: new signature by "

@@ -185,7 +185,7 @@ static void opt(struct args *a, int c, const char *v)
 	case 'C': a->keyset = true; break;
 	case 'd': a->dir = v; break;
 	case 'e': a->end = v; break;
-	case 'E': break;        /* engine: keys name their own (HSM issue) */
+	case 'E': a->o.engine = v; break;
 	case 'f': a->out = v; break;
 	case 'g': a->want_dsset_dir = true; break;
 	case 'H':
