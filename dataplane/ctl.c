@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,22 @@ static void *ctl_main(void *arg)
 	return NULL;
 }
 
+/* Off the workers' cores when there are others (the thread inherited
+ * the main lcore's affinity). */
+static void ctl_affinity(struct zw_dp *dp)
+{
+	cpu_set_t set;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	CPU_ZERO(&set);
+	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
+		CPU_SET((int)c, &set);
+	cpu_set_t all = set;
+	for (unsigned i = 0; i < dp->nworkers; i++)
+		CPU_CLR((int)rte_lcore_to_cpu_id((int)dp->lcores[i]), &set);
+	pthread_setaffinity_np(ctl_thread, sizeof(set),
+			       CPU_COUNT(&set) ? &set : &all);
+}
+
 int zw_dp_ctl_start(struct zw_dp *dp, char *err, size_t errlen)
 {
 	if (dp->o.control &&
@@ -175,6 +192,7 @@ int zw_dp_ctl_start(struct zw_dp *dp, char *err, size_t errlen)
 		snprintf(err, errlen, "control thread: %s", strerror(rc));
 		return -1;
 	}
+	ctl_affinity(dp);
 	return 0;
 }
 

@@ -24,6 +24,8 @@
 #define ICMP6_NA 136
 #define ND_NA_LEN 32
 #define DNS_PORT 53
+#define OPCODE_NOTIFY 4
+#define OPCODE_UPDATE 5
 #define TTL_OUT 64
 
 static inline uint16_t rd16(const uint8_t *p)
@@ -133,8 +135,9 @@ static int udp(const struct zw_pkt_cfg *c, uint8_t *f, size_t l4,
 	const uint8_t *d = u + 8;
 	if (ulen < 8 + 12 || (d[2] & 0x80))
 		return drop(p, ZW_DROP_NOTQUERY);
-	if ((d[2] >> 3 & 0xf) != 0 && c->exception)
-		return ZW_PKT_EXCEPT; /* NOTIFY, UPDATE ...: the kernel's */
+	unsigned opcode = d[2] >> 3 & 0xf;
+	if ((opcode == OPCODE_NOTIFY || opcode == OPCODE_UPDATE) && c->exception)
+		return ZW_PKT_EXCEPT; /* the control plane's */
 	p->l4 = (uint16_t)l4;
 	p->dns = (uint16_t)(l4 + 8);
 	p->dnslen = (uint16_t)(ulen - 8);

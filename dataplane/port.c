@@ -209,7 +209,8 @@ int zw_dp_ports_init(struct zw_dp *dp, char *err, size_t errlen)
 			dp->ports[dp->nports++] = pid;
 	}
 	if (dp->nports == 0) {
-		snprintf(err, errlen, "no DPDK port: give one, e.g. "
+		snprintf(err, errlen, "no DPDK port (none given, or none could "
+				      "be probed): give one, e.g. "
 				      "--vdev=net_af_packet0,iface=IFACE");
 		return -1;
 	}

@@ -78,8 +78,10 @@ static void addr(const char *opt, const char *s, int af, uint8_t *out,
 		*slash = 0;
 		*plen = num(opt, slash + 1, 1, max);
 	}
-	if (inet_pton(af, buf, out) != 1)
-		die("bad address for %s", opt);
+	if (inet_pton(af, buf, out) != 1) {
+		fprintf(stderr, "zwd: bad address for %s: '%s'\n", opt, s);
+		exit(1);
+	}
 }
 
 static const char *arg(int argc, char **argv, int *i)

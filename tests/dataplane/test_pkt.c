@@ -293,6 +293,10 @@ static void test_dns_special(void **state)
 	n = dns_frame(f, 4 << 11); /* NOTIFY: the kernel's when it can */
 	assert_int_equal(classify(true, f, n, &p), ZW_PKT_EXCEPT);
 	assert_int_equal(classify(false, f, n, &p), ZW_PKT_DNS);
+	n = dns_frame(f, 5 << 11); /* UPDATE too */
+	assert_int_equal(classify(true, f, n, &p), ZW_PKT_EXCEPT);
+	n = dns_frame(f, 2 << 11); /* other opcodes: NOTIMP from the table */
+	assert_int_equal(classify(true, f, n, &p), ZW_PKT_DNS);
 	uint8_t short_msg[11] = {0};
 	n = t_query_frame(f, true, -1, 5, short_msg, sizeof(short_msg));
 	assert_int_equal(classify(true, f, n, &p), ZW_PKT_DROP);

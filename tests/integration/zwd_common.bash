@@ -71,10 +71,10 @@ zw_sign_compile() {
 
 # zw_start_zwd [zwd options after --]: zwd on the host side of the veth,
 # exception port ${ZW_NAME}x, control socket $ZW_TMP/ctl; waits until it
-# answers. EAL options can be given in ZW_EAL.
+# answers. ZW_VDEV_ARGS adds af_packet options (",framecnt=4096").
 zw_start_zwd() {
 	"$BIN/zwd" --no-huge --no-pci -m 256 -l "${ZW_LCORES:-0}" --file-prefix "$ZW_NAME" \
-		--log-level=error --vdev="net_af_packet0,iface=$ZW_IFACE" ${ZW_EAL:-} -- \
+		--log-level=error --vdev="net_af_packet0,iface=$ZW_IFACE${ZW_VDEV_ARGS:-}" -- \
 		--table "$ZW_TMP/zone.zwt" --ip4 "$ZW_IP4/24" --ip6 "$ZW_IP6/64" \
 		--exception-iface "${ZW_NAME}x" --control "$ZW_TMP/ctl" "$@" \
 		>"$ZW_TMP/zwd.out" 2>"$ZW_TMP/zwd.err" &
