@@ -17,7 +17,7 @@
 # semantic-checks: off) on a free 127.0.0.1 port; it is stopped by PID on
 # every exit path.
 #
-# Environment: ZW_DIFF_QUERIES (random queries per zone, default 1500),
+# Environment: ZW_DIFF_QUERIES (random queries per zone, default 1200),
 # ZW_DIFF_SEED (default 1), ZW_DIFF_SHOW (mismatches printed per zone,
 # default 6), ZW_DIFF_KEEP=1 (keep the temp dir), ZW_DIFF_PEER=named (also
 # compare knotd with named on the same zones: a sanity check of the
@@ -28,9 +28,10 @@ set -uo pipefail
 ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${ZW_BIN:-$ROOT/build/bin}
 LIB=$ROOT/tests/integration/lib
-NQ=${ZW_DIFF_QUERIES:-1500}
+NQ=${ZW_DIFF_QUERIES:-1200}
 SEED=${ZW_DIFF_SEED:-1}
 SHOW=${ZW_DIFF_SHOW:-6}
+MAXUDP=1232    # the server's UDP payload limit, the same on both sides
 export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 
 # ---- expected failures ---------------------------------------------------
@@ -41,6 +42,8 @@ export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 # and listed but does not fail the run; remove entries as the compiler is
 # fixed (the run says when an entry no longer matches anything).
 EXPECTED_FAILURES=(
+	"*/cname/tc | compiler: negative answers after a CNAME (cn-nx, cname to a wildcard/NODATA) at bufsize 512 with DO drop the RRSIGs of SOA and NSEC3 records without setting TC (RFC 4035 3.1.1 requires TC); knotd sets TC"
+	"*/wildcard/tc | compiler: the same for a wildcard CNAME answer followed by NODATA at a tiny buffer"
 )
 
 for t in "$BIN/zw-compile" "$BIN/zw-lookup"; do
@@ -225,6 +228,7 @@ for signer in "${signers[@]}"; do
 			--count "$NQ" --also "$d/also" -o "$d/queries" "$d/dump" ||
 			{ bad "$name: genqueries"; continue; }
 		zones+=("$name")
+		echo "[${SECONDS}s] $name signed ($signer), compiled, $(wc -l <"$d/queries") queries"
 	done
 done
 [ ${#zones[@]} -gt 0 ] || { echo "FAIL: no zone could be prepared"; exit 1; }
@@ -237,6 +241,7 @@ mkdir -p "$tmp/knot/db"
 server:
     rundir: "$tmp/knot"
     listen: 127.0.0.1@$port
+    udp-max-payload: $MAXUDP
     udp-workers: 1
     tcp-workers: 1
     background-workers: 1
@@ -291,7 +296,15 @@ for z in "${zones[@]}"; do
 	python3 "$LIB/dnsdiff.py" --zone "$z" --queries "$tmp/$z/queries" \
 		--left "udp:127.0.0.1:$port" \
 		--right "lookup:$BIN/zw-lookup:$tmp/$z/table.zwt" \
-		--show "$SHOW" "${xf[@]}" || fail=1
+		--lookup-arg=-u --lookup-arg="$MAXUDP" --maxudp "$MAXUDP" \
+		--show "$SHOW" --hits "$tmp/hits" "${xf[@]}" || fail=1
+	echo "[${SECONDS}s] $z compared"
+done
+touch "$tmp/hits"
+for e in "${EXPECTED_FAILURES[@]}"; do
+	p=$(echo "${e%%|*}" | tr -d ' ')
+	grep -qxF -- "$p" "$tmp/hits" ||
+		echo "note: expected failure $p did not occur in any zone: remove it from EXPECTED_FAILURES"
 done
 
 # ---- optional: knotd against named (reference sanity check) --------------
@@ -328,7 +341,7 @@ EOF
 		for z in "${zones[@]}"; do
 			python3 "$LIB/dnsdiff.py" --zone "$z" --queries "$tmp/$z/queries" \
 				--left "udp:127.0.0.1:$port" --right "udp:127.0.0.1:$nport" \
-				--show "$SHOW" "${px[@]}" | sed 's/^/named: /'
+				--maxudp "$MAXUDP" --show "$SHOW" "${px[@]}" | sed 's/^/named: /'
 		done
 	else
 		echo "note: named did not serve the zones"; tail -5 "$tmp/named/log"
