@@ -77,6 +77,7 @@ struct zw_zonefile {
 	size_t nlines;
 	bool initial_ws;
 	unsigned long recline;
+	unsigned long paren_line; /* of the outermost open '(' */
 
 	/* TTL state as BIND's loader keeps it */
 	uint32_t default_ttl, last_ttl;

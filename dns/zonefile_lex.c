@@ -385,9 +385,12 @@ static char *lex_token(struct zw_zonefile *zf, struct zf_lex *lx, char *p,
 
 static int paren_error(struct zw_zonefile *zf, struct zf_lex *lx, bool open)
 {
+	if (open) /* name the line of the '(' left open */
+		return zf_fail(zf, ZW_ESYNTAX, zf->paren_line,
+			       "unbalanced parentheses: '(' not closed "
+			       "before the end of the file");
 	return zf_fail(zf, ZW_ESYNTAX, lx->line,
-		       open ? "unbalanced parentheses: end of file inside '('"
-			    : "unbalanced parentheses: ')' without '('");
+		       "unbalanced parentheses: ')' without '('");
 }
 
 /* Special bytes inside a record. Returns 1 at the end of the record, 0 to
@@ -406,7 +409,8 @@ static int lex_special(struct zw_zonefile *zf, struct zf_lex *lx, char **pp,
 	case ';':
 		return skip_comment(zf, lx, pp);
 	case '(':
-		++*paren;
+		if (++*paren == 1)
+			zf->paren_line = lx->line;
 		*pp = p + 1;
 		return 0;
 	case ')':

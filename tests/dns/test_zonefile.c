@@ -423,8 +423,8 @@ static void test_errors(void **state)
 	expect_error("$TTL 1\na A 1.2.3.4 )\n", ZW_ESYNTAX,
 		     "t.zone:2: unbalanced parentheses: ')' without '('");
 	expect_error("$TTL 1\na TXT ( x\n y\n", ZW_ESYNTAX,
-		     "t.zone:4: unbalanced parentheses: end of file inside "
-		     "'('");
+		     "t.zone:2: unbalanced parentheses: '(' not closed before "
+		     "the end of the file");
 	expect_error("$TTL 1\na TXT \"x\ny\"\n", ZW_ESYNTAX,
 		     "t.zone:2: unterminated quoted string (end of line "
 		     "before the closing '\"')");
