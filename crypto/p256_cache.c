@@ -198,6 +198,8 @@ static void maybe_build(struct zw_bv_cache *c, int idx)
 {
 	struct zw_p256_key *k = &c->keys[idx];
 
+	if (!k->odd.has_hi && k->uses >= 2)
+		zw_p256_odd_build_hi(&k->odd);
 	if (k->table >= 0) {
 		c->tables[k->table].stamp = c->clock;
 		return;

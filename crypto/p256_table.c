@@ -43,19 +43,26 @@ static void odd_chain(struct zw_p256_jac *pts)
 
 void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p)
 {
-	struct zw_p256_jac pts[2 * ZW_P256_ONUM];
-	struct zw_p256_aff aff[2 * ZW_P256_ONUM];
-	uint64_t tmp[2 * ZW_P256_ONUM][4];
+	struct zw_p256_jac pts[ZW_P256_ONUM];
+	uint64_t tmp[ZW_P256_ONUM][4];
 
 	zw_p256_jac_from_aff(&pts[0], p);
-	pts[ZW_P256_ONUM] = pts[0];
-	for (int i = 0; i < 128; i++)
-		zw_p256_jac_dbl(&pts[ZW_P256_ONUM], &pts[ZW_P256_ONUM]);
 	odd_chain(pts);
-	odd_chain(pts + ZW_P256_ONUM);
-	zw_p256_to_aff_batch(aff, pts, tmp, 2 * ZW_P256_ONUM);
-	memcpy(o->p, aff, sizeof(o->p));
-	memcpy(o->hi, aff + ZW_P256_ONUM, sizeof(o->hi));
+	zw_p256_to_aff_batch(o->p, pts, tmp, ZW_P256_ONUM);
+	o->has_hi = 0;
+}
+
+void zw_p256_odd_build_hi(struct zw_p256_odd *o)
+{
+	struct zw_p256_jac pts[ZW_P256_ONUM];
+	uint64_t tmp[ZW_P256_ONUM][4];
+
+	zw_p256_jac_from_aff(&pts[0], &o->p[0]);
+	for (int i = 0; i < 128; i++)
+		zw_p256_jac_dbl(&pts[0], &pts[0]);
+	odd_chain(pts);
+	zw_p256_to_aff_batch(o->hi, pts, tmp, ZW_P256_ONUM);
+	o->has_hi = 1;
 }
 
 /* n (<= 8) bits of k from bit pos; zero beyond bit 255. */
@@ -165,6 +172,26 @@ static int wnaf_half(int8_t naf[ZW_P256_NAF_LEN], const uint64_t k[4],
 	return zw_p256_wnaf(naf, h, w);
 }
 
+/* The full-length form for keys without the 2^128 multiples yet: 256
+ * doublings, G's wNAF from window 0 of its table. */
+static void straus256(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
+		      int gw, const uint64_t u1[4],
+		      const struct zw_p256_odd *qo, const uint64_t u2[4])
+{
+	int8_t n1[ZW_P256_NAF_LEN], n2[ZW_P256_NAF_LEN];
+	int l1 = zw_p256_wnaf(n1, u1, gw);
+	int l2 = zw_p256_wnaf(n2, u2, ZW_P256_OW);
+	int len = l1 > l2 ? l1 : l2;
+
+	zw_p256_jac_set_inf(r);
+	for (int i = len - 1; i >= 0; i--) {
+		if (!zw_p256_jac_is_inf(r))
+			zw_p256_jac_dbl(r, r);
+		add_digit(r, gt, n1[i]);
+		add_odd(r, qo->p, n2[i]);
+	}
+}
+
 void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 			 int gw, const uint64_t u1[4],
 			 const struct zw_p256_odd *qo, const uint64_t u2[4])
@@ -172,6 +199,11 @@ void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 	int8_t n[4][ZW_P256_NAF_LEN];
 	const struct zw_p256_aff *g_hi = gt + (size_t)(128 / gw) * ZW_P256_HALF(gw);
 	int len = 0;
+
+	if (!qo->has_hi) {
+		straus256(r, gt, gw, u1, qo, u2);
+		return;
+	}
 
 	for (int h = 0; h < 2; h++) {
 		int l1 = wnaf_half(n[h], u1, h, gw);

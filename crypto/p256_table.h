@@ -5,10 +5,10 @@
  *    window i holds j * 2^(w*i) * P for j = 1..2^(w-1), so k*P is one mixed
  *    addition per window and no doubling at all. The generator's table is
  *    wider (it is shared); each public key used often enough gets its own;
- *  - odd multiples P, 3P, ... and of 2^128 P, for width-ZW_P256_OW wNAFs of
- *    the two 128-bit halves of a scalar: a tenth of a table's cost, used by
- *    the joint (Straus) double-and-add, which then needs only 128
- *    doublings, for keys without a table.
+ *  - odd multiples P, 3P, ... for a width-ZW_P256_OW wNAF, and later those
+ *    of 2^128 P, for the two 128-bit halves of a scalar: a tenth of a
+ *    table's cost, used by the joint (Straus) double-and-add, which then
+ *    needs only 128 doublings, for keys without a table.
  *
  * Tables are flat arrays of affine points, window after window. Public data
  * only; not constant-time. */
@@ -50,6 +50,7 @@ struct zw_p256_ktable {
 struct zw_p256_odd {
 	struct zw_p256_aff p[ZW_P256_ONUM];       /* (2j+1) * P */
 	struct zw_p256_aff hi[ZW_P256_ONUM];      /* (2j+1) * 2^128 * P */
+	int has_hi;                               /* hi is filled in */
 };
 
 /* Straus takes G's multiples from the windows of its table that start at
@@ -61,8 +62,12 @@ _Static_assert(128 % ZW_P256_GW == 0, "generator window must divide 128");
 void zw_p256_table_build(struct zw_p256_aff *t, int w,
 			 const struct zw_p256_aff *p);
 
-/* Odd multiples of p and of 2^128 p. */
+/* Odd multiples of p (hi left empty). */
 void zw_p256_odd_build(struct zw_p256_odd *o, const struct zw_p256_aff *p);
+
+/* Odd multiples of 2^128 p: 128 doublings, so left until a key's second
+ * use (a key seen once is verified faster without). */
+void zw_p256_odd_build_hi(struct zw_p256_odd *o);
 
 /* Signed width-w windows of k (< 2^256): ZW_P256_NWIN(w) digits in
  * [-2^(w-1), 2^(w-1)-1] (so w = 8 fits int8_t) with k = sum d[i] 2^(w*i). */
@@ -82,7 +87,8 @@ void zw_p256_mul2_fixed(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 /* r = u1*G + u2*Q, one shared chain of 128 doublings (Straus) over the
  * wNAFs of the 128-bit halves of u1 (multiples of G and 2^128 G from the
  * windows of gt at bits 0 and 128; gw must divide 128) and of u2 (odd
- * multiples of Q and 2^128 Q). */
+ * multiples of Q and 2^128 Q); 256 doublings over whole wNAFs while qo
+ * has no hi part. */
 void zw_p256_mul2_straus(struct zw_p256_jac *r, const struct zw_p256_aff *gt,
 			 int gw, const uint64_t u1[4],
 			 const struct zw_p256_odd *qo, const uint64_t u2[4]);

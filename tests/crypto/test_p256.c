@@ -553,6 +553,7 @@ static struct zw_p256_aff *new_table(int w, const struct zw_p256_aff *p)
 	return t;
 }
 
+/* qodd[0] without the 2^128 multiples, qodd[1] with: both Straus forms. */
 static void check_mul2(const uint64_t u1[4], const uint64_t u2[4],
 		       const EC_POINT *q, struct zw_p256_aff **gt,
 		       struct zw_p256_aff **qt, const struct zw_p256_odd *qodd)
@@ -566,8 +567,12 @@ static void check_mul2(const uint64_t u1[4], const uint64_t u2[4],
 		zw_p256_mul2_fixed(&r, gt[i], widths[i][0], u1, qt[i],
 				   widths[i][1], u2);
 		assert_jac_eq_ec(&r, er);
-		zw_p256_mul2_straus(&r, gt[i], widths[i][0], u1, qodd, u2);
-		assert_jac_eq_ec(&r, er);
+		for (int h = 0; h < 2; h++) {
+			assert_int_equal(qodd[h].has_hi, h);
+			zw_p256_mul2_straus(&r, gt[i], widths[i][0], u1,
+					    &qodd[h], u2);
+			assert_jac_eq_ec(&r, er);
+		}
 	}
 	BN_free(b1);
 	BN_free(b2);
@@ -583,7 +588,7 @@ static void test_mul2(void **state)
 	(void)state;
 	EC_POINT *eq = EC_POINT_new(grp);
 	BIGNUM *k = BN_new();
-	struct zw_p256_odd qodd;
+	struct zw_p256_odd qodd[2];
 	struct zw_p256_aff q, *gt[NW], *qt[NW];
 
 	for (size_t i = 0; i < NW; i++)
@@ -592,7 +597,9 @@ static void test_mul2(void **state)
 		random_point(&q, eq, k);
 		for (size_t w = 0; w < NW; w++)
 			qt[w] = new_table(widths[w][1], &q);
-		zw_p256_odd_build(&qodd, &q);
+		zw_p256_odd_build(&qodd[0], &q);
+		qodd[1] = qodd[0];
+		zw_p256_odd_build_hi(&qodd[1]);
 		for (int j = 0; j < 20; j++) {
 			uint64_t u1[4], u2[4];
 			rnd_below(u1, zw_p256_n);
@@ -612,7 +619,7 @@ static void test_mul2(void **state)
 			}
 			if (j == 4)
 				memcpy(u2, u1, 32);
-			check_mul2(u1, u2, eq, gt, qt, &qodd);
+			check_mul2(u1, u2, eq, gt, qt, qodd);
 		}
 		for (size_t w = 0; w < NW; w++)
 			free(qt[w]);
@@ -627,14 +634,16 @@ static void test_mul2(void **state)
 static void test_mul2_same_point(void **state)
 {
 	(void)state;
-	struct zw_p256_odd godd;
+	struct zw_p256_odd godd[2];
 	struct zw_p256_aff *gt[NW], *qt[NW];
 
 	for (size_t i = 0; i < NW; i++) {
 		gt[i] = new_table(widths[i][0], &zw_p256_g);
 		qt[i] = new_table(widths[i][1], &zw_p256_g);
 	}
-	zw_p256_odd_build(&godd, &zw_p256_g);
+	zw_p256_odd_build(&godd[0], &zw_p256_g);
+	godd[1] = godd[0];
+	zw_p256_odd_build_hi(&godd[1]);
 	for (int j = 0; j < 150; j++) {
 		uint64_t u1[4], u2[4];
 		rnd_below(u1, zw_p256_n);
@@ -648,7 +657,7 @@ static void test_mul2_same_point(void **state)
 		} else {
 			rnd_below(u2, zw_p256_n);
 		}
-		check_mul2(u1, u2, EC_GROUP_get0_generator(grp), gt, qt, &godd);
+		check_mul2(u1, u2, EC_GROUP_get0_generator(grp), gt, qt, godd);
 	}
 	for (size_t i = 0; i < NW; i++) {
 		free(gt[i]);
