@@ -212,8 +212,10 @@ int zw_signer_zone_keys(struct zw_signer *s, const char *dir)
 		snprintf(path, sizeof path, "%s", base);
 		kf = zw_hsm_keyfile_load(dir, path, 0, s->o.engine, &err, msg,
 					 sizeof msg);
-		if (!kf)
-			continue;
+		if (!kf && err == -ENOENT)
+			continue;       /* no key files for this DNSKEY */
+		if (!kf)                /* e.g. a token that refuses the PIN */
+			return sign_fail(s, err, "%s", msg);
 		rc = kf->key->has_private ? add_key(s, kf, base, false) : 0;
 		zw_keyfile_free(kf);
 		if (rc < 0)

@@ -131,6 +131,10 @@ done
 expect wrong-pin 'token login failed: PKCS#11 module: PIN incorrect' \
 	wrong.signed "$BIN/zw-signzone" -E pkcs11 -S -K wrong -o example. \
 	-f wrong.signed small.zone
+# Keys found through the zone's own DNSKEYs (no -S, no key files named).
+expect wrong-pin-zone 'token login failed: PKCS#11 module: PIN incorrect' \
+	resigned.signed "$BIN/zw-signzone" -E pkcs11 -K wrong -o example. \
+	-f resigned.signed p256.signed
 expect no-object 'object not found' nothing "$BIN/zw-keyfromlabel" \
 	-E pkcs11 -a 13 -K doomed -l "token=zwit;object=nosuch;pin-source=$tmp/pin" \
 	example.
