@@ -78,9 +78,11 @@ class Query:
         self.no = no
         self.qname = W.name_from_text(self.qtext)
         self.qtype = W.type_code(self.ttext)
-        self.edns, self.bufsize, self.do = True, 1232, False
+        self.edns, self.bufsize, self.do, self.tcp = True, 1232, False, False
         for o in opts.split(","):
-            if o == "noedns":
+            if o == "tcp":
+                self.tcp = True
+            elif o == "noedns":
                 self.edns = False
             elif o.startswith("edns="):
                 self.bufsize = int(o[5:])
@@ -92,6 +94,8 @@ class Query:
     def text(self):
         o = "+noedns" if not self.edns else "+bufsize=%d%s" % (
             self.bufsize, " +dnssec" if self.do else "")
+        if self.tcp:
+            o += " +tcp"
         return "%s %s %s  [%s]" % (self.qtext, self.ttext, o, self.cat)
 
     def wire(self, qid):
@@ -117,7 +121,7 @@ class Udp:
     def ask(self, q, tcp=False):
         qid = self.rand.randrange(65536)
         msg = q.wire(qid)
-        if tcp:
+        if tcp or q.tcp:
             return self.ask_tcp(msg)
         for _ in range(3):
             self.sock.sendto(msg, self.dst)
@@ -162,7 +166,7 @@ class Lookup:
         a += ["+noedns"] if not q.edns else ["+bufsize=%d" % q.bufsize]
         if q.do:
             a.append("+dnssec")
-        if tcp:
+        if tcp or q.tcp:
             a.append("+tcp")
         return a + ["+wire", q.qtext, q.ttext]
 
@@ -287,6 +291,8 @@ def keys(section):
 def udp_limit(q, maxudp):
     """Largest UDP response: 512 without EDNS, else the client's buffer
     (at least 512, RFC 6891 section 6.2.5) capped by the server's."""
+    if q.tcp:
+        return 65535
     if not q.edns:
         return 512
     return max(512, min(q.bufsize, maxudp))
