@@ -335,15 +335,20 @@ def additional_room(lim, a, b):
 def settle_tc(q, lim, a, b, fa, fb, names):
     """One side set TC, the other did not. Accepted when the truncating
     side's full answer (asked again over TCP) really exceeds the limit --
-    servers compress differently, so one may fit where the other cannot --
-    and the side that did not truncate sent everything the reference's
-    full answer holds. Returns None when accepted, else why not."""
+    servers compress differently, so one may fit where the other cannot --,
+    that full answer equals the reference's, and the side that did not
+    truncate sent everything the reference's full answer holds. Returns
+    None when accepted, else why not."""
     ti = 0 if a.flags & 0x0200 else 1
     ft, n = (fa, fb)[ti], (b, a)[ti]
     if ft.size <= lim:
         return "needless TC from %s: its full answer is %d octets, limit %d" \
             % (names[ti], ft.size, lim)
     wildcard_nsec_proof(q, fa, n)
+    wildcard_nsec_proof(q, fa, ft)
+    if ft is not fa and any(keys(ft.sections[i]) != keys(fa.sections[i])
+                            for i in (0, 1, 2)):
+        return "the full answers over TCP differ"
     for i in (0, 1):
         if keys(n.sections[i]) != keys(fa.sections[i]):
             return "%s left %s records out without setting TC (limit %d)" \
@@ -420,6 +425,8 @@ def run(a):
         for no, line in enumerate(f, 1):
             if line.strip():
                 queries.append(Query(line, no))
+    if a.selftest:
+        selftest(a, queries)
     left = responder(a.left, a.lookup_arg)
     right = responder(a.right, a.lookup_arg)
     ra = left.ask_all(queries)
@@ -467,6 +474,42 @@ def settle(q, maxudp, ma, mb, fields, t, left, right):
     return why
 
 
+def selftest(a, queries):
+    """The comparison must see what it is meant to see: the reference's
+    own answers, each changed in one way, have to be reported as
+    differing in the right field (a comparison that cannot fail is no
+    test)."""
+    import copy
+    left = responder(a.left, a.lookup_arg)
+    checked = 0
+    for q in queries[:200]:
+        raw, err = left.ask(q)
+        if err:
+            raise SystemExit("selftest: %s" % err)
+        m = W.parse_msg(raw)
+        if m.flags & 0x0200:
+            continue
+        muts = [("rcode", lambda x: setattr(x, "rcode", x.rcode ^ 3)),
+                ("flags", lambda x: setattr(x, "flags", x.flags ^ 0x0400)),
+                ("tc", lambda x: setattr(x, "flags", x.flags ^ 0x0200))]
+        for i, s in enumerate(SECTIONS):
+            if m.sections[i]:
+                muts.append((s, lambda x, i=i: x.sections[i].pop()))
+                muts.append((s, lambda x, i=i: setattr(
+                    x.sections[i][0], "ttl", x.sections[i][0].ttl + 1)))
+        for field, mut in muts:
+            b = copy.deepcopy(m)
+            mut(b)
+            got = diff(q, copy.deepcopy(m), b)
+            if field not in got:
+                raise SystemExit("selftest: %s changed in the answer to %s "
+                                 "but reported %s" % (field, q.text(), got))
+            checked += 1
+        if diff(q, copy.deepcopy(m), copy.deepcopy(m)):
+            raise SystemExit("selftest: an answer differs from itself")
+    print("%s: selftest: %d changed answers all caught" % (a.zone, checked))
+
+
 def report(a, t, queries, cats):
     print("%s: %d queries (%s)" % (a.zone, len(queries), " ".join(
         "%s=%d" % kv for kv in sorted(cats.items()))))
@@ -503,6 +546,8 @@ def main():
                    help="extra argument for zw-lookup (repeatable)")
     p.add_argument("--xfail", action="append", default=[],
                    help="expected failure glob zone/category/field")
+    p.add_argument("--selftest", action="store_true",
+                   help="first check that altered answers are caught")
     p.add_argument("--hits", help="append the expected-failure patterns"
                    " that matched to this file")
     p.add_argument("--maxudp", type=int, default=1232,
