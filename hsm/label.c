@@ -244,6 +244,18 @@ static bool has_scheme(const char *s)
 					(s[0] | 0x20) <= 'z');
 }
 
+/* "pin-value" left in what would be stored (inside another attribute, or
+ * in another engine's label form): refused, since the key file would
+ * keep the PIN. The message does not quote the label. */
+static int leftover_pin(struct zw_hsm_label *l, char *msg, size_t msglen)
+{
+	zw_hsm_label_wipe(l);
+	return zw_hsm_say(msg, msglen, ZW_ESYNTAX, "key label: pin-value must "
+			  "be an attribute of its own (\";pin-value=PIN\" or "
+			  "\"?pin-value=PIN\" in a pkcs11: URI), or the key "
+			  "file would keep the PIN");
+}
+
 int zw_hsm_label_parse(const char *label, struct zw_hsm_label *out,
 		       char *msg, size_t msglen)
 {
@@ -264,11 +276,15 @@ int zw_hsm_label_parse(const char *label, struct zw_hsm_label *out,
 			return zw_hsm_say(msg, msglen, ZW_ERANGE, "key label too long");
 		strcpy(out->stored, label);
 		strcpy(out->uri, label);
+		if (strcasestr(label, "pin-value"))
+			return leftover_pin(out, msg, msglen);
 		return find_pin(&sp, out, msg, msglen);
 	}
 	r = split_uri(p, out, &sp);
 	if (r < 0)
 		return zw_hsm_say(msg, msglen, r, "key label too long");
+	if (strcasestr(out->stored, "pin-value"))
+		return leftover_pin(out, msg, msglen);
 	if (strlen(out->uri) == SCHEME_LEN)
 		return zw_hsm_say(msg, msglen, ZW_ESYNTAX, "key label %s names no "
 			   "token object (e.g. token=NAME;object=NAME)",

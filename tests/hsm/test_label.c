@@ -89,6 +89,13 @@ static void test_pin_value(void **state)
 	parse_bad("object=k;pin-value=5555;pin-source=/x", ZW_ESYNTAX,
 		  "not both");
 	assert_null(strstr(msg, "5555"));
+	/* A PIN that would stay in the key file is refused, unquoted. */
+	parse_bad("object=k&pin-value=5555", ZW_ESYNTAX,
+		  "pin-value must be an attribute of its own");
+	assert_null(strstr(msg, "5555"));
+	parse_bad("other:slot=1;pin-value=5555", ZW_ESYNTAX,
+		  "or the key file would keep the PIN");
+	assert_null(strstr(msg, "5555"));
 }
 
 static void write_file(const char *path, const char *text)
