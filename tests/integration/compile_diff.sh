@@ -125,6 +125,19 @@ EOF
 	done
 }
 
+# A wildcard at the apex (no name below the apex is NXDOMAIN unless its
+# closest encloser lies deeper), wildcard CNAME loops and chains.
+apexwild() {
+	cat <<'EOF'
+*	A	192.0.2.77
+*	TXT	"apex wildcard"
+*.wloop	CNAME	x.y.wloop
+w2	CNAME	nothing.w2t
+*.w2t	CNAME	cn2
+cn2	A	192.0.2.8
+EOF
+}
+
 # Queries asked for every zone with every option set (genqueries --also).
 also() {
 	cat <<'EOF'
@@ -161,6 +174,9 @@ host.bigdeleg A
 bigdeleg DS
 ns3.bigdeleg AAAA
 x.sib-deleg A
+x.y.wloop A
+w2 A
+no-such-name DS
 big TXT
 big ANY
 many A
@@ -210,6 +226,7 @@ else
 	echo "note: zw-signzone not built; BIND-signed zones only"
 fi
 combos+=("none|unsigned|")   # DO=1 answers from an unsigned zone
+combos+=("bind|apexwild|-3 - -H 0")   # a wildcard at the apex, NSEC3
 zones=()
 for combo in "${combos[@]}"; do
 	IFS='|' read -r signer chain flags <<<"$combo"
@@ -222,7 +239,10 @@ for combo in "${combos[@]}"; do
 		--delegations 300 --hosts 120 --glue 0.3 --ds 0.3 \
 		--wildcards 30 --ents 40 --odd 40 --sub 10 -o "$d/gen.zone" ||
 		{ bad "$name: genzone"; continue; }
-	{ cat "$d/gen.zone"; echo "\$ORIGIN $origin"; extra; } >"$d/unsigned.zone"
+	{
+		cat "$d/gen.zone"; echo "\$ORIGIN $origin"; extra
+		[ "$chain" = apexwild ] && apexwild
+	} >"$d/unsigned.zone"
 	(cd "$d/keys" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$origin" &&
 		dnssec-keygen -q -a ECDSAP256SHA256 "$origin") >/dev/null ||
 		{ bad "$name: dnssec-keygen"; continue; }
@@ -249,7 +269,7 @@ for combo in "${combos[@]}"; do
 	# The compiler's logic does not depend on the signer: fewer random
 	# queries for the second signer and the unsigned zone (time budget).
 	n=$NQ
-	[ "$signer" = bind ] || n=$((NQ / 3))
+	[ "$signer" = bind ] && [ "$chain" != apexwild ] || n=$((NQ / 3))
 	"$ROOT/scripts/genqueries" --origin "$origin" --seed "$SEED" \
 		--count "$n" --also "$d/also" -o "$d/queries" "$d/dump" ||
 		{ bad "$name: genqueries"; continue; }
