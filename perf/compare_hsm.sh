@@ -46,7 +46,7 @@ scripts/genzone --delegations 2000 --origin example. --seed 1 \
 	-o "$tmp/zone" 2>/dev/null
 for kind in token file; do
 	/usr/bin/time -f '%e %U %S' -o "$tmp/$kind.time" \
-		"$bin/zw-signzone" -E pkcs11 -S -K "$tmp/$kind" -t -n 2 -q \
+		"$bin/zw-signzone" -E pkcs11 -S -K "$tmp/$kind" -d "$tmp" -t -n 2 -q \
 		-o example. -f "$tmp/$kind.signed" "$tmp/zone" \
 		>"$tmp/$kind.stats" 2>/dev/null
 done
