@@ -1,6 +1,6 @@
-/* Internet checksum: 64-bit accumulation of 32-bit halves, so a packet of
- * up to 2^32 octets cannot overflow the accumulator; four words per loop
- * step keep the adds independent. */
+/* Internet checksum: 64-bit words added into 128-bit accumulators (an
+ * add and an add-with-carry each), two chains so the adds overlap; the
+ * end-around carry is folded back at the end (2^64 = 1 mod 2^16 - 1). */
 #include "dataplane/csum.h"
 
 static inline uint64_t load64(const uint8_t *p)
@@ -13,27 +13,27 @@ static inline uint64_t load64(const uint8_t *p)
 uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 {
 	const uint8_t *p = ptr;
-	uint64_t a = 0, b = 0;
+	unsigned __int128 a = sum, b = 0; /* two add-with-carry chains */
 
 	for (; len >= 32; p += 32, len -= 32) {
-		uint64_t w0 = load64(p), w1 = load64(p + 8);
-		uint64_t w2 = load64(p + 16), w3 = load64(p + 24);
-		a += (w0 & 0xffffffffu) + (w0 >> 32) + (w1 & 0xffffffffu) +
-		     (w1 >> 32);
-		b += (w2 & 0xffffffffu) + (w2 >> 32) + (w3 & 0xffffffffu) +
-		     (w3 >> 32);
+		a += load64(p);
+		b += load64(p + 8);
+		a += load64(p + 16);
+		b += load64(p + 24);
 	}
-	for (; len >= 8; p += 8, len -= 8) {
-		uint64_t w = load64(p);
-		a += (w & 0xffffffffu) + (w >> 32);
-	}
+	for (; len >= 8; p += 8, len -= 8)
+		a += load64(p);
 	if (len) {
 		uint8_t tail[8] = {0};
 		memcpy(tail, p, len);
-		uint64_t w = load64(tail);
-		b += (w & 0xffffffffu) + (w >> 32);
+		b += load64(tail);
 	}
-	return sum + a + b;
+	a += b;
+	/* 128 -> 64 -> 33 bits: the caller folds to 16 */
+	uint64_t lo = (uint64_t)a, hi = (uint64_t)(a >> 64);
+	lo += hi;
+	lo += lo < hi;
+	return (lo & 0xffffffffu) + (lo >> 32);
 }
 
 uint64_t zw_csum_pseudo4(const uint8_t *src, const uint8_t *dst,

@@ -3,6 +3,7 @@
  * for the kernel out the exception port; then a quiescent-state report
  * for RCU (the table set read at the top of the iteration is no longer
  * used). No locks, no allocation: mbufs are reused in place. */
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -13,6 +14,7 @@
 #include "dataplane/dp.h"
 
 #define IDLE_SPINS 1024
+#define CPU_EVERY_HZ 100 /* CPU time readings per second */
 
 struct zw_dp *zw_dp_global;
 
@@ -100,11 +102,20 @@ static uint16_t poll_one(struct zw_worker *w, const struct zw_rxq *r)
 	return n;
 }
 
+static void cpu_time(struct zw_worker *w)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	ZW_STAT_ADD(w->eng.st, cpu_ns,
+		    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec -
+			    w->eng.st->cpu_ns);
+}
+
 int zw_dp_worker_main(void *arg)
 {
 	struct zw_worker *w = arg;
 	struct zw_dp *dp = zw_dp_global;
-	uint64_t hz = rte_get_tsc_hz(), gen = 0;
+	uint64_t hz = rte_get_tsc_hz(), gen = 0, next_cpu = 0;
 	unsigned idle = 0;
 
 	rte_rcu_qsbr_thread_register(dp->qs, w->id);
@@ -117,7 +128,12 @@ int zw_dp_worker_main(void *arg)
 			ZW_STAT_ADD(w->eng.st, swaps, 1);
 		}
 		w->eng.ts = ts;
-		w->eng.now = (uint32_t)(rte_get_tsc_cycles() / hz);
+		uint64_t tsc = rte_get_tsc_cycles();
+		w->eng.now = (uint32_t)(tsc / hz);
+		if (tsc >= next_cpu) {
+			cpu_time(w);
+			next_cpu = tsc + hz / CPU_EVERY_HZ;
+		}
 		uint32_t got = 0;
 		for (unsigned i = 0; i < w->nrxq; i++)
 			got += poll_one(w, &w->rxq[i]);
@@ -132,6 +148,7 @@ int zw_dp_worker_main(void *arg)
 			idle = IDLE_SPINS / 2;
 		}
 	}
+	cpu_time(w);
 	rte_rcu_qsbr_thread_offline(dp->qs, w->id);
 	rte_rcu_qsbr_thread_unregister(dp->qs, w->id);
 	return 0;

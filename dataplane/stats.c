@@ -76,12 +76,14 @@ static void put_block(struct out *o, const struct zw_stats *s)
 {
 	put(o, "\"rx\":%llu,\"queries\":%llu,\"answered\":%llu,"
 	       "\"truncated\":%llu,\"exception_out\":%llu,"
-	       "\"exception_in\":%llu,\"rrl_slipped\":%llu,\"swaps\":%llu,",
+	       "\"exception_in\":%llu,\"rrl_slipped\":%llu,\"swaps\":%llu,"
+	       "\"cpu_s\":%.3f,",
 	    (unsigned long long)s->rx, (unsigned long long)s->queries,
 	    (unsigned long long)s->answered, (unsigned long long)s->truncated,
 	    (unsigned long long)s->except_out,
 	    (unsigned long long)s->except_in,
-	    (unsigned long long)s->rrl_slipped, (unsigned long long)s->swaps);
+	    (unsigned long long)s->rrl_slipped, (unsigned long long)s->swaps,
+	    (double)s->cpu_ns / 1e9);
 	put_map(o, "rcode", s->rcode, ZW_STATS_RCODES, zw_stats_rcode_name, 0);
 	put(o, ",");
 	put_map(o, "replies", s->replies, ZW_REPLY_MAX, zw_stats_reply_name,
@@ -121,11 +123,14 @@ size_t zw_stats_line(char *buf, size_t cap, const struct zw_stats *now,
 		drops += now->drops[i] - prev->drops[i];
 	if (dt <= 0)
 		dt = 1;
-	put(&o, "rx %.0f/s answered %.0f/s (NOERROR %llu NXDOMAIN %llu "
-		"REFUSED %llu other %llu) tc %llu dropped %llu exception "
-		"%llu/%llu",
+	double cpu = (double)(now->cpu_ns - prev->cpu_ns) / 1e9;
+	put(&o, "rx %.0f/s answered %.0f/s (%.0f per worker CPU second, "
+		"%.0f%% CPU) (NOERROR %llu NXDOMAIN %llu REFUSED %llu other "
+		"%llu) tc %llu dropped %llu exception %llu/%llu",
 	    (double)(now->rx - prev->rx) / dt,
 	    (double)(now->answered - prev->answered) / dt,
+	    cpu > 0 ? (double)(now->answered - prev->answered) / cpu : 0.0,
+	    100.0 * cpu / dt,
 	    (unsigned long long)(now->rcode[0] - prev->rcode[0]),
 	    (unsigned long long)(now->rcode[3] - prev->rcode[3]),
 	    (unsigned long long)(now->rcode[5] - prev->rcode[5]),

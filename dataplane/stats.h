@@ -23,6 +23,8 @@ struct zw_stats {
 	uint64_t except_in;  /* frames from the kernel sent out */
 	uint64_t rrl_slipped;
 	uint64_t swaps;      /* table sets this lcore has seen */
+	uint64_t cpu_ns;     /* the worker thread's CPU time (on a shared
+				machine the wall clock overstates its cost) */
 } __attribute__((aligned(64)));
 
 #define ZW_STAT_ADD(st, field, n)                                              \

@@ -224,6 +224,15 @@ static void describe(struct zw_dp *d)
 		d->ts->n, a4, a6, d->nports, d->nworkers,
 		d->has_exc ? ", exception port " : "",
 		d->has_exc ? d->o.exc_iface : "", d->rrl ? ", RRL on" : "");
+	for (unsigned i = 0; i < d->nports; i++) {
+		struct rte_ether_addr mac;
+		char name[RTE_ETH_NAME_MAX_LEN] = "?", m[RTE_ETHER_ADDR_FMT_SIZE];
+		rte_eth_dev_get_name_by_port(d->ports[i], name);
+		rte_eth_macaddr_get(d->ports[i], &mac);
+		rte_ether_format_addr(m, sizeof(m), &mac);
+		fprintf(stderr, "zwd:   port %u: %s, MAC %s\n", d->ports[i], name,
+			m);
+	}
 	for (unsigned i = 0; i < d->nworkers; i++)
 		for (unsigned q = 0; q < d->w[i].nrxq; q++)
 			fprintf(stderr, "zwd:   lcore %u polls port %u queue "
@@ -248,9 +257,10 @@ static void final_stats(struct zw_dp *d)
 	double up = zw_dp_now() - d->t0;
 	for (unsigned i = 0; i < d->nworkers; i++)
 		zw_stats_sum(&t, &d->stats[i]);
-	printf("zwd: stopped after %.1f s: rx %llu, answered %llu, "
-	       "exception %llu/%llu\n",
+	printf("zwd: stopped after %.1f s: rx %llu, answered %llu, worker CPU "
+	       "%.2f s, exception %llu/%llu\n",
 	       up, (unsigned long long)t.rx, (unsigned long long)t.answered,
+	       (double)t.cpu_ns / 1e9,
 	       (unsigned long long)t.except_out,
 	       (unsigned long long)t.except_in);
 	fflush(stdout);

@@ -1,0 +1,298 @@
+#!/bin/bash
+# zwd's speed, two ways (root; part of `make bench`):
+#
+# 1. Benchmark mode without a NIC: net_pcap replays a generated query
+#    capture (rx_pcap=, infinite_rx=1; transmitted frames are dropped), one
+#    capture and port per worker lcore. For 1 and 2 lcores: the DO=0 mix
+#    and the DO=1 mix (each 10% NXDOMAIN) answered from the signed
+#    100,000-delegation zone, and the same loop's bare reflect rate
+#    (--reflect: addresses swapped, checksums, sent back; no DNS work) as
+#    the ceiling of this PMD on this machine.
+#    Figures: the median over the run's one-second intervals of answered
+#    queries per wall-clock second, and of answered queries per second of
+#    worker CPU time. On a shared machine the workers get only part of a
+#    core, so the second is the code's speed per core and the basis of the
+#    ratios; the first is what the machine delivered.
+#
+# 2. End to end over a veth (scripts/netns.sh): dnsperf in the namespace
+#    against zwd (af_packet, 1 lcore), then knotd in UDP mode (1 UDP
+#    worker) and knotd in XDP mode on the same veth serving the same zone
+#    (skipped with a reason when the kernel refuses XDP on the veth).
+#    dnsperf runs unpaced, so each server is driven to what it sustains.
+#
+#   RUNS=3 DURATION=8 E2E_SECONDS=10 perf/compare_zwd.sh
+#   SKIP_E2E=1 / SKIP_PCAP=1 run one half only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+BIN=$ROOT/$BUILD/bin
+RUNS=${RUNS:-1}
+DURATION=${DURATION:-8}
+E2E_SECONDS=${E2E_SECONDS:-10}
+DELEGATIONS=${DELEGATIONS:-100000}
+QUERIES=${QUERIES:-32768}
+ORIGIN=example.
+dir=$ROOT/build/bench/zwd
+mkdir -p "$dir"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "compare_zwd: needs root (DPDK, namespaces); skipped"
+	exit 0
+fi
+
+tmp=$(mktemp -d /tmp/zwd-bench.XXXXXX)
+pids=()
+ns=zwb$$
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	"$ROOT/scripts/netns.sh" down "$ns" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# --- the zone, signed and compiled (cached) ---
+zone=$ROOT/build/bench/deleg-$DELEGATIONS.zone
+if [ ! -s "$zone" ]; then
+	scripts/genzone --delegations "$DELEGATIONS" --seed 1 --origin "$ORIGIN" -o "$zone"
+fi
+if [ ! -s "$dir/zone.zwt" ] || [ "$zone" -nt "$dir/zone.zwt" ] ||
+	[ "$BIN/zw-compile" -nt "$dir/zone.zwt" ]; then
+	echo "signing and compiling $zone ..."
+	rm -rf "$dir/keys"
+	mkdir -p "$dir/keys"
+	"$BIN/zw-keygen" -K "$dir/keys" -a ECDSAP256SHA256 -f KSK "$ORIGIN" >/dev/null
+	"$BIN/zw-keygen" -K "$dir/keys" -a ECDSAP256SHA256 "$ORIGIN" >/dev/null
+	"$BIN/zw-signzone" -S -K "$dir/keys" -d "$dir" -o "$ORIGIN" -f "$dir/zone.signed" \
+		"$zone" >/dev/null 2>&1
+	"$BIN/zw-compile" -q -O "$dir/zone.zwt" -o "$ORIGIN" "$dir/zone.signed"
+fi
+records=$(grep -vc '^;' "$dir/zone.signed")
+
+# --- query captures: per mix, one per port (net_pcap's MAC is 02:70:63:61:70:<port>) ---
+for mix in 0 1; do
+	for port in 0 1; do
+		p=$dir/q$mix-$port.pcap
+		if [ ! -s "$p" ] || [ "$dir/zone.signed" -nt "$p" ] ||
+			[ perf/gen_querypcap.py -nt "$p" ]; then
+			python3 perf/gen_querypcap.py --zone "$dir/zone.signed" --origin "$ORIGIN" \
+				--count "$QUERIES" $([ $mix = 1 ] && echo --do) --nx 0.1 \
+				--seed $((port * 10 + mix + 1)) --dst-mac "02:70:63:61:70:0$port" \
+				-o "$p" --qfile "$dir/q$mix-$port.txt"
+		fi
+	done
+done
+
+# zwd's stats lines -> "wall_median cpu_median cpu_share" (skips the first
+# two intervals: start-up and the first partial second).
+summarize() {
+	python3 - "$1" <<'EOF'
+import re, statistics, sys
+wall, cpu, share = [], [], []
+for line in open(sys.argv[1]):
+    m = re.match(r'zwd: [\d.]+s rx \d+/s answered (\d+)/s \((\d+) per worker CPU second, (\d+)% CPU\)', line)
+    if m and int(m.group(2)):
+        wall.append(int(m.group(1))); cpu.append(int(m.group(2))); share.append(int(m.group(3)))
+wall, cpu, share = wall[2:], cpu[2:], share[2:]
+if not wall:
+    print('0 0 0'); sys.exit()
+print(int(statistics.median(wall)), int(statistics.median(cpu)), int(statistics.median(share)))
+EOF
+}
+
+pcap_run() { # lcores(1|2) mix(0|1|reflect) -> appends to $tmp/res
+	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=()
+	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
+	[ "$n" = 2 ] && lc=0,1
+	for port in $(seq 0 $((n - 1))); do
+		vdevs+=("--vdev=net_pcap$port,rx_pcap=$dir/q$q-$port.pcap,infinite_rx=1")
+	done
+	"$BIN/zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
+		"${vdevs[@]}" -- --table "$dir/zone.zwt" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
+		--stats-interval 1 --duration "$((DURATION + 2))" "${extra[@]}" \
+		>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; exit 1; }
+	echo "$n $mix $(summarize "$tmp/run.out")" >>"$tmp/res"
+}
+
+if [ -z "${SKIP_PCAP:-}" ]; then
+	echo "== zwd benchmark mode: net_pcap replay, ${DELEGATIONS}-delegation signed zone ($records records),"
+	echo "   $QUERIES distinct queries per port, EDNS 1232, 10% NXDOMAIN; ${DURATION}s per run, $RUNS run(s)"
+	: >"$tmp/res"
+	for r in $(seq "$RUNS"); do
+		for n in 1 2; do
+			for mix in reflect 0 1; do
+				pcap_run "$n" "$mix"
+			done
+		done
+	done
+	python3 - "$tmp/res" <<'EOF'
+import statistics, sys
+res = {}
+for line in open(sys.argv[1]):
+    n, mix, wall, cpu, share = line.split()
+    res.setdefault((n, mix), []).append((int(wall), int(cpu), int(share)))
+med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in res.items()}
+label = {'reflect': 'reflect (no DNS)', '0': 'DO=0 mix', '1': 'DO=1 mix'}
+print('%-17s %6s %14s %18s %8s %12s %12s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
+      'CPU', 'per core', 'vs reflect'))
+for n in ('1', '2'):
+    for mix in ('reflect', '0', '1'):
+        if (n, mix) not in med:
+            continue
+        wall, cpu, share = med[(n, mix)]
+        ref = med.get((n, 'reflect'), (0, 0, 0))[1]
+        ratio = '%.2fx' % (cpu / ref) if ref and mix != 'reflect' else '-'
+        print('%-17s %6s %14.0f %18.0f %7.0f%% %12.0f %12s' % (label[mix], n, wall, cpu, share,
+              cpu / int(n), ratio))
+print('answered/s: wall clock; per CPU-second: answered per second of worker CPU time (all')
+print('workers); CPU: worker CPU time / wall time (100% per lcore when nothing else runs);')
+print('per core = per CPU-second / lcores. Targets: >= 5,000,000 per core, >= 0.50x reflect.')
+EOF
+fi
+
+[ -n "${SKIP_E2E:-}" ] && exit 0
+
+# --- end to end over a veth: zwd vs knotd (UDP, XDP) ---
+for t in dnsperf knotd; do
+	command -v "$t" >/dev/null || { echo "end to end: $t not installed; skipped"; exit 0; }
+done
+n=$(($$ % 200 + 20))
+eval "$("$ROOT/scripts/netns.sh" up "$ns" "$n")"
+NSX="ip netns exec $ZW_NS"
+cut -d' ' -f1,2 "$dir/q0-0.txt" >"$tmp/qfile"
+cut -d' ' -f1,2 "$dir/q1-0.txt" >"$tmp/qfile.do"
+awk '{ print $1, $2, "E" }' "$tmp/qfile" >"$tmp/kfile"
+
+cpu_ticks() { # utime + stime of a process, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# dnsperf against the server with pid $1: "qps completed lost per-CPU-second"
+e2e_dnsperf() { # pid label query-file extra-dnsperf-args...
+	local pid=$1 label=$2 qf=$3 c0 c1 hz
+	shift 3
+	hz=$(getconf CLK_TCK)
+	c0=$(cpu_ticks "$pid")
+	$NSX dnsperf -s "$ZW_IP4" -d "$qf" -l "$E2E_SECONDS" -c 4 -q 500 -t 2 "$@" \
+		>"$tmp/dnsperf.out" 2>&1 || true
+	c1=$(cpu_ticks "$pid")
+	awk -v label="$label" -v cpu="$(((c1 - c0)))" -v hz="$hz" '
+		/Queries completed:/ { done = $3 }
+		/Queries lost:/ { lost = $3 }
+		/Queries per second:/ { qps = $4 }
+		END { s = cpu / hz; printf "%-36s %9.0f %9s %12.0f %7.2f\n", label, qps, lost,
+			(s > 0 ? done / s : 0), s }' "$tmp/dnsperf.out"
+}
+
+# kxdpgun (AF_XDP, from the namespace) at up to KXDP_QPS for E2E_SECONDS:
+# "sent/s replies/s replied% per-CPU-second"
+e2e_kxdpgun() { # pid label query-file
+	command -v kxdpgun >/dev/null || return 0
+	local pid=$1 label=$2 qf=$3 c0 c1 hz
+	hz=$(getconf CLK_TCK)
+	c0=$(cpu_ticks "$pid")
+	$NSX timeout $((E2E_SECONDS + 10)) kxdpgun -t "$E2E_SECONDS" -Q "${KXDP_QPS:-300000}" \
+		-F 1 -i "$qf" "$ZW_IP4" >"$tmp/kxdp.out" 2>&1 || true
+	c1=$(cpu_ticks "$pid")
+	awk -v label="$label (kxdpgun)" -v cpu="$((c1 - c0))" -v hz="$hz" -v t="$E2E_SECONDS" '
+		/^total queries:/ { sent = $3 }
+		/^total replies:/ { got = $3 }
+		END { s = cpu / hz; printf "%-36s %9.0f %9.0f %12.0f %7.2f  (%.0f sent/s)\n", label,
+			got / t, sent - got, (s > 0 ? got / s : 0), s, sent / t }' "$tmp/kxdp.out"
+}
+
+wait_answer() {
+	local i
+	for i in $(seq 150); do
+		$NSX dig +time=1 +tries=1 @"$ZW_IP4" "$ORIGIN" SOA >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+stop() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+echo
+echo "== end to end over a veth: dnsperf (4 clients, 500 outstanding, ${E2E_SECONDS}s) in a namespace"
+printf '%-36s %9s %9s %12s %7s\n' server qps lost "per CPU-s" "CPU s"
+zwd_e2e() { # label vdev
+	"$BIN/zwd" --no-huge --no-pci -m 512 -l 0 --file-prefix "zwb$$" --log-level=error \
+		--vdev="$2" -- --table "$dir/zone.zwt" --ip4 "$ZW_IP4/24" >"$tmp/zwd.out" 2>&1 &
+	local zp=$!
+	pids+=($zp)
+	if wait_answer; then
+		e2e_dnsperf "$zp" "$1" "$tmp/qfile"
+		e2e_dnsperf "$zp" "$1 DO=1" "$tmp/qfile.do" -D
+		e2e_kxdpgun "$zp" "$1" "$tmp/kfile"
+	else
+		echo "$1: does not answer: $(tail -2 "$tmp/zwd.out")"
+	fi
+	stop "$zp"
+}
+zwd_e2e "zwd af_packet (1 lcore)" "net_af_packet0,iface=$ZW_IFACE,framecnt=4096"
+zwd_e2e "zwd af_xdp (1 lcore)" "net_af_xdp0,iface=$ZW_IFACE"
+
+# knotd: the host side of the veth gets the address and answers ARP again
+ip addr add "$ZW_IP4/24" dev "$ZW_IFACE"
+sysctl -qw "net.ipv4.conf.$ZW_IFACE.arp_ignore=0"
+kdir=$tmp/knot
+mkdir -p "$kdir/db"
+cp "$dir/zone.signed" "$kdir/zone"
+knot_conf() { # extra server lines
+	cat >"$kdir/knot.conf" <<EOF
+server:
+    rundir: "$kdir"
+    listen: $ZW_IP4@53
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+$1
+database:
+    storage: "$kdir/db"
+zone:
+  - domain: $ORIGIN
+    storage: "$kdir"
+    file: "zone"
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+log:
+  - target: stderr
+    any: error
+EOF
+}
+knot_conf ""
+knotd -c "$kdir/knot.conf" >"$tmp/knot.out" 2>&1 &
+kp=$!
+pids+=($kp)
+if wait_answer; then
+	e2e_dnsperf "$kp" "knotd UDP (1 worker)" "$tmp/qfile"
+	e2e_dnsperf "$kp" "knotd UDP DO=1" "$tmp/qfile.do" -D
+	e2e_kxdpgun "$kp" "knotd UDP" "$tmp/kfile"
+else
+	echo "knotd UDP: does not answer: $(tail -3 "$tmp/knot.out")"
+fi
+stop "$kp"
+knot_conf "xdp:
+    listen: $ZW_IFACE@53
+    udp: on"
+knotd -c "$kdir/knot.conf" >"$tmp/knot.out" 2>&1 &
+kp=$!
+pids+=($kp)
+if wait_answer && ! grep -qi "failed to initialize XDP\|XDP.*failed" "$tmp/knot.out"; then
+	e2e_dnsperf "$kp" "knotd XDP (1 worker)" "$tmp/qfile"
+	e2e_dnsperf "$kp" "knotd XDP DO=1" "$tmp/qfile.do" -D
+	e2e_kxdpgun "$kp" "knotd XDP" "$tmp/kfile"
+else
+	echo "knotd XDP: not available here: $(grep -i xdp "$tmp/knot.out" | tail -2)"
+fi
+stop "$kp"
+echo "qps: completed queries (dnsperf) or replies (kxdpgun, DO=0 mix) per second; lost: not"
+echo "answered (kxdpgun: sent - replies); per CPU-s: answered queries per second of"
+echo "the server process's CPU time (zwd polls: its idle polling counts too). The load"
+echo "generator shares the 2 cores with the server under test; each server has one worker."
