@@ -97,10 +97,13 @@ static int rrl(struct zw_engine *e, const struct zw_frame *f,
 	       const struct zw_pkt *p, uint8_t *msg, int n)
 {
 	const uint8_t *src = f->data + p->l3 + (p->v6 ? 8 : 12);
-	size_t qlen = 0;
-	while (12 + qlen < (size_t)n && msg[12 + qlen] &&
-	       !(msg[12 + qlen] & 0xc0))
+	if (n < 12)
+		return n;
+	size_t qlen = 0, max = (size_t)n - 12;
+	while (qlen < max && msg[12 + qlen] && !(msg[12 + qlen] & 0xc0))
 		qlen += 1u + msg[12 + qlen];
+	if (qlen > max) /* a label running past the end: hash what is there */
+		qlen = max;
 	int a = zw_rrl_check(e->rrl, src, p->v6,
 			     zw_rrl_classify(msg, (size_t)n), msg + 12, qlen,
 			     e->now, &e->slipctr);
