@@ -44,8 +44,10 @@ static void set_tx(struct rte_mbuf *m, const struct zw_frame *f,
 	m->data_len = f->len;
 	m->pkt_len = f->len;
 	if (ol) {
-		m->ol_flags = ol | (f->v6 ? RTE_MBUF_F_TX_IPV6
-					  : RTE_MBUF_F_TX_IPV4);
+		/* no header checksum in IPv6: that flag is for IPv4 only */
+		m->ol_flags = f->v6 ? (ol & ~RTE_MBUF_F_TX_IP_CKSUM) |
+					      RTE_MBUF_F_TX_IPV6
+				    : ol | RTE_MBUF_F_TX_IPV4;
 		m->l2_len = f->l3;
 		m->l3_len = f->v6 ? 40 : 20;
 	}

@@ -236,10 +236,13 @@ static void describe(struct zw_dp *d)
 	for (unsigned i = 0; i < d->nworkers; i++)
 		for (unsigned q = 0; q < d->w[i].nrxq; q++)
 			fprintf(stderr, "zwd:   lcore %u polls port %u queue "
-					"%u%s\n",
+					"%u%s%s\n",
 				d->w[i].lcore, d->w[i].rxq[q].port,
 				d->w[i].rxq[q].queue,
-				d->w[i].rxq[q].from_kernel ? " (kernel)" : "");
+				d->w[i].rxq[q].from_kernel ? " (kernel)" : "",
+				d->w[i].rxq[q].cfg.tx_udp_csum
+					? " (TX checksum offload)"
+					: "");
 }
 
 static void run(struct zw_dp *d)
