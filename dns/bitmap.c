@@ -5,38 +5,55 @@
 #include "dns/bitmap.h"
 #include "dns/err.h"
 
-/* Length of window `w` of a full 65536-bit set: up to its last non-zero
- * octet, 0 when empty. */
-static int window_len(const uint8_t *bits, int w)
+void zw_bitmap_set_init(struct zw_bitmap_set *s)
 {
-	int n = 32;
+	memset(s->used, 0, sizeof(s->used));
+}
 
-	while (n > 0 && bits[w * 32 + n - 1] == 0)
-		n--;
-	return n;
+void zw_bitmap_set_add(struct zw_bitmap_set *s, uint16_t type)
+{
+	unsigned w = type >> 8, o = (type & 0xff) >> 3;
+	uint64_t m = (uint64_t)1 << (w & 63);
+
+	if (!(s->used[w >> 6] & m)) { /* first type of this window */
+		s->used[w >> 6] |= m;
+		memset(s->bits[w], 0, 32);
+		s->len[w] = 0;
+	}
+	s->bits[w][o] |= (uint8_t)(0x80 >> (type & 7));
+	if (o >= s->len[w])
+		s->len[w] = (uint8_t)(o + 1);
+}
+
+int zw_bitmap_set_emit(const struct zw_bitmap_set *s, uint8_t *out,
+		       size_t outmax)
+{
+	size_t len = 0;
+
+	for (unsigned k = 0; k < 4; k++)
+		for (uint64_t u = s->used[k]; u; u &= u - 1) {
+			unsigned w = k * 64 + (unsigned)__builtin_ctzll(u);
+			size_t wl = s->len[w];
+
+			if (len + 2 + wl > outmax)
+				return ZW_ENOSPC;
+			out[len++] = (uint8_t)w;
+			out[len++] = (uint8_t)wl;
+			memcpy(out + len, s->bits[w], wl);
+			len += wl;
+		}
+	return (int)len;
 }
 
 int zw_bitmap_build(const uint16_t *types, size_t n, uint8_t *out,
 		    size_t outmax)
 {
-	uint8_t bits[8192] = { 0 };
-	size_t len = 0;
+	struct zw_bitmap_set s;
 
+	zw_bitmap_set_init(&s);
 	for (size_t i = 0; i < n; i++)
-		bits[types[i] >> 3] |= (uint8_t)(0x80 >> (types[i] & 7));
-	for (int w = 0; w < 256; w++) {
-		int wl = window_len(bits, w);
-
-		if (wl == 0)
-			continue;
-		if (len + 2 + (size_t)wl > outmax)
-			return ZW_ENOSPC;
-		out[len++] = (uint8_t)w;
-		out[len++] = (uint8_t)wl;
-		memcpy(out + len, bits + w * 32, (size_t)wl);
-		len += (size_t)wl;
-	}
-	return (int)len;
+		zw_bitmap_set_add(&s, types[i]);
+	return zw_bitmap_set_emit(&s, out, outmax);
 }
 
 int zw_bitmap_check(const uint8_t *p, const uint8_t *end)

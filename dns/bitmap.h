@@ -8,6 +8,21 @@
 
 #define ZW_BITMAP_MAX (256 * 34) /* 256 windows of 2 + 32 octets */
 
+/* A type set being filled, for callers that meet types one by one (the
+ * text parser). Only windows marked in `used` are initialised, so init,
+ * add and emit cost what the types present need, not a 64 Kbit sweep. */
+struct zw_bitmap_set {
+	uint64_t used[4];       /* windows holding a type */
+	uint8_t len[256];       /* octets up to the last set bit, per window */
+	uint8_t bits[256][32];
+};
+
+void zw_bitmap_set_init(struct zw_bitmap_set *s);
+void zw_bitmap_set_add(struct zw_bitmap_set *s, uint16_t type);
+/* Write the set as a bitmap; its length or ZW_ENOSPC. */
+int zw_bitmap_set_emit(const struct zw_bitmap_set *s, uint8_t *out,
+		       size_t outmax);
+
 /* Build a bitmap from types (any order, duplicates allowed).
  * Returns its length or ZW_ENOSPC. */
 int zw_bitmap_build(const uint16_t *types, size_t n, uint8_t *out,

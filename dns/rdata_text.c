@@ -251,39 +251,28 @@ const struct zw_rd_kind_ops zw_rd_k_hash = { hash_parse, hash_span,
 
 /* ---- type bitmap ---- */
 
-/* Windows from a 65536-bit set: only windows with a type, each cut after
- * its last non-zero octet (RFC 4034 §4.1.2). */
-static void bitmap_emit(const uint8_t *set, struct zw_rd_w *w)
-{
-	for (unsigned win = 0; win < 256; win++) {
-		const uint8_t *o = set + win * 32;
-		int last = 31;
-
-		while (last >= 0 && o[last] == 0)
-			last--;
-		if (last < 0)
-			continue;
-		zw_rd_put8(w, win);
-		zw_rd_put8(w, (unsigned)last + 1);
-		zw_rd_put(w, o, (size_t)last + 1);
-	}
-}
-
 static int bitmap_parse(struct zw_rd_p *p, struct zw_rd_w *w, unsigned flags)
 {
-	uint8_t set[8192];
+	struct zw_bitmap_set set;
+	int n;
 
 	if (p->i >= p->n && !(flags & ZW_RF_EMPTY))
 		return zw_rd_fail(p, p->n, "RR type", ZW_ETRUNC);
-	memset(set, 0, sizeof(set));
+	zw_bitmap_set_init(&set);
 	for (; p->i < p->n; p->i++) {
 		int v = zw_rrtype_from_str(p->t[p->i].s, p->t[p->i].len);
 
 		if (v < 0)
 			return zw_rd_fail(p, p->i, "RR type", v);
-		set[v >> 3] |= (uint8_t)(0x80 >> (v & 7));
+		zw_bitmap_set_add(&set, (uint16_t)v);
 	}
-	bitmap_emit(set, w);
+	if (w->err)
+		return 0; /* sticky: the caller reports it */
+	n = zw_bitmap_set_emit(&set, w->p + w->len, w->max - w->len);
+	if (n < 0)
+		w->err = n;
+	else
+		w->len += (size_t)n;
 	return 0;
 }
 
