@@ -13,11 +13,14 @@
  *   zwd --no-huge --no-pci -m 256 -l 0 --vdev=net_af_packet0,iface=veth0 \
  *       -- --table example.zwt --ip4 10.53.0.1/24 */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -45,11 +48,32 @@ static void usage(void)
 	exit(1);
 }
 
+static bool eal_up;
+
+/* EAL leaves its runtime directory (config, memory maps; megabytes
+ * without hugepages) behind; a primary that is done removes it. */
+static void remove_runtime_dir(void)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_type == DT_REG || e->d_type == DT_SOCK)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
 static void die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "zwd: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n");
+	if (eal_up)
+		remove_runtime_dir();
 	exit(1);
 }
 
@@ -298,6 +322,7 @@ int main(int argc, char **argv)
 	dp.ts = first_tables(&dp);
 	if (rte_eal_init(sep, argv) < 0)
 		die("EAL init failed: %s", rte_strerror(rte_errno));
+	eal_up = true;
 	zw_dp_global = &dp;
 	init_workers(&dp);
 	init_rcu(&dp);
@@ -325,5 +350,6 @@ int main(int argc, char **argv)
 	zw_dp_tables_free(dp.ts);
 	zw_rrl_free(dp.rrl);
 	rte_eal_cleanup();
+	remove_runtime_dir();
 	return 0;
 }
