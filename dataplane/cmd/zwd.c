@@ -1,7 +1,8 @@
 /* zwd [EAL options] -- --table FILE [--table FILE ...] --ip4 ADDR[/LEN]
  *     [--ip6 ADDR[/LEN]] [--exception-iface NAME] [--control SOCKET]
  *     [--stats-interval SEC] [--rrl RATE [--rrl-slip N]] [--max-udp N]
- *     [--duration SEC] [--idle-sleep USEC] [--mbufs N] [--reflect] [-q]
+ *     [--duration SEC] [--idle-sleep USEC (100; 0 polls always)] [--mbufs N]
+ *     [--reflect] [-q]
  *
  * The authoritative data plane: every DPDK port (except the exception
  * tap zwd creates for --exception-iface) answers DNS over UDP from the
@@ -160,7 +161,7 @@ static void parse(int argc, char **argv, struct zw_opts *o)
 {
 	o->rrl_slip = 2;
 	o->max_udp = 1232;
-	o->idle_us = 50;
+	o->idle_us = 100;
 	o->mbufs = 16383;
 	for (int i = 0; i < argc; i++)
 		parse_one(argc, argv, &i, o);
