@@ -237,6 +237,8 @@ static void describe(struct zw_dp *d)
 {
 	char a4[INET_ADDRSTRLEN] = "-", a6[INET6_ADDRSTRLEN] = "-";
 	size_t zones = 0;
+	if (d->o.quiet)
+		return;
 	if (d->o.has4)
 		inet_ntop(AF_INET, d->o.ip4, a4, sizeof(a4));
 	if (d->o.has6)
