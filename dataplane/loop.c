@@ -104,13 +104,19 @@ static uint16_t poll_one(struct zw_worker *w, const struct zw_rxq *r)
 	return n;
 }
 
-static void cpu_time(struct zw_worker *w)
+static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The worker's CPU time since its loop started (the main lcore's thread
+ * spent start-up time before). */
+static void cpu_time(struct zw_worker *w, uint64_t start)
+{
 	ZW_STAT_ADD(w->eng.st, cpu_ns,
-		    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec -
-			    w->eng.st->cpu_ns);
+		    thread_cpu_ns() - start - w->eng.st->cpu_ns);
 }
 
 int zw_dp_worker_main(void *arg)
@@ -118,6 +124,7 @@ int zw_dp_worker_main(void *arg)
 	struct zw_worker *w = arg;
 	struct zw_dp *dp = zw_dp_global;
 	uint64_t hz = rte_get_tsc_hz(), gen = 0, next_cpu = 0;
+	uint64_t cpu0 = thread_cpu_ns();
 	unsigned idle = 0;
 
 	rte_rcu_qsbr_thread_register(dp->qs, w->id);
@@ -133,7 +140,7 @@ int zw_dp_worker_main(void *arg)
 		uint64_t tsc = rte_get_tsc_cycles();
 		w->eng.now = (uint32_t)(tsc / hz);
 		if (tsc >= next_cpu) {
-			cpu_time(w);
+			cpu_time(w, cpu0);
 			next_cpu = tsc + hz / CPU_EVERY_HZ;
 		}
 		uint32_t got = 0;
@@ -143,14 +150,14 @@ int zw_dp_worker_main(void *arg)
 		if (got || !dp->o.idle_us) {
 			idle = 0;
 		} else if (++idle >= IDLE_SPINS) {
-			/* a shared machine: do not burn a core while idle */
+			/* a shared machine: do not burn a core while idle; a
+			 * packet costs at most one sleep of extra latency */
 			rte_rcu_qsbr_thread_offline(dp->qs, w->id);
 			usleep(dp->o.idle_us);
 			rte_rcu_qsbr_thread_online(dp->qs, w->id);
-			idle = IDLE_SPINS / 2;
 		}
 	}
-	cpu_time(w);
+	cpu_time(w, cpu0);
 	rte_rcu_qsbr_thread_offline(dp->qs, w->id);
 	rte_rcu_qsbr_thread_unregister(dp->qs, w->id);
 	return 0;

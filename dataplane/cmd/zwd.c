@@ -1,7 +1,8 @@
 /* zwd [EAL options] -- --table FILE [--table FILE ...] --ip4 ADDR[/LEN]
  *     [--ip6 ADDR[/LEN]] [--exception-iface NAME] [--control SOCKET]
  *     [--stats-interval SEC] [--rrl RATE [--rrl-slip N]] [--max-udp N]
- *     [--duration SEC] [--idle-sleep USEC] [--mbufs N] [--reflect] [-q]
+ *     [--duration SEC] [--idle-sleep USEC (100; 0 polls always)] [--mbufs N]
+ *     [--reflect] [-q]
  *
  * The authoritative data plane: every DPDK port (except the exception
  * tap zwd creates for --exception-iface) answers DNS over UDP from the
@@ -13,11 +14,14 @@
  *   zwd --no-huge --no-pci -m 256 -l 0 --vdev=net_af_packet0,iface=veth0 \
  *       -- --table example.zwt --ip4 10.53.0.1/24 */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -45,11 +49,32 @@ static void usage(void)
 	exit(1);
 }
 
+static bool eal_up;
+
+/* EAL leaves its runtime directory (config, memory maps; megabytes
+ * without hugepages) behind; a primary that is done removes it. */
+static void remove_runtime_dir(void)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_type == DT_REG || e->d_type == DT_SOCK)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
 static void die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "zwd: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n");
+	if (eal_up)
+		remove_runtime_dir();
 	exit(1);
 }
 
@@ -136,7 +161,7 @@ static void parse(int argc, char **argv, struct zw_opts *o)
 {
 	o->rrl_slip = 2;
 	o->max_udp = 1232;
-	o->idle_us = 50;
+	o->idle_us = 100;
 	o->mbufs = 16383;
 	for (int i = 0; i < argc; i++)
 		parse_one(argc, argv, &i, o);
@@ -212,6 +237,8 @@ static void describe(struct zw_dp *d)
 {
 	char a4[INET_ADDRSTRLEN] = "-", a6[INET6_ADDRSTRLEN] = "-";
 	size_t zones = 0;
+	if (d->o.quiet)
+		return;
 	if (d->o.has4)
 		inet_ntop(AF_INET, d->o.ip4, a4, sizeof(a4));
 	if (d->o.has6)
@@ -298,6 +325,7 @@ int main(int argc, char **argv)
 	dp.ts = first_tables(&dp);
 	if (rte_eal_init(sep, argv) < 0)
 		die("EAL init failed: %s", rte_strerror(rte_errno));
+	eal_up = true;
 	zw_dp_global = &dp;
 	init_workers(&dp);
 	init_rcu(&dp);
@@ -325,5 +353,6 @@ int main(int argc, char **argv)
 	zw_dp_tables_free(dp.ts);
 	zw_rrl_free(dp.rrl);
 	rte_eal_cleanup();
+	remove_runtime_dir();
 	return 0;
 }

@@ -87,6 +87,15 @@ python3 "$ROOT/tests/integration/zwd_dnsdiff.py" dig "$ZW_TMP/tc.out" dig "$ZW_T
 	zw_fail "TCP fallback answer differs"
 echo "ok: truncated UDP answer, TCP fallback gets the whole RRset"
 
+# the query name's case comes back as sent (question and owner names)
+$NSX dig +norec +nocookie @"$ZW_IP4" WwW.ExAmPlE.CoM SOA >"$ZW_TMP/case.out"
+grep -q "^;WwW.ExAmPlE.CoM.[[:space:]]" "$ZW_TMP/case.out" || zw_fail "question case changed"
+grep -q "^WwW.ExAmPlE.CoM.[[:space:]].*SOA" "$ZW_TMP/case.out" ||
+	grep -q "status: NXDOMAIN" "$ZW_TMP/case.out" || zw_fail "owner case changed: $(cat "$ZW_TMP/case.out")"
+$NSX dig +norec +nocookie @"$ZW_IP4" ExAmPlE.CoM SOA | grep -q "^ExAmPlE.CoM.[[:space:]].*SOA" ||
+	zw_fail "answer owner does not keep the query's case"
+echo "ok: query name case preserved"
+
 $NSX ping -c 3 -i 0.2 -W 2 "$ZW_IP4" >"$ZW_TMP/ping4" || zw_fail "ping $ZW_IP4"
 $NSX ping -6 -c 3 -i 0.2 -W 2 "$ZW_IP6" >"$ZW_TMP/ping6" || zw_fail "ping -6 $ZW_IP6"
 echo "ok: ping and ping -6 answered"
