@@ -119,7 +119,7 @@ static uint32_t piece_ref(struct cc *cc, const struct cz_resp *r, int g,
 		if (*slot)
 			return *slot;
 	}
-	long off = cz_encode_piece(&cc->cz, r, g,
+	long off = cz_encode_piece(&cc->cz, r, 1u << g, true,
 				   anchor_name(cc, r, g, spec_anchor),
 				   &cc->blob);
 	if (off < 0)
@@ -161,9 +161,88 @@ static uint32_t recipe_ref(struct cc *cc, uint8_t rcode, uint8_t flags,
 	return ref;
 }
 
+/* One piece holding every RR of the groups in gmask, laid out as the
+ * whole response for the anchor as query name; identical ones shared. */
+static uint32_t merged_piece(struct cc *cc, const struct cz_resp *r,
+			     uint32_t gmask, bool sigs, const uint8_t *anchor)
+{
+	long off = cz_encode_piece(&cc->cz, r, gmask, sigs, anchor,
+				   &cc->blob);
+	if (off < 0)
+		return 0;
+	size_t len = cc->blob.len - (size_t)off;
+	const uint8_t *pc = cc->blob.p + off;
+	uint64_t key = zwt_hash(0x706365ULL, pc, len) | 1;
+	uint32_t *slot = cc_kmap_slot(&cc->merged, key);
+	if (!slot)
+		return 0;
+	if (*slot) {
+		size_t o = (size_t)*slot * 4 - cc->blob_base;
+		if (o + len <= (size_t)off && !memcmp(cc->blob.p + o, pc, len)) {
+			cc->blob.len = (size_t)off;
+			return *slot;
+		}
+	}
+	uint32_t ref = blob_ref(cc, off);
+	if (!*slot)
+		*slot = ref;
+	cc->npieces++;
+	return ref;
+}
+
+/* Positive answers and referrals are served whole: one piece per variant,
+ * a single memcpy for the exact name. Negative answers share the SOA and
+ * NSEC/NSEC3 pieces the NXDOMAIN path needs anyway. */
+static bool mergeable(const struct cz_resp *r)
+{
+	if (r->rcode != 0)
+		return false;
+	if (!r->aa)
+		return true;
+	for (int i = 0; i < r->nrr; i++)
+		if (r->rr[i].sec == 1)
+			return true;
+	return false;
+}
+
+/* The two recipes go right after what came before (the node) and their
+ * pieces after them: a lookup reads node, recipe, piece in that order. */
+static int merged_recipes(struct cc *cc, const struct cz_resp *r,
+			  const uint8_t *spec_anchor, uint32_t rec[2])
+{
+	uint32_t all = 0, plain = 0;
+	for (int g = 0; g < r->ngroup; g++) {
+		if (group_empty(r, g))
+			continue;
+		all |= 1u << g;
+		if (!r->g[g].dnssec)
+			plain |= 1u << g;
+	}
+	cz_buf_align(&cc->blob, 4);
+	size_t at = cc->blob.len;
+	if (!cz_buf_append(&cc->blob, NULL, 16))
+		return ZW_ENOMEM;
+	uint32_t p0 = merged_piece(cc, r, plain, false, spec_anchor);
+	uint32_t p1 = merged_piece(cc, r, all, true, spec_anchor);
+	if (!p0 || !p1)
+		return ZW_ENOMEM;
+	uint8_t f = r->aa ? ZWT_R_AA : 0;
+	struct zwt_recipe h0 = {r->rcode, f, 1, 0};
+	struct zwt_recipe h1 = {r->rcode, (uint8_t)(f | ZWT_R_SIGS), 1, 0};
+	uint8_t *w = cc->blob.p + at;
+	memcpy(w, &h0, 4);
+	memcpy(w + 4, &p0, 4);
+	memcpy(w + 8, &h1, 4);
+	memcpy(w + 12, &p1, 4);
+	rec[0] = blob_ref(cc, (long)at);
+	rec[1] = blob_ref(cc, (long)at + 8);
+	cc->nrecipes += 2;
+	return 0;
+}
+
 /* Both recipes (DO=0, DO=1) of a response. */
 static int make_recipes(struct cc *cc, const struct cz_resp *r,
-			const uint8_t *spec_anchor, uint32_t rec[2])
+			const uint8_t *spec_anchor, bool merge, uint32_t rec[2])
 {
 	uint32_t p0[CZ_MAXG], p1[CZ_MAXG];
 	int n0 = 0, n1 = 0;
@@ -171,6 +250,8 @@ static int make_recipes(struct cc *cc, const struct cz_resp *r,
 		snprintf(cc->err, cc->errlen, "response too complex");
 		return ZW_ERANGE;
 	}
+	if (merge && mergeable(r))
+		return merged_recipes(cc, r, spec_anchor, rec);
 	for (int g = 0; g < r->ngroup; g++) {
 		if (group_empty(r, g))
 			continue;
@@ -307,9 +388,26 @@ static int entry(struct cc *cc, size_t i, uint16_t qtype, uint32_t rec[2])
 		anchor = cz_lname(&cc->cz, (size_t)cc->cz.parent[i]);
 	cz_resolve(&cc->cz, name, qtype, (f & CZ_WILD) ? CZ_Q_SYNTH : 0,
 		   &cc->resp);
-	return make_recipes(cc, &cc->resp, anchor, rec);
+	/* a wildcard's answers get proofs added at query time, which must
+	 * see the shared proof pieces to leave out duplicates */
+	return make_recipes(cc, &cc->resp, anchor, !(f & CZ_WILD), rec);
 }
 
+static uint8_t node_flags_out(const struct cc *cc, size_t i)
+{
+	uint16_t f = cc->cz.nf[i];
+	return (uint8_t)(((f & CZ_APEX) ? ZWT_N_APEX : 0) |
+			 ((f & CZ_CUT) ? ZWT_N_CUT : 0) |
+			 ((f & CZ_DNAME) ? ZWT_N_DNAME : 0) |
+			 (cc->cz.wild[i] >= 0 ? ZWT_N_WILDCHILD : 0) |
+			 ((f & CZ_WILD) ? ZWT_N_WILD : 0) |
+			 ((f & CZ_ENT) ? ZWT_N_ENT : 0) |
+			 ((f & CZ_CNAME) ? ZWT_N_CNAME : 0));
+}
+
+/* The node record goes first and its recipes and pieces right after it
+ * (the default answer's first: referrals are what most lookups of a
+ * delegation-heavy zone want), so one prefetch run covers a lookup. */
 static int compile_node(struct cc *cc, size_t i)
 {
 	uint16_t types[256];
@@ -321,41 +419,36 @@ static int compile_node(struct cc *cc, size_t i)
 
 	int nt = node_types(cc, i, types);
 	qsort(types, (size_t)nt, sizeof(uint16_t), cmp_u16);
-	for (int k = 0; k < nt; k++) {
-		memset(&ents[k], 0, sizeof(ents[k]));
-		ents[k].qtype = types[k];
-		if ((rc = entry(cc, i, types[k], ents[k].rec)) < 0)
-			return rc;
-	}
-	rc = entry(cc, i, (f & CZ_CUT) ? ZW_TYPE_A : CZ_QTYPE_NONE, nd.dflt);
-	if (rc < 0)
-		return rc;
-	if (f & CZ_DNAME)
-		rc = dname_piece(cc, i, &nd);
-	else if (!(f & CZ_CUT))
-		rc = node_proofs(cc, i, &nd);
-	if (rc < 0)
-		return rc;
-
 	nd.namelen = (uint8_t)zw_name_len(name);
 	nd.labels = (uint8_t)zw_name_labels(name);
 	nd.ntypes = (uint8_t)nt;
-	nd.flags = (uint8_t)(((f & CZ_APEX) ? ZWT_N_APEX : 0) |
-			     ((f & CZ_CUT) ? ZWT_N_CUT : 0) |
-			     ((f & CZ_DNAME) ? ZWT_N_DNAME : 0) |
-			     (cc->cz.wild[i] >= 0 ? ZWT_N_WILDCHILD : 0) |
-			     ((f & CZ_WILD) ? ZWT_N_WILD : 0) |
-			     ((f & CZ_ENT) ? ZWT_N_ENT : 0) |
-			     ((f & CZ_CNAME) ? ZWT_N_CNAME : 0));
+	nd.flags = node_flags_out(cc, i);
 	cz_buf_align(&cc->blob, 4);
-	long off = (long)cc->blob.len;
-	cz_buf_append(&cc->blob, &nd, sizeof(nd));
-	cz_buf_append(&cc->blob, ents, sizeof(ents[0]) * (size_t)nt);
-	cz_buf_append(&cc->blob, name, nd.namelen);
-	cz_buf_align(&cc->blob, 4);
-	if (cc->blob.failed)
+	size_t off = cc->blob.len;
+	size_t size = (sizeof(nd) + sizeof(ents[0]) * (size_t)nt +
+		       nd.namelen + 3) & ~(size_t)3;
+	if (!cz_buf_append(&cc->blob, NULL, size))
 		return ZW_ENOMEM;
-	cc->node_ref[i] = blob_ref(cc, off);
+
+	rc = entry(cc, i, (f & CZ_CUT) ? ZW_TYPE_A : CZ_QTYPE_NONE, nd.dflt);
+	for (int k = 0; k < nt && rc >= 0; k++) {
+		memset(&ents[k], 0, sizeof(ents[k]));
+		ents[k].qtype = types[k];
+		rc = entry(cc, i, types[k], ents[k].rec);
+	}
+	if (rc >= 0 && (f & CZ_DNAME))
+		rc = dname_piece(cc, i, &nd);
+	else if (rc >= 0 && !(f & CZ_CUT))
+		rc = node_proofs(cc, i, &nd);
+	if (rc < 0 || cc->blob.failed)
+		return rc < 0 ? rc : ZW_ENOMEM;
+
+	uint8_t *at = cc->blob.p + off;
+	memcpy(at, &nd, sizeof(nd));
+	memcpy(at + sizeof(nd), ents, sizeof(ents[0]) * (size_t)nt);
+	memcpy(at + sizeof(nd) + sizeof(ents[0]) * (size_t)nt, name,
+	       nd.namelen);
+	cc->node_ref[i] = blob_ref(cc, (long)off);
 	cc->nnodes++;
 	return 0;
 }
@@ -386,7 +479,7 @@ static int compile_nodes(struct cc *cc)
 	link_wildcards(cc);
 	struct cz_resp *r = &cc->resp;
 	cz_nxdomain_base(&cc->cz, r);
-	return make_recipes(cc, r, cz_lname(&cc->cz, 0), cc->nx);
+	return make_recipes(cc, r, cz_lname(&cc->cz, 0), false, cc->nx);
 }
 
 struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
@@ -410,6 +503,7 @@ struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
 		goto fail;
 	cc->node_ref = calloc(cc->cz.n, sizeof(uint32_t));
 	if (!cc->node_ref || kmap_init(&cc->pieces, cc->cz.n * 2) < 0 ||
+	    kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
 	    kmap_init(&cc->recipes, cc->cz.n * 2) < 0) {
 		rc = ZW_ENOMEM;
 		goto fail;
@@ -437,6 +531,7 @@ void zw_compiled_free(struct zw_compiled *c)
 	cz_view_free(&cc->cz);
 	free(cc->node_ref);
 	kmap_free(&cc->pieces);
+	kmap_free(&cc->merged);
 	kmap_free(&cc->recipes);
 	cz_buf_free(&cc->hash);
 	cz_buf_free(&cc->blob);

@@ -165,10 +165,12 @@ void cz_put_nsec3_wildcover(const struct cz *c, struct cz_resp *r, long cpe);
 void cz_put_dname(const struct cz *c, struct cz_resp *r, long node);
 void cz_nxdomain_base(const struct cz *c, struct cz_resp *r);
 
-/* compile_wire.c: encode the RRs of group g of r as a piece, anchored at
- * `anchor` (wire name). Appends to b; returns the piece's offset in b or
- * -1 (error text in c->err). */
-long cz_encode_piece(const struct cz *c, const struct cz_resp *r, int g,
-		     const uint8_t *anchor, struct cz_buf *b);
+/* compile_wire.c: encode the RRs of the groups in gmask (bit g: group g)
+ * of r as one piece, RRSIGs only when sigs, anchored at `anchor` (wire
+ * name). Appends to b; returns the piece's offset in b or -1 (error text
+ * in c->err). */
+long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
+		     uint32_t gmask, bool sigs, const uint8_t *anchor,
+		     struct cz_buf *b);
 
 #endif

@@ -23,6 +23,7 @@ struct cc {
 	struct cz_resp resp, resp2;
 	struct kmap pieces;   /* shared group key -> piece ref */
 	struct kmap recipes;  /* content hash -> recipe ref */
+	struct kmap merged;   /* content hash -> whole-response piece ref */
 	uint32_t *node_ref;   /* per zone node, 0 when not in the table */
 	uint32_t nx[2];
 	size_t nnodes, npieces, nrecipes;

@@ -17,6 +17,8 @@ void *cz_buf_append(struct cz_buf *b, const void *data, size_t len)
 {
 	if (b->failed)
 		return NULL;
+	if (!len) /* nothing to add; still a success */
+		return b->p ? b->p + b->len : (void *)b;
 	if (b->len + len > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + len)

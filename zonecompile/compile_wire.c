@@ -277,6 +277,9 @@ static long layout(struct enc *en, const uint8_t *anchor, struct cz_buf *b)
 			cz_buf_append(b, rec, sizeof(rec));
 		}
 	}
+	if (!b->failed)
+		((struct zwt_piece *)(b->p + at))->wire =
+			(uint16_t)(b->len - (size_t)at);
 	cz_buf_append(b, en->wire, en->wlen);
 	cz_buf_align(b, 4);
 	return b->failed ? -1 : at;
@@ -284,8 +287,9 @@ static long layout(struct enc *en, const uint8_t *anchor, struct cz_buf *b)
 
 static _Thread_local struct enc enc_tls;
 
-long cz_encode_piece(const struct cz *c, const struct cz_resp *r, int g,
-		     const uint8_t *anchor, struct cz_buf *b)
+long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
+		     uint32_t gmask, bool sigs, const uint8_t *anchor,
+		     struct cz_buf *b)
 {
 	struct enc *en = &enc_tls;
 	size_t alen = zw_name_len(anchor);
@@ -305,7 +309,8 @@ long cz_encode_piece(const struct cz *c, const struct cz_resp *r, int g,
 		en->part_start = en->wlen;
 		for (int i = 0; i < r->nrr; i++) {
 			const struct cz_rr *x = &r->rr[i];
-			if (x->group != g || (x->sec - 1) * 2 + x->sig != k)
+			if (!(gmask & (1u << x->group)) || (x->sig && !sigs) ||
+			    (x->sec - 1) * 2 + x->sig != k)
 				continue;
 			put_rr_item(en, x);
 		}

@@ -3,6 +3,9 @@
  * anything else in a query is refused as Knot does), picks the zone,
  * plans the response (table_lookup.c) and writes it (table_emit.c). */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dns/err.h"
 #include "dns/msg.h"
@@ -26,37 +29,56 @@ struct query {
 };
 
 /* Question name: labels only (a pointer cannot point backwards here). */
+/* Lower-case n octets (label lengths are < 64, never letters). */
+static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i a = _mm_set1_epi8('A' - 1), z = _mm_set1_epi8('Z' + 1);
+	const __m128i bit = _mm_set1_epi8(0x20);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(src + i));
+		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a),
+					   _mm_cmplt_epi8(v, z));
+		v = _mm_or_si128(v, _mm_and_si128(up, bit));
+		_mm_storeu_si128((__m128i *)(dst + i), v);
+	}
+#endif
+	for (; i < n; i++) {
+		uint8_t c = src[i];
+		dst[i] = (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+	}
+}
+
+/* Question name: labels only (a pointer cannot point backwards here).
+ * Walk the length octets first, then lower-case the whole name at once. */
 static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 {
-	size_t o = 12, n = 0;
+	size_t o = 12;
 	struct tl_name *nm = &q->name;
 	int labels = 0;
 
 	for (;;) {
-		if (o >= len)
+		if (o >= len || o - 12 >= 255)
 			return -1;
 		uint8_t l = pkt[o];
 		if (l & 0xc0)
 			return -1;
-		if (n + 1u + l > 255 || o + 1u + l > len)
-			return -1;
-		nm->loff[labels] = (uint8_t)n;
-		nm->lname[n++] = l;
+		nm->loff[labels] = (uint8_t)(o - 12);
 		if (l == 0)
 			break;
-		for (unsigned i = 1; i <= l; i++) {
-			uint8_t c = pkt[o + i];
-			nm->lname[n++] = (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
-		}
 		o += 1u + l;
 		labels++;
 	}
+	size_t n = o + 1 - 12;
+	if (n > 255 || o + 5 > len)
+		return -1;
+	lower_copy(nm->lname, pkt + 12, n);
 	nm->len = (uint8_t)n;
 	nm->nlabels = (uint8_t)labels;
+	nm->hashed = false;
 	q->qwlen = (uint8_t)n;
 	q->qend = o + 1 + 4;
-	if (q->qend > len)
-		return -1;
 	q->qtype = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
 	q->qclass = (uint16_t)(pkt[o + 3] << 8 | pkt[o + 4]);
 	return 0;
@@ -190,6 +212,7 @@ static bool make_name(struct tl_name *out, const struct tl_name *cur,
 	memcpy(out->lname, tmp, n);
 	out->len = (uint8_t)n;
 	out->nlabels = (uint8_t)labels;
+	out->hashed = false;
 	return true;
 }
 
@@ -296,79 +319,181 @@ static int reply_bare(const uint8_t *pkt, uint8_t *out, size_t cap,
 	return (int)pos;
 }
 
-int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
-		    size_t len, uint8_t *out, size_t cap,
-		    const struct zw_answer_opts *opts)
-{
+/* One query on its way through the stages. */
+struct actx {
 	struct query q;
-	struct tl_plan p;
-	uint16_t max_udp = opts && opts->max_udp >= 512 ? opts->max_udp : 1232;
+	const uint8_t *pkt;
+	size_t len;
+	uint8_t *out;
+	size_t cap;
+	const struct zwt_zone *zh;
+	int result;
+	bool done;
+};
 
+/* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
+ * Queries that get a bare reply (errors, REFUSED) are finished here. */
+static void stage_parse(const struct zw_table *t, struct actx *c,
+			uint16_t max_udp)
+{
+	struct query *q = &c->q;
+	const uint8_t *pkt = c->pkt;
+	size_t len = c->len;
+
+	c->done = true;
+	c->result = 0;
 	if (len < 12 || (pkt[2] & 0x80))
-		return 0;
-	memset(&q, 0, offsetof(struct query, name));
-	q.id = (uint16_t)(pkt[0] << 8 | pkt[1]);
-	q.flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
+		return;
+	memset(q, 0, offsetof(struct query, name));
+	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
+	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
 	unsigned qd = (unsigned)(pkt[4] << 8 | pkt[5]);
 	unsigned an = (unsigned)(pkt[6] << 8 | pkt[7]);
 	unsigned ns = (unsigned)(pkt[8] << 8 | pkt[9]);
 	unsigned ar = (unsigned)(pkt[10] << 8 | pkt[11]);
+	uint16_t rc = 0;
+	bool ede = false;
+	size_t qend = 12;
 
-	if (qd != 1 || parse_qname(pkt, len, &q) < 0)
-		return reply_bare(pkt, out, cap, &q, 12, ZW_RCODE_FORMERR,
-				  false, max_udp);
-	if (an || ns || parse_opt(pkt, len, &q, ar) < 0)
-		return reply_bare(pkt, out, cap, &q, q.qend,
-				  ZW_RCODE_FORMERR, false, max_udp);
-	if (ZW_MSG_OPCODE(q.flags) != ZW_OPCODE_QUERY)
-		return reply_bare(pkt, out, cap, &q, q.qend, ZW_RCODE_NOTIMP,
-				  false, max_udp);
-	if (q.edns && q.ednsver != 0)
-		return reply_bare(pkt, out, cap, &q, q.qend,
-				  ZW_RCODE_BADVERS, false, max_udp);
-	if (q.qclass != ZW_CLASS_IN)
-		return reply_bare(pkt, out, cap, &q, q.qend,
-				  ZW_RCODE_REFUSED, false, max_udp);
-	if (q.qtype == ZW_TYPE_AXFR || q.qtype == ZW_TYPE_IXFR ||
-	    q.qtype == ZW_TYPE_OPT)
-		return reply_bare(pkt, out, cap, &q, q.qend,
-				  q.qtype == ZW_TYPE_OPT ? ZW_RCODE_FORMERR
-							 : ZW_RCODE_NOTIMP,
-				  false, max_udp);
+	if (qd != 1 || parse_qname(pkt, len, q) < 0) {
+		rc = ZW_RCODE_FORMERR;
+	} else if ((qend = q->qend), an || ns || parse_opt(pkt, len, q, ar) < 0) {
+		rc = ZW_RCODE_FORMERR;
+	} else if (ZW_MSG_OPCODE(q->flags) != ZW_OPCODE_QUERY) {
+		rc = ZW_RCODE_NOTIMP;
+	} else if (q->edns && q->ednsver != 0) {
+		rc = ZW_RCODE_BADVERS;
+	} else if (q->qclass != ZW_CLASS_IN) {
+		rc = ZW_RCODE_REFUSED;
+	} else if (q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR) {
+		rc = ZW_RCODE_NOTIMP;
+	} else if (q->qtype == ZW_TYPE_OPT) {
+		rc = ZW_RCODE_FORMERR;
+	} else if (!(c->zh = find_zone(t, &q->name))) {
+		rc = ZW_RCODE_REFUSED;
+		ede = true;
+	}
+	if (rc) {
+		c->result = reply_bare(pkt, c->out, c->cap, q, qend, rc, ede,
+				       max_udp);
+		return;
+	}
+	c->done = false;
+	struct tl_name *nm = &q->name;
+	nm->hash = zwt_hash(c->zh->hash_seed, nm->lname, nm->len);
+	nm->hashed = true;
+	const uint64_t *slots = (const uint64_t *)(zwt_data(c->zh) +
+						   c->zh->hash_off);
+	uint64_t mask = ((uint64_t)1 << c->zh->hash_bits) - 1;
+	zwt_prefetch(&slots[nm->hash & mask]);
+}
 
-	const struct zwt_zone *zh = find_zone(t, &q.name);
-	if (!zh)
-		return reply_bare(pkt, out, cap, &q, q.qend, ZW_RCODE_REFUSED,
-				  true, max_udp);
+/* Stage 2: read the slot; on a tag match prefetch the node and the
+ * recipes and pieces the compiler put right after it. */
+static void stage_slot(struct actx *c)
+{
+	const struct zwt_zone *z = c->zh;
+	const uint8_t *data = zwt_data(z);
+	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
+	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
+	uint64_t s = slots[c->q.name.hash & mask];
+	if ((uint32_t)s && (uint32_t)(s >> 32) ==
+			       (uint32_t)(c->q.name.hash >> 32)) {
+		const uint8_t *n = zwt_at(data, (uint32_t)s);
+		for (int k = 0; k < 6; k++)
+			zwt_prefetch(n + 64 * k);
+	}
+}
 
-	struct tl_zone z = {zh, zwt_data(zh)};
-	plan_query(&z, &q, &p);
+/* Stage 3: plan the response and write it. */
+static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
+			uint16_t max_udp)
+{
+	struct query *q = &c->q;
+	struct tl_plan p;
+	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	uint8_t *out = c->out;
 
-	size_t limit = cap;
+	plan_query(&z, q, &p);
+	size_t limit = c->cap;
 	if (!(opts && opts->tcp)) {
-		size_t l = q.edns ? (q.udp < max_udp ? q.udp : max_udp) : 512;
+		size_t l = q->edns ? (q->udp < max_udp ? q->udp : max_udp) : 512;
 		if (l < limit)
 			limit = l;
 	} else if (limit > 65535) {
 		limit = 65535;
 	}
-	size_t optlen = q.edns ? 11 : 0;
-	if (limit < q.qend + optlen)
+	size_t optlen = q->edns ? 11 : 0;
+	if (limit < q->qend + optlen)
 		return ZW_ENOSPC;
-	if (out != pkt)
-		memcpy(out + 12, pkt + 12, q.qend - 12);
+	if (out != c->pkt)
+		memcpy(out + 12, c->pkt + 12, q->qend - 12);
 
 	uint16_t counts[4] = {1, 0, 0, 0};
 	bool tc = false;
-	size_t pos = tl_emit(&p, out, q.qend, limit - optlen, pkt + 12,
+	size_t pos = tl_emit(&p, out, q->qend, limit - optlen, c->pkt + 12,
 			     counts, &tc);
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q.flags & 0x7900) |
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
 				    (p.aa ? ZW_MSG_AA : 0) |
 				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
-	if (q.edns) {
-		pos = put_opt(out, pos, &q, max_udp, 0, false);
+	if (q->edns) {
+		pos = put_opt(out, pos, q, max_udp, 0, false);
 		counts[3]++;
 	}
-	put_header(out, &q, flags, counts);
+	put_header(out, q, flags, counts);
 	return (int)pos;
+}
+
+static uint16_t server_udp(const struct zw_answer_opts *opts)
+{
+	return opts && opts->max_udp >= 512 ? opts->max_udp : 1232;
+}
+
+int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
+		    size_t len, uint8_t *out, size_t cap,
+		    const struct zw_answer_opts *opts)
+{
+	struct actx c = {.pkt = pkt, .len = len, .out = out, .cap = cap};
+	uint16_t max_udp = server_udp(opts);
+	stage_parse(t, &c, max_udp);
+	if (c.done)
+		return c.result;
+	return stage_answer(&c, opts, max_udp);
+}
+
+#define BURST_MAX 32
+#define AHEAD 8
+
+/* The stages run over the whole burst in turn, so the cache misses of
+ * different queries overlap instead of queueing one after another. */
+void zw_table_answer_burst(const struct zw_table *t,
+			   const uint8_t *const pkt[], const size_t len[],
+			   uint8_t *const out[], const size_t cap[],
+			   int outlen[], unsigned n,
+			   const struct zw_answer_opts *opts)
+{
+	struct actx c[BURST_MAX];
+	uint16_t max_udp = server_udp(opts);
+
+	for (unsigned base = 0; base < n; base += BURST_MAX) {
+		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
+		for (unsigned i = 0; i < m; i++) {
+			c[i].pkt = pkt[base + i];
+			c[i].len = len[base + i];
+			c[i].out = out[base + i];
+			c[i].cap = cap[base + i];
+			stage_parse(t, &c[i], max_udp);
+		}
+		/* node prefetches run AHEAD answers in front of the answers */
+		for (unsigned i = 0; i < m && i < AHEAD; i++)
+			if (!c[i].done)
+				stage_slot(&c[i]);
+		for (unsigned i = 0; i < m; i++) {
+			if (i + AHEAD < m && !c[i + AHEAD].done)
+				stage_slot(&c[i + AHEAD]);
+			outlen[base + i] = c[i].done
+				? c[i].result
+				: stage_answer(&c[i], opts, max_udp);
+		}
+	}
 }

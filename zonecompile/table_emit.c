@@ -217,11 +217,33 @@ static size_t total_len(const struct em *m)
 	return n;
 }
 
+/* The usual case: one whole-response piece for exactly the name it was
+ * compiled for, fitting: its wire is the response, in one memcpy. */
+static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
+		       size_t limit, uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const struct zwt_piece *)p->seg[0].pc;
+	if (p->seg[0].name != 0 || p->names[0].len != pc->alen ||
+	    (!p->sigs && (pc->parts & 0x2a)) || *pos + pc->size > limit)
+		return false;
+	memcpy(out + *pos, (const uint8_t *)pc + pc->wire, pc->size);
+	*pos += pc->size;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++)
+		counts[ZWT_PART_SEC(__builtin_ctz(bits))] += pd->count;
+	return true;
+}
+
 size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
 	       bool *tc)
 {
 	struct em m;
+	if (p->nseg == 1 && !p->nsynth && emit_whole(p, out, &pos, limit,
+						      counts)) {
+		*tc = false;
+		return pos;
+	}
 	setup(&m, p, out, pos, limit, qwire);
 	bool careful = pos + total_len(&m) > limit;
 

@@ -196,6 +196,8 @@ struct zwt_piece {
 	uint8_t alen;     /* anchor length */
 	uint8_t parts;    /* bit p: part p present */
 	uint16_t size;    /* wire octets (all parts) */
+	uint16_t wire;    /* offset of the wire octets from the piece start */
+	uint16_t pad;
 };
 
 #define ZWT_FIX_POS(f) ((f) & 0x1fff)

@@ -18,11 +18,27 @@ static const struct zwt_node *node_at(const struct tl_zone *z, uint32_t ref)
 	return zwt_at(z->data, ref);
 }
 
-/* Hash probe for a lower-cased wire name. */
-const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
-				size_t len)
+/* Names are short: eight octets at a time beats a memcmp call. */
+static inline bool name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 {
-	uint64_t h = zwt_hash(z->hdr->hash_seed, name, len);
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	for (; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* Hash probe for a lower-cased wire name with its hash h. */
+const struct zwt_node *tl_probe_h(const struct tl_zone *z,
+				  const uint8_t *name, size_t len, uint64_t h)
+{
 	const uint64_t *slots = (const uint64_t *)(z->data +
 						   z->hdr->hash_off);
 	uint64_t mask = ((uint64_t)1 << z->hdr->hash_bits) - 1;
@@ -36,9 +52,15 @@ const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
 		if ((uint32_t)(s >> 32) != tag)
 			continue;
 		const struct zwt_node *n = node_at(z, ref);
-		if (n->namelen == len && !memcmp(zwt_node_name(n), name, len))
+		if (n->namelen == len && name_eq(zwt_node_name(n), name, len))
 			return n;
 	}
+}
+
+const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
+				size_t len)
+{
+	return tl_probe_h(z, name, len, zwt_hash(z->hdr->hash_seed, name, len));
 }
 
 uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec)
@@ -249,7 +271,9 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 				  const struct tl_name *q, uint16_t qtype,
 				  int dnssec, struct tl_plan *p, uint8_t name)
 {
-	const struct zwt_node *n = tl_probe(z, q->lname, q->len);
+	const struct zwt_node *n = q->hashed
+		? tl_probe_h(z, q->lname, q->len, q->hash)
+		: tl_probe(z, q->lname, q->len);
 	if (n) {
 		tl_add_recipe(p, tl_select(n, qtype, dnssec), name);
 		return NULL;

@@ -16,6 +16,8 @@ struct tl_name {
 	uint8_t loff[128];
 	uint8_t len;
 	uint8_t nlabels;
+	bool hashed;    /* hash below is zwt_hash of lname (zone's seed) */
+	uint64_t hash;
 };
 
 struct tl_zone {
@@ -71,6 +73,8 @@ struct tl_plan {
 
 const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
 				size_t len);
+const struct zwt_node *tl_probe_h(const struct tl_zone *z,
+				  const uint8_t *name, size_t len, uint64_t h);
 uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec);
 void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name);
 uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q);

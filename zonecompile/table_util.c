@@ -73,11 +73,11 @@ bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v)
 
 	if (avail < off)
 		return false;
-	memset(v, 0, sizeof(*v));
 	v->pc = (const struct zwt_piece *)p;
 	if (v->pc->parts >= 1u << ZWT_PARTS)
 		return false;
 	for (int k = 0; k < ZWT_PARTS; k++) {
+		v->part[k] = NULL;
 		if (!(v->pc->parts & (1u << k)))
 			continue;
 		if (off + sizeof(struct zwt_part) > avail)
@@ -86,19 +86,21 @@ bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v)
 		off += sizeof(struct zwt_part);
 	}
 	for (int k = 0; k < ZWT_PARTS; k++) {
+		v->fix[k] = p + off;
 		if (!v->part[k])
 			continue;
-		v->fix[k] = p + off;
 		off += 2u * v->part[k]->nfix;
 		nfix += v->part[k]->nfix;
 	}
 	for (int k = 0; k < ZWT_PARTS; k++) {
+		v->units[k] = p + off;
 		if (!v->part[k])
 			continue;
-		v->units[k] = p + off;
 		if (v->part[k]->nunit > 1)
 			off += (size_t)ZWT_UNIT_SIZE * v->part[k]->nunit;
 	}
+	if (off != v->pc->wire)
+		return false;
 	v->wire = p + off;
 	size_t w = 0;
 	for (int k = 0; k < ZWT_PARTS; k++) {

@@ -1,0 +1,232 @@
+/* Table lookup benchmark shim: queries built from the table's own names
+ * (every hash slot's node), shuffled, plus random names below the apex
+ * that do not exist. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns/name.h"
+#include "dns/zone.h"
+#include "dns/zonefile.h"
+#include "perf/shim_lookup.h"
+#include "zonecompile/compile.h"
+#include "zonecompile/table.h"
+#include "zonecompile/table_int.h"
+
+#define QMAX 300 /* one query's octets at most */
+
+struct zw_perf_lookup {
+	struct zw_table *t;
+	void *mem;
+	unsigned nq, next;
+	uint8_t *q;          /* query packets, packed */
+	uint32_t *qoff;
+	uint16_t *qlen;
+	uint8_t *resp;       /* 64 response buffers */
+	uint64_t names;
+};
+
+static uint64_t rng(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void *compile_zone(const char *path, size_t *len, char *err)
+{
+	const uint8_t *origin = (const uint8_t *)"\7example";
+	struct zw_zonefile_opts o = {origin, NULL, NULL};
+	int e = 0, rc;
+	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &e);
+	if (!zf) {
+		snprintf(err, 256, "cannot open %s", path);
+		return NULL;
+	}
+	struct zw_zone *z = zw_zone_new(origin);
+	struct zw_rec r;
+	while ((rc = zw_zonefile_next(zf, &r)) > 0)
+		if (zw_zone_add(z, &r) < 0)
+			break;
+	zw_zonefile_free(zf);
+	void *mem = NULL;
+	if (zw_zone_finish(z) == 0) {
+		struct zw_compile_opts co = {.minimal = true};
+		struct zw_compiled *c = zw_compile_zone(z, &co, err, 256);
+		if (c) {
+			mem = zw_compile_to_mem(&c, 1, len);
+			zw_compiled_free(c);
+		}
+	} else {
+		snprintf(err, 256, "%s: %s", path, zw_zone_error(z));
+	}
+	zw_zone_free(z);
+	return mem;
+}
+
+/* The names of all table nodes of zone 0, shuffled. */
+static uint8_t **collect_names(struct zw_table *t, uint64_t *n, uint64_t *s)
+{
+	const struct zwt_zone *z = zw_table_zone(t, 0);
+	const uint8_t *d = zwt_data(z);
+	const uint64_t *slots = (const uint64_t *)(d + z->hash_off);
+	uint64_t ns = 1ULL << z->hash_bits, k = 0;
+	uint8_t **v = malloc(sizeof(*v) * (z->nnodes + 1));
+	for (uint64_t i = 0; i < ns && v; i++) {
+		uint32_t ref = (uint32_t)slots[i];
+		if (!ref)
+			continue;
+		const struct zwt_node *nd = zwt_at(d, ref);
+		v[k++] = (uint8_t *)zwt_node_name(nd);
+	}
+	for (uint64_t i = k; i > 1; i--) {
+		uint64_t j = rng(s) % i;
+		uint8_t *x = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = x;
+	}
+	*n = k;
+	return v;
+}
+
+static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec)
+{
+	size_t nl = zw_name_len(name);
+	memset(q, 0, 12);
+	q[0] = 0x12;
+	q[5] = 1;
+	q[11] = 1;
+	memcpy(q + 12, name, nl);
+	size_t o = 12 + nl;
+	uint8_t tail[15] = {0, 1, 0, 1, 0, 0, 41, 0x04, 0xd0, 0, 0,
+			    (uint8_t)(dnssec ? 0x80 : 0), 0, 0, 0};
+	memcpy(q + o, tail, sizeof tail);
+	return (uint16_t)(o + sizeof tail);
+}
+
+struct zw_perf_lookup *zw_perf_lookup_new(const char *table, const char *zone,
+					  unsigned nq, unsigned nx_percent,
+					  int dnssec, char *err)
+{
+	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, nn;
+	size_t len = 0;
+	if (!p)
+		return NULL;
+	if (table) {
+		p->t = zw_table_open(table, err);
+	} else if ((p->mem = compile_zone(zone, &len, err))) {
+		p->t = zw_table_from_mem(p->mem, len, err);
+	}
+	if (!p->t) {
+		free(p->mem);
+		free(p);
+		return NULL;
+	}
+	uint8_t **names = collect_names(p->t, &nn, &seed);
+	p->names = nn;
+	p->nq = nq;
+	p->q = malloc((size_t)nq * QMAX);
+	p->qoff = malloc(sizeof(uint32_t) * nq);
+	p->qlen = malloc(sizeof(uint16_t) * nq);
+	size_t at = 0;
+	p->resp = malloc(64 * 4096);
+	const struct zwt_zone *z = zw_table_zone(p->t, 0);
+	for (unsigned i = 0; i < nq && names && nn; i++) {
+		uint8_t buf[ZW_NAME_MAX];
+		const uint8_t *name = names[i % nn];
+		if (rng(&seed) % 100 < nx_percent) {
+			/* "nx<random>.<origin>": below the apex, not there */
+			int l = snprintf((char *)buf + 1, 20, "nx%llx",
+					 (unsigned long long)rng(&seed));
+			buf[0] = (uint8_t)l;
+			memcpy(buf + 1 + l, z->origin, z->origin_len);
+			name = buf;
+		}
+		p->qoff[i] = (uint32_t)at;
+		p->qlen[i] = build(p->q + at, name, dnssec);
+		at += (p->qlen[i] + 7u) & ~7u;
+	}
+	free(names);
+	return p;
+}
+
+void zw_perf_lookup_free(struct zw_perf_lookup *p)
+{
+	if (!p)
+		return;
+	zw_table_close(p->t);
+	free(p->mem);
+	free(p->q);
+	free(p->qoff);
+	free(p->qlen);
+	free(p->resp);
+	free(p);
+}
+
+uint64_t zw_perf_lookup_run(struct zw_perf_lookup *p, unsigned n,
+			    unsigned burst)
+{
+	struct zw_answer_opts o = {1232, false};
+	const uint8_t *pk[64];
+	size_t len[64], cap[64];
+	uint8_t *out[64];
+	int outlen[64];
+	uint64_t bytes = 0;
+	if (burst > 64)
+		burst = 64;
+	for (unsigned done = 0; done < n; done += burst) {
+		unsigned b = n - done < burst ? n - done : burst;
+		for (unsigned k = 0; k < b; k++) {
+			unsigned i = p->next++;
+			if (p->next == p->nq)
+				p->next = 0;
+			pk[k] = p->q + p->qoff[i];
+			len[k] = p->qlen[i];
+			out[k] = p->resp + 4096 * k;
+			cap[k] = 4096;
+		}
+		/* a NIC leaves received packets in cache (DDIO): so does
+		 * the benchmark, for the next burst */
+		for (unsigned k = 0, i = p->next; k < burst; k++) {
+			__builtin_prefetch(p->q + p->qoff[i]);
+			if (++i == p->nq)
+				i = 0;
+		}
+		if (b == 1) {
+			outlen[0] = zw_table_answer(p->t, pk[0], len[0], out[0],
+						    cap[0], &o);
+		} else {
+			zw_table_answer_burst(p->t, pk, len, out, cap, outlen,
+					      b, &o);
+		}
+		for (unsigned k = 0; k < b; k++)
+			bytes += (uint64_t)outlen[k];
+	}
+	return bytes;
+}
+
+uint64_t zw_perf_lookup_table_bytes(const struct zw_perf_lookup *p)
+{
+	struct zw_table_zone_info info;
+	zw_table_zone_info(zw_table_zone(p->t, 0), &info);
+	return info.bytes;
+}
+
+uint64_t zw_perf_lookup_names(const struct zw_perf_lookup *p)
+{
+	return p->names;
+}
+
+void zw_perf_lookup_rcodes(struct zw_perf_lookup *p, unsigned counts[16])
+{
+	struct zw_answer_opts o = {1232, false};
+	memset(counts, 0, 16 * sizeof(unsigned));
+	for (unsigned i = 0; i < p->nq; i++) {
+		int n = zw_table_answer(p->t, p->q + p->qoff[i],
+					p->qlen[i], p->resp, 4096, &o);
+		if (n >= 12)
+			counts[p->resp[3] & 0xf]++;
+	}
+}

@@ -1,0 +1,41 @@
+/* Table lookup benchmark shim (perf/shim_lookup.c), callable from C++:
+ * a compiled table, a prebuilt set of query packets over its names (a
+ * share of them for names that do not exist) and the answer loop. */
+#ifndef ZW_PERF_SHIM_LOOKUP_H
+#define ZW_PERF_SHIM_LOOKUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct zw_perf_lookup;
+
+/* Open the table at `table` (a .zwt file) or, when NULL, compile the zone
+ * file `zone` (origin example.) in memory. nq queries, nx_percent of them
+ * for nonexistent names, qtype A, EDNS with DO when dnssec. NULL with a
+ * message in err[256] on failure. */
+struct zw_perf_lookup *zw_perf_lookup_new(const char *table, const char *zone,
+					  unsigned nq, unsigned nx_percent,
+					  int dnssec, char *err);
+void zw_perf_lookup_free(struct zw_perf_lookup *p);
+
+/* Answer n queries (continuing round the set), `burst` at a time through
+ * zw_table_answer_burst (burst 1: zw_table_answer). Returns octets
+ * written (to keep the work observable). */
+uint64_t zw_perf_lookup_run(struct zw_perf_lookup *p, unsigned n,
+			    unsigned burst);
+
+/* Table octets, names in it, and the share of responses per RCODE over
+ * the whole query set (for labels). */
+uint64_t zw_perf_lookup_table_bytes(const struct zw_perf_lookup *p);
+uint64_t zw_perf_lookup_names(const struct zw_perf_lookup *p);
+void zw_perf_lookup_rcodes(struct zw_perf_lookup *p, unsigned counts[16]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
