@@ -177,6 +177,10 @@ x.sib-deleg A
 x.y.wloop A
 w2 A
 no-such-name DS
+HI\255BIT.O9 TXT       # case folds ASCII letters only:
+hi\223bit.o9 TXT       # \223 is not \255 (NXDOMAIN)
+NUL\000BYTE.oa TXT
+nul\032byte.oa TXT
 big TXT
 big ANY
 many A
