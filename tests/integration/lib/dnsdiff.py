@@ -6,8 +6,8 @@ A responder is either a UDP server (`udp:ADDR:PORT`) or zw-lookup over a
 compiled table (`lookup:PROGRAM:TABLE`). Queries come from scripts/genqueries
 (category, qname, qtype, options per line). Each query is built once (qname,
 qtype, DO, EDNS buffer size); UDP servers get it as a wire message with
-RD=0, zw-lookup gets the same fields as arguments and prints the response
-with +wire.
+RD=0, zw-lookup gets the same fields as one line of its batch input (-f)
+and prints the response with +wire.
 
 What is compared, and the normalisations made (each one is a place where
 two correct servers may legitimately differ):
@@ -153,41 +153,79 @@ class Udp:
 
 
 class Lookup:
-    """zw-lookup over a compiled table, one process per query, a few in
-    parallel."""
+    """zw-lookup over a compiled table in batch mode: one process answers
+    a whole query set (-f -, one query per line, each response after a
+    ';; LINE n' separator)."""
 
     def __init__(self, spec, extra):
         _, self.prog, self.table = spec.split(":", 2)
         self.name = "zw-lookup"
         self.extra = extra
 
-    def argv(self, q, tcp=False):
-        a = [self.prog, "-t", self.table, "+norec"] + self.extra
-        a += ["+noedns"] if not q.edns else ["+bufsize=%d" % q.bufsize]
+    @staticmethod
+    def line(q, tcp=False):
+        a = ["+noedns"] if not q.edns else ["+bufsize=%d" % q.bufsize]
         if q.do:
             a.append("+dnssec")
         if tcp or q.tcp:
             a.append("+tcp")
-        return a + ["+wire", q.qtext, q.ttext]
+        return " ".join([q.qtext, q.ttext] + a)
+
+    def batch(self, lines):
+        """Answers (raw, error) to the query lines, in order."""
+        argv = [self.prog, "-t", self.table, "+norec", "+wire"] + \
+            self.extra + ["-f", "-"]
+        text = "".join(ln + "\n" for ln in lines)
+        try:
+            p = subprocess.run(argv, input=text.encode("latin-1"),
+                               capture_output=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return [(None, "zw-lookup: %s" % e)] * len(lines)
+        errs = parse_errors(p.stderr.decode("latin-1"))
+        if p.returncode not in (0, 2):
+            errs[0] = "zw-lookup exited %d: %s" % (
+                p.returncode, p.stderr.decode("latin-1").strip()[:300])
+        got = split_batch(p.stdout.decode("latin-1"))
+        out = []
+        for no in range(1, len(lines) + 1):
+            if no in got:
+                try:
+                    out.append((parse_hex(got[no]), None))
+                except ValueError as e:
+                    out.append((None, "zw-lookup +wire output: %s" % e))
+            else:
+                out.append((None, errs.get(no) or errs.get(0) or
+                            "zw-lookup: no answer to line %d" % no))
+        return out
 
     def ask(self, q, tcp=False):
-        try:
-            p = subprocess.run(self.argv(q, tcp), capture_output=True,
-                               timeout=20)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            return None, "zw-lookup: %s" % e
-        if p.returncode != 0:
-            return None, "zw-lookup exited %d: %s" % (
-                p.returncode, p.stderr.decode("latin-1").strip()[:300])
-        try:
-            return parse_hex(p.stdout.decode("latin-1")), None
-        except ValueError as e:
-            return None, "zw-lookup +wire output: %s" % e
+        return self.batch([self.line(q, tcp)])[0]
 
     def ask_all(self, queries):
-        with concurrent.futures.ThreadPoolExecutor(
-                max_workers=os.cpu_count() or 2) as ex:
-            return list(ex.map(self.ask, queries))
+        return self.batch([self.line(q) for q in queries])
+
+
+def split_batch(text):
+    """zw-lookup -f output: {line number: that response's text}."""
+    got, cur = {}, None
+    for ln in text.splitlines(True):
+        if ln.startswith(";; LINE "):
+            cur = int(ln[8:])
+            got[cur] = ""
+        elif cur is not None:
+            got[cur] += ln
+    return got
+
+
+def parse_errors(text):
+    """zw-lookup -f messages 'zw-lookup: -:N: why': {N: message}."""
+    errs = {}
+    for ln in text.splitlines():
+        head, _, why = ln.partition(": -:")
+        no, _, why = why.partition(": ")
+        if head == "zw-lookup" and no.isdigit():
+            errs[int(no)] = "zw-lookup: " + why
+    return errs
 
 
 def parse_hex(text):
@@ -429,8 +467,12 @@ def run(a):
         selftest(a, queries)
     left = responder(a.left, a.lookup_arg)
     right = responder(a.right, a.lookup_arg)
-    ra = left.ask_all(queries)
-    rb = right.ask_all(queries)
+    # Both sides at once: zw-lookup runs on the other core while knotd
+    # is asked.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ex:
+        fb = ex.submit(right.ask_all, queries)
+        ra = left.ask_all(queries)
+        rb = fb.result()
     t = Tally(a.zone, a.xfail, a.show)
     cats = {}
     for q, (x, ex), (y, ey) in zip(queries, ra, rb):
