@@ -276,48 +276,11 @@ static int head_ttl(struct zw_zonefile *zf, const struct zw_tok *t,
 	return 0;
 }
 
-/* The mnemonics of nearly all records in real zones, found without the
- * table scan of zw_rrtype_from_str: the token, upper-cased, as a
- * little-endian number (one masked load; tokens have buffer slack). */
-#define K2(a, b) ((uint64_t)(a) | (uint64_t)(b) << 8)
-#define K3(a, b, c) (K2(a, b) | (uint64_t)(c) << 16)
-#define K4(a, b, c, d) (K3(a, b, c) | (uint64_t)(d) << 24)
-#define K5(a, b, c, d, e) (K4(a, b, c, d) | (uint64_t)(e) << 32)
-#define K6(a, b, c, d, e, f) (K5(a, b, c, d, e) | (uint64_t)(f) << 40)
-#define CLASS_IN 0x10000
-
-static int fast_word(const struct zw_tok *t)
+/* "IN", the class nearly every record that names one names. */
+static bool is_in(const struct zw_tok *t)
 {
-	uint64_t k;
-	if (t->len > 6)
-		return -1;
-	memcpy(&k, t->s, 8);
-	k &= ~0ull >> (64 - 8 * t->len);
-	/* a-z to A-Z */
-	uint64_t h = k & 0x7f7f7f7f7f7f7f7full;
-	uint64_t lo = (h + 0x1f1f1f1f1f1f1f1full) & ~(h + 0x0505050505050505ull) &
-		      ~k & 0x8080808080808080ull;
-	k &= ~(lo >> 2);
-	switch (k) {
-	case 'A': return ZW_TYPE_A;
-	case K2('N', 'S'): return ZW_TYPE_NS;
-	case K2('I', 'N'): return CLASS_IN;
-	case K2('M', 'X'): return ZW_TYPE_MX;
-	case K2('D', 'S'): return ZW_TYPE_DS;
-	case K3('T', 'X', 'T'): return ZW_TYPE_TXT;
-	case K3('S', 'O', 'A'): return ZW_TYPE_SOA;
-	case K3('P', 'T', 'R'): return ZW_TYPE_PTR;
-	case K3('S', 'R', 'V'): return ZW_TYPE_SRV;
-	case K3('C', 'A', 'A'): return ZW_TYPE_CAA;
-	case K4('A', 'A', 'A', 'A'): return ZW_TYPE_AAAA;
-	case K4('N', 'S', 'E', 'C'): return ZW_TYPE_NSEC;
-	case K4('T', 'L', 'S', 'A'): return ZW_TYPE_TLSA;
-	case K5('C', 'N', 'A', 'M', 'E'): return ZW_TYPE_CNAME;
-	case K5('R', 'R', 'S', 'I', 'G'): return ZW_TYPE_RRSIG;
-	case K5('N', 'S', 'E', 'C', '3'): return ZW_TYPE_NSEC3;
-	case K6('D', 'N', 'S', 'K', 'E', 'Y'): return ZW_TYPE_DNSKEY;
-	default: return -1;
-	}
+	return t->len == 2 && (t->s[0] | 0x20) == 'i' &&
+	       (t->s[1] | 0x20) == 'n';
 }
 
 /* Class or type token. Returns 1 when it was a class (IN), 0 when *type is
@@ -326,12 +289,12 @@ static int head_word(struct zw_zonefile *zf, const struct zw_tok *t,
 		     unsigned long line, bool *have_class, uint16_t *type)
 {
 	char b[80];
-	int ty = fast_word(t), c;
-	if (ty >= 0 && ty != CLASS_IN) {
+	int ty = is_in(t) ? ZW_ETYPE : zw_rrtype_from_str(t->s, t->len), c;
+	if (ty >= 0 && !zw_rrtype_is_meta((uint16_t)ty)) {
 		*type = (uint16_t)ty;
 		return 0;
 	}
-	c = ty == CLASS_IN ? ZW_CLASS_IN : zw_class_from_str(t->s, t->len);
+	c = is_in(t) ? ZW_CLASS_IN : zw_class_from_str(t->s, t->len);
 	if (c >= 0) {
 		if (c != ZW_CLASS_IN)
 			return zf_fail(zf, ZW_ECLASS, line,
@@ -344,7 +307,6 @@ static int head_word(struct zw_zonefile *zf, const struct zw_tok *t,
 		*have_class = true;
 		return 1;
 	}
-	ty = zw_rrtype_from_str(t->s, t->len);
 	if (ty < 0)
 		return zf_fail(zf, ZW_ETYPE, line, "unknown RR type '%s'",
 			       zf_tokstr(t, b, sizeof b));

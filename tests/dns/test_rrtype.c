@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -99,7 +100,26 @@ static void test_type_round_trip(void **state)
 		int n = zw_rrtype_to_str((uint16_t)t, buf, sizeof(buf));
 		assert_true(n > 0);
 		assert_int_equal(zw_rrtype_from_str(buf, (size_t)n), (int)t);
+		for (int i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)buf[i]);
+		assert_int_equal(zw_rrtype_from_str(buf, (size_t)n), (int)t);
 	}
+}
+
+/* The fast path for common types folds a-z only: octets that fold to a
+ * letter with their high bit or case bit ignored must not match. */
+static void test_type_no_false_fold(void **state)
+{
+	(void)state;
+	assert_int_equal(type_of("\xc1"), ZW_ETYPE);
+	assert_int_equal(type_of("\x01"), ZW_ETYPE);
+	assert_int_equal(type_of("N\xd3"), ZW_ETYPE);
+	assert_int_equal(type_of("n\x13"), ZW_ETYPE);
+	assert_int_equal(type_of("DNSKE\xd9"), ZW_ETYPE);
+	assert_int_equal(type_of("A "), ZW_ETYPE);
+	assert_int_equal(type_of("[S"), ZW_ETYPE);
+	assert_int_equal(zw_rrtype_from_str("NSEC3PARAM", 4), ZW_TYPE_NSEC);
+	assert_int_equal(zw_rrtype_from_str("dnskey!", 6), ZW_TYPE_DNSKEY);
 }
 
 /* `named-rrchecker -T` of BIND 9.18 on Debian 12: each prints back as
@@ -183,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_enum_mnemonics),
 		cmocka_unit_test(test_type_forms),
 		cmocka_unit_test(test_type_round_trip),
+		cmocka_unit_test(test_type_no_false_fold),
 		cmocka_unit_test(test_bind_types),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_meta),
