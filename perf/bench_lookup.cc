@@ -1,16 +1,22 @@
 // Answers from a compiled table (zw_table_answer: parse the query, find
 // the name, assemble the response) per second on one core, over shuffled
-// qnames of the table with 10% that do not exist, qtype A, DO=0 and DO=1,
-// one query at a time and in bursts of 32 (the data plane's rx burst,
-// where the lookups' memory accesses overlap).
-// The table is $ZW_BENCH_TABLE (perf/compare_compile.sh passes the
-// compiled 1,000,000-delegation signed zone), else the zone
-// $ZW_BENCH_DIR/deleg-100000.zone compiled in memory (unsigned).
+// qnames of the table, qtype A, DO=0 and DO=1, one query at a time
+// ("single") and in bursts of 32 (the data plane's rx burst, where the
+// lookups' memory accesses overlap).
+//
+// Lookup/1M/...: the case, the signed 1,000,000-delegation zone
+// (NSEC) compiled to $ZW_BENCH_TABLE, else $ZW_BENCH_DIR/deleg-1000000.zwt
+// (perf/compare_lookup.sh builds and caches it); 10% of the names do not
+// exist. Lookup/1M/<DO>/exist and .../nx split that mix into its two
+// kinds (all names exist / none does), burst 32.
+// Lookup/100k/...: $ZW_BENCH_DIR/deleg-100000.zone compiled in memory
+// (unsigned, so DO changes nothing), a table that mostly fits in cache.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "perf/shim_lookup.h"
 
@@ -18,29 +24,60 @@ namespace {
 
 constexpr unsigned kQueries = 1u << 20;
 
-struct zw_perf_lookup *Get(int dnssec, std::string *why)
+std::string BenchDir()
 {
-	static std::map<int, struct zw_perf_lookup *> cache;
-	auto it = cache.find(dnssec);
+	const char *d = std::getenv("ZW_BENCH_DIR");
+	return d ? d : "build/bench";
+}
+
+struct zw_perf_table *Table(bool big, std::string *why)
+{
+	static std::map<bool, std::pair<struct zw_perf_table *, std::string>>
+		cache;
+	auto it = cache.find(big);
+	if (it == cache.end()) {
+		char err[256] = "";
+		const char *env = std::getenv("ZW_BENCH_TABLE");
+		std::string path = env ? env : BenchDir() + "/deleg-1000000.zwt";
+		std::string zone = BenchDir() + "/deleg-100000.zone";
+		struct zw_perf_table *t =
+			big ? zw_perf_table_open(path.c_str(), nullptr, err)
+			    : zw_perf_table_open(nullptr, zone.c_str(), err);
+		std::string msg = err;
+		if (!t && big)
+			msg += " (build it with perf/compare_lookup.sh)";
+		it = cache.emplace(big, std::make_pair(t, msg)).first;
+	}
+	*why = it->second.second;
+	return it->second.first;
+}
+
+struct zw_perf_lookup *Queries(bool big, int dnssec, unsigned nx,
+			       std::string *why)
+{
+	static std::map<std::tuple<bool, int, unsigned>,
+			struct zw_perf_lookup *> cache;
+	auto key = std::make_tuple(big, dnssec, nx);
+	auto it = cache.find(key);
 	if (it != cache.end())
 		return it->second;
+	struct zw_perf_table *t = Table(big, why);
+	if (!t)
+		return nullptr;
 	char err[256] = "";
-	const char *table = std::getenv("ZW_BENCH_TABLE");
-	const char *d = std::getenv("ZW_BENCH_DIR");
-	std::string zone = std::string(d ? d : "build/bench") +
-			   "/deleg-100000.zone";
-	struct zw_perf_lookup *p = zw_perf_lookup_new(
-		table, zone.c_str(), kQueries, 10, dnssec, err);
+	struct zw_perf_lookup *p =
+		zw_perf_lookup_new(t, kQueries, nx, dnssec, err);
 	if (!p)
 		*why = err;
-	cache[dnssec] = p;
+	cache[key] = p;
 	return p;
 }
 
-void BM_Lookup(benchmark::State &state, int dnssec, unsigned burst)
+void BM_Lookup(benchmark::State &state, bool big, int dnssec, unsigned nx,
+	       unsigned burst)
 {
 	std::string why;
-	struct zw_perf_lookup *p = Get(dnssec, &why);
+	struct zw_perf_lookup *p = Queries(big, dnssec, nx, &why);
 	if (!p) {
 		state.SkipWithError(("no table: " + why).c_str());
 		return;
@@ -50,30 +87,40 @@ void BM_Lookup(benchmark::State &state, int dnssec, unsigned burst)
 	for (auto _ : state)
 		bytes += zw_perf_lookup_run(p, per, burst);
 	benchmark::DoNotOptimize(bytes);
-	state.SetItemsProcessed(int64_t(state.iterations()) * per);
+	double n = double(state.iterations()) * per;
+	state.SetItemsProcessed(int64_t(n));
 	state.counters["ns/query"] = benchmark::Counter(
-		double(state.iterations()) * per,
-		benchmark::Counter::kIsRate | benchmark::Counter::kInvert,
-		benchmark::Counter::kIs1000);
-	state.counters["bytes/resp"] =
-		double(bytes) / (double(state.iterations()) * per);
-	state.counters["table_MB"] =
-		double(zw_perf_lookup_table_bytes(p)) / 1e6;
-	state.counters["names"] = double(zw_perf_lookup_names(p));
+		n * 1e-9, benchmark::Counter::kIsRate |
+				  benchmark::Counter::kInvert);
+	state.counters["bytes/resp"] = double(bytes) / n;
+	struct zw_perf_table *t = Table(big, &why);
+	state.counters["table_MB"] = double(zw_perf_table_bytes(t)) / 1e6;
+	state.counters["names"] = double(zw_perf_table_names(t));
+}
+
+void Add(bool big, int dnssec, unsigned nx, const char *mix, unsigned burst)
+{
+	std::string name = std::string("Lookup/") + (big ? "1M/" : "100k/") +
+			   (dnssec ? "DO1" : "DO0") + mix +
+			   (burst == 1 ? "/single"
+				       : "/burst" + std::to_string(burst));
+	benchmark::RegisterBenchmark(name.c_str(), BM_Lookup, big, dnssec, nx,
+				     burst)
+		->MinTime(1.0)
+		->Unit(benchmark::kNanosecond);
 }
 
 int Register()
 {
 	for (int dnssec : {0, 1})
-		for (unsigned burst : {1u, 32u}) {
-			std::string name = std::string("Lookup/") +
-					   (dnssec ? "DO1" : "DO0") +
-					   "/burst:" + std::to_string(burst);
-			benchmark::RegisterBenchmark(name.c_str(), BM_Lookup,
-						     dnssec, burst)
-				->MinTime(1.0)
-				->Unit(benchmark::kNanosecond);
-		}
+		for (unsigned burst : {1u, 32u})
+			Add(true, dnssec, 10, "", burst);
+	for (int dnssec : {0, 1}) {
+		Add(true, dnssec, 0, "/exist", 32);
+		Add(true, dnssec, 100, "/nx", 32);
+	}
+	for (unsigned burst : {1u, 32u})
+		Add(false, 0, 10, "", burst);
 	return 0;
 }
 

@@ -15,15 +15,20 @@
 
 #define QMAX 300 /* one query's octets at most */
 
-struct zw_perf_lookup {
+struct zw_perf_table {
 	struct zw_table *t;
 	void *mem;
+	uint8_t **names;     /* node names, shuffled */
+	uint64_t nnames;
+};
+
+struct zw_perf_lookup {
+	struct zw_table *t;
 	unsigned nq, next;
 	uint8_t *q;          /* query packets, packed */
 	uint32_t *qoff;
 	uint16_t *qlen;
 	uint8_t *resp;       /* 64 response buffers */
-	uint64_t names;
 };
 
 static uint64_t rng(uint64_t *s)
@@ -105,37 +110,77 @@ static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec)
 	return (uint16_t)(o + sizeof tail);
 }
 
-struct zw_perf_lookup *zw_perf_lookup_new(const char *table, const char *zone,
+struct zw_perf_table *zw_perf_table_open(const char *table, const char *zone,
+					 char *err)
+{
+	struct zw_perf_table *t = calloc(1, sizeof(*t));
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	size_t len = 0;
+	if (!t)
+		return NULL;
+	if (table)
+		t->t = zw_table_open(table, err);
+	else if ((t->mem = compile_zone(zone, &len, err)))
+		t->t = zw_table_from_mem(t->mem, len, err);
+	if (t->t)
+		t->names = collect_names(t->t, &t->nnames, &seed);
+	if (!t->names || !t->nnames) {
+		if (t->t && !t->names)
+			snprintf(err, 256, "out of memory");
+		zw_perf_table_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+void zw_perf_table_close(struct zw_perf_table *t)
+{
+	if (!t)
+		return;
+	zw_table_close(t->t);
+	free(t->mem);
+	free(t->names);
+	free(t);
+}
+
+uint64_t zw_perf_table_bytes(const struct zw_perf_table *t)
+{
+	struct zw_table_zone_info info;
+	zw_table_zone_info(zw_table_zone(t->t, 0), &info);
+	return info.bytes;
+}
+
+uint64_t zw_perf_table_names(const struct zw_perf_table *t)
+{
+	return t->nnames;
+}
+
+struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 					  unsigned nq, unsigned nx_percent,
 					  int dnssec, char *err)
 {
 	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
-	uint64_t seed = 0x9e3779b97f4a7c15ULL, nn;
-	size_t len = 0;
+	uint64_t seed = 0x2545f4914f6cdd1dULL ^ nx_percent ^
+			(uint64_t)dnssec << 8;
 	if (!p)
 		return NULL;
-	if (table) {
-		p->t = zw_table_open(table, err);
-	} else if ((p->mem = compile_zone(zone, &len, err))) {
-		p->t = zw_table_from_mem(p->mem, len, err);
-	}
-	if (!p->t) {
-		free(p->mem);
-		free(p);
-		return NULL;
-	}
-	uint8_t **names = collect_names(p->t, &nn, &seed);
-	p->names = nn;
+	p->t = t->t;
 	p->nq = nq;
 	p->q = malloc((size_t)nq * QMAX);
 	p->qoff = malloc(sizeof(uint32_t) * nq);
 	p->qlen = malloc(sizeof(uint16_t) * nq);
-	size_t at = 0;
 	p->resp = malloc(64 * 4096);
+	if (!p->q || !p->qoff || !p->qlen || !p->resp) {
+		snprintf(err, 256, "out of memory");
+		zw_perf_lookup_free(p);
+		return NULL;
+	}
+	size_t at = 0;
 	const struct zwt_zone *z = zw_table_zone(p->t, 0);
-	for (unsigned i = 0; i < nq && names && nn; i++) {
+	uint64_t start = rng(&seed) % t->nnames;
+	for (unsigned i = 0; i < nq; i++) {
 		uint8_t buf[ZW_NAME_MAX];
-		const uint8_t *name = names[i % nn];
+		const uint8_t *name = t->names[(start + i) % t->nnames];
 		if (rng(&seed) % 100 < nx_percent) {
 			/* "nx<random>.<origin>": below the apex, not there */
 			int l = snprintf((char *)buf + 1, 20, "nx%llx",
@@ -148,7 +193,6 @@ struct zw_perf_lookup *zw_perf_lookup_new(const char *table, const char *zone,
 		p->qlen[i] = build(p->q + at, name, dnssec);
 		at += (p->qlen[i] + 7u) & ~7u;
 	}
-	free(names);
 	return p;
 }
 
@@ -156,8 +200,6 @@ void zw_perf_lookup_free(struct zw_perf_lookup *p)
 {
 	if (!p)
 		return;
-	zw_table_close(p->t);
-	free(p->mem);
 	free(p->q);
 	free(p->qoff);
 	free(p->qlen);
@@ -205,18 +247,6 @@ uint64_t zw_perf_lookup_run(struct zw_perf_lookup *p, unsigned n,
 			bytes += (uint64_t)outlen[k];
 	}
 	return bytes;
-}
-
-uint64_t zw_perf_lookup_table_bytes(const struct zw_perf_lookup *p)
-{
-	struct zw_table_zone_info info;
-	zw_table_zone_info(zw_table_zone(p->t, 0), &info);
-	return info.bytes;
-}
-
-uint64_t zw_perf_lookup_names(const struct zw_perf_lookup *p)
-{
-	return p->names;
 }
 
 void zw_perf_lookup_rcodes(struct zw_perf_lookup *p, unsigned counts[16])

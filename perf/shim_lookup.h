@@ -1,5 +1,5 @@
 /* Table lookup benchmark shim (perf/shim_lookup.c), callable from C++:
- * a compiled table, a prebuilt set of query packets over its names (a
+ * a compiled table, prebuilt sets of query packets over its names (a
  * share of them for names that do not exist) and the answer loop. */
 #ifndef ZW_PERF_SHIM_LOOKUP_H
 #define ZW_PERF_SHIM_LOOKUP_H
@@ -11,13 +11,24 @@
 extern "C" {
 #endif
 
+struct zw_perf_table;
 struct zw_perf_lookup;
 
 /* Open the table at `table` (a .zwt file) or, when NULL, compile the zone
- * file `zone` (origin example.) in memory. nq queries, nx_percent of them
- * for nonexistent names, qtype A, EDNS with DO when dnssec. NULL with a
- * message in err[256] on failure. */
-struct zw_perf_lookup *zw_perf_lookup_new(const char *table, const char *zone,
+ * file `zone` (origin example.) in memory. NULL with a message in
+ * err[256] on failure. */
+struct zw_perf_table *zw_perf_table_open(const char *table, const char *zone,
+					 char *err);
+void zw_perf_table_close(struct zw_perf_table *t);
+
+/* Table octets of zone 0 and the names in its hash table. */
+uint64_t zw_perf_table_bytes(const struct zw_perf_table *t);
+uint64_t zw_perf_table_names(const struct zw_perf_table *t);
+
+/* nq queries over t's names in random order, nx_percent of them for
+ * names that do not exist, qtype A, EDNS (DO when dnssec). t must
+ * outlive the set. */
+struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 					  unsigned nq, unsigned nx_percent,
 					  int dnssec, char *err);
 void zw_perf_lookup_free(struct zw_perf_lookup *p);
@@ -28,10 +39,7 @@ void zw_perf_lookup_free(struct zw_perf_lookup *p);
 uint64_t zw_perf_lookup_run(struct zw_perf_lookup *p, unsigned n,
 			    unsigned burst);
 
-/* Table octets, names in it, and the share of responses per RCODE over
- * the whole query set (for labels). */
-uint64_t zw_perf_lookup_table_bytes(const struct zw_perf_lookup *p);
-uint64_t zw_perf_lookup_names(const struct zw_perf_lookup *p);
+/* Responses per RCODE over the whole query set. */
 void zw_perf_lookup_rcodes(struct zw_perf_lookup *p, unsigned counts[16]);
 
 #ifdef __cplusplus

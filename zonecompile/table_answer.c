@@ -28,21 +28,41 @@ struct query {
 	struct tl_name name;
 };
 
-/* Question name: labels only (a pointer cannot point backwards here). */
-/* Lower-case n octets (label lengths are < 64, never letters). */
-static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n)
+#ifdef __SSE2__
+/* Lower-case 16 octets (label lengths are < 64, never letters). */
+static inline void lower16(uint8_t *dst, const uint8_t *src)
+{
+	const __m128i a = _mm_set1_epi8('A' - 1), z = _mm_set1_epi8('Z' + 1);
+	__m128i v = _mm_loadu_si128((const __m128i *)src);
+	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a), _mm_cmplt_epi8(v, z));
+	v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+	_mm_storeu_si128((__m128i *)dst, v);
+}
+#endif
+
+/* Lower-case the n octets of a name at src into dst (room for 256);
+ * `avail` octets are readable at src. Whole 16-octet blocks: the last
+ * one reads on into the rest of the packet (qtype, qclass, OPT) when
+ * it can, else overlaps the block before, so short names cost one. */
+static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n,
+		       size_t avail)
 {
 	size_t i = 0;
 #ifdef __SSE2__
-	const __m128i a = _mm_set1_epi8('A' - 1), z = _mm_set1_epi8('Z' + 1);
-	const __m128i bit = _mm_set1_epi8(0x20);
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(src + i));
-		__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a),
-					   _mm_cmplt_epi8(v, z));
-		v = _mm_or_si128(v, _mm_and_si128(up, bit));
-		_mm_storeu_si128((__m128i *)(dst + i), v);
+	for (; i + 16 <= n; i += 16)
+		lower16(dst + i, src + i);
+	if (i == n)
+		return;
+	if (i + 16 <= avail) {
+		lower16(dst + i, src + i); /* i <= 240: inside dst */
+		return;
 	}
+	if (n >= 16) {
+		lower16(dst + n - 16, src + n - 16);
+		return;
+	}
+#else
+	(void)avail;
 #endif
 	for (; i < n; i++) {
 		uint8_t c = src[i];
@@ -73,7 +93,7 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	size_t n = o + 1 - 12;
 	if (n > 255 || o + 5 > len)
 		return -1;
-	lower_copy(nm->lname, pkt + 12, n);
+	lower_copy(nm->lname, pkt + 12, n, len - 12);
 	nm->len = (uint8_t)n;
 	nm->nlabels = (uint8_t)labels;
 	nm->hashed = false;
@@ -116,7 +136,7 @@ static const struct zwt_zone *find_zone(const struct zw_table *t,
 			continue;
 		size_t off = n->loff[n->nlabels - z->origin_labels];
 		if (n->len - off != z->origin_len ||
-		    memcmp(n->lname + off, z->origin, z->origin_len))
+		    !tl_name_eq(n->lname + off, z->origin, z->origin_len))
 			continue;
 		if (!best || z->origin_labels > best->origin_labels)
 			best = z;
@@ -288,14 +308,11 @@ static size_t put_opt(uint8_t *out, size_t pos, const struct query *q,
 static void put_header(uint8_t *out, const struct query *q, uint16_t flags,
 		       const uint16_t counts[4])
 {
-	out[0] = (uint8_t)(q->id >> 8);
-	out[1] = (uint8_t)q->id;
-	out[2] = (uint8_t)(flags >> 8);
-	out[3] = (uint8_t)flags;
-	for (int s = 0; s < 4; s++) {
-		out[4 + 2 * s] = (uint8_t)(counts[s] >> 8);
-		out[5 + 2 * s] = (uint8_t)counts[s];
-	}
+	uint16_t w[6] = {q->id, flags, counts[0], counts[1], counts[2],
+			 counts[3]};
+	for (int i = 0; i < 6; i++)
+		w[i] = __builtin_bswap16(w[i]);
+	memcpy(out, w, sizeof w);
 }
 
 /* A response with only header, question (when parsed) and OPT. */
@@ -405,43 +422,93 @@ static void stage_slot(struct actx *c)
 	}
 }
 
+/* Octets the response may take: the client's EDNS size (or 512) capped
+ * by the server's, over TCP 65535; never more than the buffer. */
+static size_t answer_limit(const struct actx *c,
+			   const struct zw_answer_opts *opts, uint16_t max_udp)
+{
+	size_t l;
+	if (opts && opts->tcp)
+		l = 65535;
+	else if (c->q.edns)
+		l = c->q.udp < max_udp ? c->q.udp : max_udp;
+	else
+		l = 512;
+	return l < c->cap ? l : c->cap;
+}
+
+/* Header, OPT and the question (when out is not the query itself). */
+static int finish(struct actx *c, size_t pos, uint16_t flags,
+		  uint16_t counts[4], uint16_t max_udp)
+{
+	if (c->out != c->pkt)
+		memcpy(c->out + 12, c->pkt + 12, c->q.qend - 12);
+	if (c->q.edns) {
+		pos = put_opt(c->out, pos, &c->q, max_udp, 0, false);
+		counts[3]++;
+	}
+	put_header(c->out, &c->q, flags, counts);
+	return (int)pos;
+}
+
+/* The common case, without a plan: the name exists, its recipe is one
+ * whole-response piece compiled for exactly this name, and it fits, so
+ * the response is that piece's wire (what tl_emit's emit_whole would
+ * write). 0: not this case, take the general path. */
+static int answer_exact(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	const struct zwt_node *n = tl_probe_h(&z, q->name.lname, q->name.len,
+					      q->name.hash);
+	if (!n)
+		return 0;
+	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	const struct zwt_recipe *r = zwt_at(z.data, tl_select(n, q->qtype,
+							      dnssec));
+	if (r->npieces != 1)
+		return 0;
+	const struct zwt_piece *pc = zwt_at(z.data, zwt_recipe_pieces(r)[0]);
+	if (pc->alen != q->qwlen || q->qend + pc->size > limit ||
+	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
+		return 0;
+	memcpy(c->out + q->qend, (const uint8_t *)pc + pc->wire, pc->size);
+	uint16_t counts[4] = {1, 0, 0, 0};
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++)
+		counts[ZWT_PART_SEC(__builtin_ctz(bits))] += pd->count;
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+				    ((r->flags & ZWT_R_AA) ? ZW_MSG_AA : 0) |
+				    (r->rcode & 0xf));
+	return finish(c, q->qend + pc->size, flags, counts, max_udp);
+}
+
 /* Stage 3: plan the response and write it. */
 static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
 			uint16_t max_udp)
 {
 	struct query *q = &c->q;
-	struct tl_plan p;
-	struct tl_zone z = {c->zh, zwt_data(c->zh)};
-	uint8_t *out = c->out;
-
-	plan_query(&z, q, &p);
-	size_t limit = c->cap;
-	if (!(opts && opts->tcp)) {
-		size_t l = q->edns ? (q->udp < max_udp ? q->udp : max_udp) : 512;
-		if (l < limit)
-			limit = l;
-	} else if (limit > 65535) {
-		limit = 65535;
-	}
+	size_t limit = answer_limit(c, opts, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
 		return ZW_ENOSPC;
-	if (out != c->pkt)
-		memcpy(out + 12, c->pkt + 12, q->qend - 12);
+	int r = answer_exact(c, limit - optlen, max_udp);
+	if (r)
+		return r;
 
+	struct tl_plan p;
+	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	plan_query(&z, q, &p);
+	if (c->out != c->pkt)
+		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);
 	uint16_t counts[4] = {1, 0, 0, 0};
 	bool tc = false;
-	size_t pos = tl_emit(&p, out, q->qend, limit - optlen, c->pkt + 12,
-			     counts, &tc);
+	size_t pos = tl_emit(&p, c->out, q->qend, limit - optlen,
+			     c->pkt + 12, counts, &tc);
 	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
 				    (p.aa ? ZW_MSG_AA : 0) |
 				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
-	if (q->edns) {
-		pos = put_opt(out, pos, q, max_udp, 0, false);
-		counts[3]++;
-	}
-	put_header(out, q, flags, counts);
-	return (int)pos;
+	return finish(c, pos, flags, counts, max_udp);
 }
 
 static uint16_t server_udp(const struct zw_answer_opts *opts)

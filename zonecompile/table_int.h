@@ -57,6 +57,13 @@ static inline uint32_t zwt_get32(const void *p)
 	return v;
 }
 
+static inline uint64_t zwt_get64(const void *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
 static inline uint64_t zwt_load_be64(const uint8_t *p)
 {
 	uint64_t v;

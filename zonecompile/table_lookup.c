@@ -18,23 +18,6 @@ static const struct zwt_node *node_at(const struct tl_zone *z, uint32_t ref)
 	return zwt_at(z->data, ref);
 }
 
-/* Names are short: eight octets at a time beats a memcmp call. */
-static inline bool name_eq(const uint8_t *a, const uint8_t *b, size_t len)
-{
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x, y;
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	for (; i < len; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
 /* Hash probe for a lower-cased wire name with its hash h. */
 const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 				  const uint8_t *name, size_t len, uint64_t h)
@@ -52,7 +35,7 @@ const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 		if ((uint32_t)(s >> 32) != tag)
 			continue;
 		const struct zwt_node *n = node_at(z, ref);
-		if (n->namelen == len && name_eq(zwt_node_name(n), name, len))
+		if (n->namelen == len && tl_name_eq(zwt_node_name(n), name, len))
 			return n;
 	}
 }
@@ -124,16 +107,6 @@ static size_t rel_lf(const struct tl_name *q, int below, uint8_t *out)
 	return o;
 }
 
-static int lf_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
-		  size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	int c = memcmp(a, b, n);
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen;
-}
-
 /* Index of the last entry <= key (-1 when all are greater). Binary search
  * on the 8-octet keys first; ties compare the full lookup forms. */
 static long nsec_find(const struct tl_zone *z, const uint8_t *lf, size_t len)
@@ -152,7 +125,7 @@ static long nsec_find(const struct tl_zone *z, const uint8_t *lf, size_t len)
 		if (e[mid].key != key)
 			c = e[mid].key < key ? -1 : 1;
 		else
-			c = lf_cmp(lfs + e[mid].lf_off, e[mid].lflen, lf, len);
+			c = zw_name_lf_cmp(lfs + e[mid].lf_off, e[mid].lflen, lf, len);
 		if (c <= 0)
 			lo = mid + 1;
 		else
@@ -280,9 +253,10 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 	}
 	int below = q->nlabels - z->hdr->origin_labels;
 	const struct zwt_node *e = NULL;
-	for (int k = 1; k <= below && !e; k++)
+	/* the last suffix is the apex, always there: no probe for it */
+	for (int k = 1; k < below && !e; k++)
 		e = tl_probe(z, q->lname + q->loff[k], q->len - q->loff[k]);
-	if (!e) /* the apex is always in the table */
+	if (!e)
 		e = node_at(z, z->hdr->apex);
 	if (e->flags & ZWT_N_CUT) {
 		tl_add_recipe(p, e->dflt[dnssec], name);

@@ -242,12 +242,6 @@ static bool check_hash(struct val *v)
 	return true;
 }
 
-static int lf_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-	int c = memcmp(a, b, al < bl ? al : bl);
-	return c ? c : (al > bl) - (al < bl);
-}
-
 static bool check_index(struct val *v)
 {
 	const struct zwt_zone *z = v->z;
@@ -264,7 +258,7 @@ static bool check_index(struct val *v)
 				return bad(v, "index entry %llu: lf range",
 					   (unsigned long long)i);
 			if (i && (e[i - 1].key > e[i].key ||
-				  lf_cmp(lfs + e[i - 1].lf_off, e[i - 1].lflen,
+				  zw_name_lf_cmp(lfs + e[i - 1].lf_off, e[i - 1].lflen,
 					 lfs + e[i].lf_off, e[i].lflen) >= 0))
 				return bad(v, "index not sorted at %llu",
 					   (unsigned long long)i);

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Lookup + response assembly speed over the issue's table (part of
+# `make bench`): the signed 1,000,000-delegation zone (scripts/genzone
+# --delegations 1000000 --seed 1 --origin example., keys made here, signed
+# with zw-signzone (NSEC), compiled with zw-compile), cached under
+# build/bench (rebuilt when zw-compile is newer than the table), then the
+# Lookup/1M benchmarks of zw-bench (perf/bench_lookup.cc): DO=0 and DO=1,
+# single queries and bursts of 32, 10% nonexistent names; medians of RUNS
+# repetitions in ns per query (CPU time).
+#
+#   RUNS=5 perf/compare_lookup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD/bin
+RUNS=${RUNS:-5}
+dir=$PWD/build/bench
+mkdir -p "$dir"
+zone=$dir/deleg-1000000.zone
+signed=$dir/deleg-1000000.signed
+table=$dir/deleg-1000000.zwt
+
+if [ ! -s "$zone" ]; then
+	scripts/genzone --delegations 1000000 --seed 1 --origin example. \
+		-o "$zone" --stats 2>"$zone.count"
+fi
+if [ ! -s "$signed" ]; then
+	keys=$dir/keys
+	if ! ls "$keys"/Kexample.+013+*.private >/dev/null 2>&1; then
+		mkdir -p "$keys"
+		"$BIN/zw-keygen" -q -K "$keys" -a ECDSAP256SHA256 -f KSK example.
+		"$BIN/zw-keygen" -q -K "$keys" -a ECDSAP256SHA256 example.
+	fi
+	"$BIN/zw-signzone" -q -S -K "$keys" -o example. -P \
+		-f "$signed.tmp" "$zone"
+	mv "$signed.tmp" "$signed"
+fi
+if [ ! -s "$table" ] || [ "$BIN/zw-compile" -nt "$table" ]; then
+	"$BIN/zw-compile" -o example. -O "$table" "$signed"
+fi
+
+ZW_BENCH_DIR=$dir ZW_BENCH_TABLE=$table "$BIN/zw-bench" \
+	--benchmark_filter='^Lookup/1M/' \
+	--benchmark_repetitions="$RUNS" \
+	--benchmark_report_aggregates_only=true \
+	--benchmark_counters_tabular=true 2>&1 |
+	awk '/_median/ || /^-/ || /^Benchmark/ || /ERROR|error/'
