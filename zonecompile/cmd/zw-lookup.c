@@ -292,6 +292,7 @@ static int batch_line(const struct zw_table *t, const struct printer *p,
 		      char *err)
 {
 	char *tok[MAXTOK];
+	line[strcspn(line, "\r\n")] = '\0'; /* "a\" + newline is no escape */
 	int n = tokenize(line, tok, MAXTOK);
 	if (n == 0)
 		return 0;
