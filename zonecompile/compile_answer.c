@@ -29,6 +29,7 @@ struct eng {
 	bool synth;          /* resolving a wildcard node as expanded */
 	bool dnssec;
 	int step;
+	int follows;         /* CNAME and DNAME records followed */
 	const uint8_t *qname;
 	uint8_t sname[ZW_NAME_MAX];
 	long node, encloser, previous;
@@ -113,9 +114,13 @@ static bool put_rrset(struct eng *e, int group, int sec, long node,
 	if (e->dnssec && rs->type != ZW_TYPE_RRSIG &&
 	    zw_node_rrset(zn(e, node), ZW_TYPE_RRSIG, rs->type, &sig)) {
 		struct cz_rr *s = add_rr(e->r, group, sec, 1, owner, &sig);
+		/* RFC 4035 3.1.1: the RRSIGs of an answer or authority
+		 * RRset are required (TC when they do not fit, as Knot
+		 * does), those in the additional section are not */
 		if (s) {
 			s->qowner = qowner;
-			s->mode = (uint8_t)(sec == 3 ? ZWT_MODE_OPT : mode);
+			s->mode = (uint8_t)(sec == 3 ? ZWT_MODE_OPT
+						     : ZWT_MODE_MUST);
 		}
 	}
 	return true;
@@ -303,6 +308,10 @@ static const uint8_t *synth_cname(struct eng *e, const uint8_t *owner,
 	return rd + 2;
 }
 
+/* Knot 3.2 follows at most this many CNAME/DNAME records and then answers
+ * with what it has (NOERROR, nothing in authority). */
+#define FOLLOW_MAX 5
+
 static enum state follow(struct eng *e, uint16_t type)
 {
 	const struct zw_node *n = zn(e, e->node);
@@ -310,6 +319,11 @@ static enum state follow(struct eng *e, uint16_t type)
 	bool q;
 	const uint8_t *owner;
 
+	if (++e->follows > FOLLOW_MAX) {
+		e->r->terminal = -1;
+		e->node = -1;
+		return S_HIT;
+	}
 	zw_node_rrset(n, type, 0, &rs);
 	if (type == ZW_TYPE_DNAME) {
 		owner = cz_lname(e->c, (size_t)e->node);
@@ -427,8 +441,10 @@ static void put_soa(struct eng *e)
 		return;
 	int g = cz_group_for(e->r, G_SOA, A_APEX, 0, false);
 	int before = e->r->nrr;
+	/* RFC 2308 section 3 requires it: TC when it does not fit (Knot
+	 * leaves it out without TC, and the proofs after it) */
 	put_rrset(e, g, 2, 0, cz_lname(e->c, 0), &rs, false,
-		  ZWT_MODE_OPT);
+		  ZWT_MODE_MUST);
 	/* RFC 2308 §5 as Knot applies it: SOA and its RRSIG live no longer
 	 * than the SOA MINIMUM in a negative answer */
 	if (rs.size < 2 + 22)
@@ -525,11 +541,21 @@ void cz_put_dname(const struct cz *c, struct cz_resp *r, long node)
 		  ZWT_MODE_MUST);
 }
 
+/* Everything a response accumulates, cleared (the RR and group arrays
+ * count from nrr/ngroup; the synthesised names and the overflow mark sit
+ * after them and must not carry over from the previous response). */
+static void resp_clear(struct cz_resp *r)
+{
+	memset(r, 0, offsetof(struct cz_resp, rr));
+	r->terminal = -1;
+	r->overflow = false;
+	r->nsynth = 0;
+}
+
 void cz_nxdomain_base(const struct cz *c, struct cz_resp *r)
 {
 	struct eng e = {.c = c, .r = r, .dnssec = c->denial != ZWT_DENIAL_NONE};
-	memset(r, 0, offsetof(struct cz_resp, rr));
-	r->terminal = -1;
+	resp_clear(r);
 	r->rcode = 3;
 	r->aa = true;
 	put_soa(&e);
@@ -712,8 +738,7 @@ void cz_resolve(const struct cz *c, const uint8_t *qname, uint16_t qtype,
 {
 	struct eng e;
 	memset(&e, 0, offsetof(struct eng, hits));
-	memset(r, 0, offsetof(struct cz_resp, rr));
-	r->terminal = -1;
+	resp_clear(r);
 	e.c = c;
 	e.r = r;
 	e.qtype = qtype;

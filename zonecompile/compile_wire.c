@@ -307,13 +307,20 @@ long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		en->part = k;
 		en->part_start = en->wlen;
-		for (int i = 0; i < r->nrr; i++) {
-			const struct cz_rr *x = &r->rr[i];
-			if (!(gmask & (1u << x->group)) || (x->sig && !sigs) ||
-			    (x->sec - 1) * 2 + x->sig != k)
-				continue;
-			put_rr_item(en, x);
-		}
+		/* required glue (RFC 9471 in-domain) ahead of the optional
+		 * addresses, so that a response short of room drops the
+		 * optional ones, not TC for the required */
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < r->nrr; i++) {
+				const struct cz_rr *x = &r->rr[i];
+				if (!(gmask & (1u << x->group)) ||
+				    (x->sig && !sigs) ||
+				    (x->sec - 1) * 2 + x->sig != k ||
+				    (k == 4 && pass != (x->mode != ZWT_MODE_MUST)) ||
+				    (k != 4 && pass))
+					continue;
+				put_rr_item(en, x);
+			}
 		en->len[k] = (uint16_t)(en->wlen - en->part_start);
 		if (en->count[k] > 0xffff)
 			en->failed = true;

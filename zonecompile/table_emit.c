@@ -2,8 +2,11 @@
  * their RRSIG parts (Knot's order), each part one memcpy; then the
  * compression pointers of the parts that moved away from their canonical
  * position are patched. A response over the size limit goes RR group by
- * RR group instead and stops at the first group that does not fit,
- * setting TC when that group is mandatory (see zwt_mode). */
+ * RR group instead and stops at the first group that does not fit (later
+ * groups may point into it). TC is set when that group or any group that
+ * would have followed it is mandatory (see zwt_mode): a response holds
+ * everything required (RFC 2308 section 3, RFC 4035 section 3.1.1, RFC
+ * 9471) or says it does not. */
 #include <string.h>
 
 #include "dns/rrtype.h"
@@ -35,8 +38,10 @@ static bool put_synth(struct em *m, const struct tl_synth *s)
 	const struct tl_pname *o = &m->names[s->name];
 	const uint8_t *owner = s->name ? m->out + o->pos : m->qwire;
 
-	if (m->full)
+	if (m->full) {
+		m->tc = true; /* a CNAME of the answer left out */
 		return false;
+	}
 	if (m->pos + need > m->limit || o->pos > 0x3fff) {
 		m->full = m->tc = true;
 		return false;
@@ -75,6 +80,34 @@ static void put_part(struct em *m, int i, int k)
 	m->counts[ZWT_PART_SEC(k)] += pd->count;
 }
 
+/* Unit j of a part: its end, RR count and mode. */
+static void unit_at(const struct zwt_part *pd, const uint8_t *u, unsigned j,
+		    uint16_t *end, uint16_t *cnt, uint16_t *mode)
+{
+	*end = pd->len;
+	*cnt = pd->count;
+	*mode = pd->mode;
+	if (pd->nunit > 1) {
+		*end = zwt_get16(u + ZWT_UNIT_SIZE * j);
+		*cnt = zwt_get16(u + ZWT_UNIT_SIZE * j + 2);
+		*mode = zwt_get16(u + ZWT_UNIT_SIZE * j + 4);
+	}
+}
+
+/* After the stop: a mandatory group among units j.. of a part left out
+ * means the response is incomplete. */
+static void left_out(struct em *m, const struct zwt_part *pd,
+		     const uint8_t *u, unsigned j)
+{
+	unsigned nu = pd->nunit > 1 ? pd->nunit : 1;
+	for (; j < nu && !m->tc; j++) {
+		uint16_t end, cnt, mode;
+		unit_at(pd, u, j, &end, &cnt, &mode);
+		if (mode == ZWT_MODE_MUST)
+			m->tc = true;
+	}
+}
+
 /* Copy part k of segment i group by group while it fits. */
 static void put_part_units(struct em *m, int i, int k)
 {
@@ -83,19 +116,18 @@ static void put_part_units(struct em *m, int i, int k)
 	unsigned nu = pd->nunit > 1 ? pd->nunit : 1;
 	uint16_t from = 0;
 
+	if (m->full) {
+		left_out(m, pd, u, 0);
+		return;
+	}
 	m->at[i][k] = (int32_t)m->pos;
-	for (unsigned j = 0; j < nu && !m->full; j++) {
-		uint16_t end = pd->len, cnt = pd->count, mode = pd->mode;
-		if (pd->nunit > 1) {
-			end = zwt_get16(u + ZWT_UNIT_SIZE * j);
-			cnt = zwt_get16(u + ZWT_UNIT_SIZE * j + 2);
-			mode = zwt_get16(u + ZWT_UNIT_SIZE * j + 4);
-		}
+	for (unsigned j = 0; j < nu; j++) {
+		uint16_t end, cnt, mode;
+		unit_at(pd, u, j, &end, &cnt, &mode);
 		size_t n = (size_t)end - from;
 		if (m->pos + n > m->limit) {
 			m->full = true;
-			if (mode == ZWT_MODE_MUST)
-				m->tc = true;
+			left_out(m, pd, u, j);
 			break;
 		}
 		memcpy(m->out + m->pos, m->v[i].wire + m->v[i].off[k] + from,
@@ -130,7 +162,7 @@ static void put_sections(struct em *m, bool careful)
 				if (k == 0 && p->nsynth)
 					put_synths_at(m, i, careful);
 				if (!p->seg[i].pc || !m->v[i].part[k] ||
-				    m->full)
+				    (m->full && m->tc))
 					continue;
 				if (careful)
 					put_part_units(m, i, k);

@@ -43,9 +43,6 @@ export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 # and listed but does not fail the run; remove entries as the compiler is
 # fixed (the run says when an entry no longer matches anything).
 EXPECTED_FAILURES=(
-	"*/cname/tc | compiler: negative answers after a CNAME (cn-nx, cname to a wildcard/NODATA) at bufsize 512 with DO drop the RRSIGs of SOA and NSEC3 records without setting TC (RFC 4035 3.1.1 requires TC); knotd sets TC"
-	"*/wildcard/tc | compiler: the same for a wildcard CNAME whose target is NODATA (x.wcname TYPE65280)"
-	"*/dname/tc | compiler: the same after a DNAME when the synthesised target does not exist (long-label.dn A, NSEC zone)"
 )
 
 for t in "$BIN/zw-compile" "$BIN/zw-lookup"; do

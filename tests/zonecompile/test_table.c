@@ -17,37 +17,11 @@
 #include "zonecompile/table.h"
 #include "zonecompile/table_fmt.h"
 #include "tests/util/testutil.h"
-
-static struct zw_zone *load_zone(const char *path, const char *origin)
-{
-	uint8_t on[ZW_NAME_MAX];
-	assert_true(zw_name_from_str(on, origin, strlen(origin),
-				     (const uint8_t *)"") > 0);
-	struct zw_zonefile_opts o = {on, NULL, NULL};
-	int err = 0, rc;
-	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &err);
-	assert_non_null(zf);
-	struct zw_zone *z = zw_zone_new(on);
-	struct zw_rec r;
-	while ((rc = zw_zonefile_next(zf, &r)) > 0)
-		assert_int_equal(zw_zone_add(z, &r), 0);
-	assert_int_equal(rc, 0);
-	zw_zonefile_free(zf);
-	assert_int_equal(zw_zone_finish(z), 0);
-	return z;
-}
+#include "tests/zonecompile/tabletest.h"
 
 static struct zw_compiled *compile_file(const char *rel, const char *origin)
 {
-	char err[256];
-	struct zw_zone *z = load_zone(zw_test_vector(rel), origin);
-	struct zw_compile_opts o = {.minimal = true};
-	struct zw_compiled *c = zw_compile_zone(z, &o, err, sizeof err);
-	if (!c)
-		print_error("compile: %s\n", err);
-	assert_non_null(c);
-	zw_zone_free(z);
-	return c;
+	return tt_compile(zw_test_vector(rel), origin);
 }
 
 static void *two_zone_table(size_t *len)
