@@ -1,8 +1,11 @@
-/* The compiler driver: for every name the lookup can hit, the responses
- * for every type worth its own entry (the types present, RRSIG, ANY, and
- * for a CNAME the types where its chain ends), turned into recipes over
- * pieces; the per-node pieces query-time proofs need; then the hash
- * table and the NSEC/NSEC3 index. */
+/* The compiler driver and the assembler: for every name the lookup can
+ * hit, the responses for every type worth its own entry (the types
+ * present, RRSIG, ANY, and for a CNAME the types where its chain ends),
+ * turned into recipes over pieces; the per-node pieces query-time proofs
+ * need; then the hash table and the NSEC/NSEC3 index. Recording (resolving
+ * and encoding, compile_rec.c) may run on several threads; assembling the
+ * recorded pieces into the blob runs here, in node order, so the table is
+ * the same whatever the thread count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,22 +16,21 @@
 
 /* ---- small maps ---- */
 
-static int kmap_init(struct kmap *m, size_t n)
+int cc_kmap_init(struct kmap *m, size_t n)
 {
 	size_t slots = 64;
 	while (slots < n * 2)
 		slots *= 2;
-	m->key = calloc(slots, sizeof(uint64_t));
-	m->val = calloc(slots, sizeof(uint32_t));
+	m->s = calloc(slots, sizeof(*m->s));
 	m->mask = slots - 1;
 	m->n = 0;
-	return m->key && m->val ? 0 : ZW_ENOMEM;
+	return m->s ? 0 : ZW_ENOMEM;
 }
 
-static void kmap_free(struct kmap *m)
+void cc_kmap_free(struct kmap *m)
 {
-	free(m->key);
-	free(m->val);
+	free(m->s);
+	m->s = NULL;
 }
 
 static uint64_t kmix(uint64_t k)
@@ -42,19 +44,18 @@ static uint64_t kmix(uint64_t k)
 static int kmap_grow(struct kmap *m)
 {
 	struct kmap n;
-	if (kmap_init(&n, (m->mask + 1)) < 0)
+	if (cc_kmap_init(&n, (m->mask + 1)) < 0)
 		return ZW_ENOMEM;
 	for (uint64_t i = 0; i <= m->mask; i++) {
-		if (!m->key[i])
+		if (!m->s[i].key)
 			continue;
-		uint64_t j = kmix(m->key[i]) & n.mask;
-		while (n.key[j])
+		uint64_t j = kmix(m->s[i].key) & n.mask;
+		while (n.s[j].key)
 			j = (j + 1) & n.mask;
-		n.key[j] = m->key[i];
-		n.val[j] = m->val[i];
+		n.s[j] = m->s[i];
 	}
 	n.n = m->n;
-	kmap_free(m);
+	cc_kmap_free(m);
 	*m = n;
 	return 0;
 }
@@ -62,18 +63,42 @@ static int kmap_grow(struct kmap *m)
 /* Keys are never 0. Returns the value slot (new ones hold 0). */
 uint32_t *cc_kmap_slot(struct kmap *m, uint64_t key)
 {
+	if (!m->s && cc_kmap_init(m, 64) < 0)
+		return NULL;
 	if ((m->n + 1) * 2 > m->mask + 1 && kmap_grow(m) < 0)
 		return NULL;
 	for (uint64_t j = kmix(key) & m->mask;; j = (j + 1) & m->mask) {
-		if (m->key[j] == key)
-			return &m->val[j];
-		if (!m->key[j]) {
-			m->key[j] = key;
-			m->val[j] = 0;
+		if (m->s[j].key == key)
+			return &m->s[j].val;
+		if (!m->s[j].key) {
+			m->s[j].key = key;
+			m->s[j].val = 0;
 			m->n++;
-			return &m->val[j];
+			return &m->s[j].val;
 		}
 	}
+}
+
+/* The value slot of key, NULL when absent. */
+uint32_t *cc_kmap_find(const struct kmap *m, uint64_t key)
+{
+	if (!m->s)
+		return NULL;
+	for (uint64_t j = kmix(key) & m->mask;; j = (j + 1) & m->mask) {
+		if (m->s[j].key == key)
+			return &m->s[j].val;
+		if (!m->s[j].key)
+			return NULL;
+	}
+}
+
+/* ---- the op stream ---- */
+
+static void get(const struct cz_chunk *ch, size_t *pos, void *out,
+		size_t len)
+{
+	memcpy(out, ch->ops.p + *pos, len);
+	*pos += len;
 }
 
 /* ---- pieces and recipes ---- */
@@ -83,51 +108,39 @@ static uint32_t blob_ref(const struct cc *cc, long off)
 	return (uint32_t)((cc->blob_base + (size_t)off) / 4);
 }
 
-static const uint8_t *anchor_name(const struct cc *cc, const struct cz_resp *r,
-				  int g, const uint8_t *spec_anchor)
+static const uint8_t *blob_at(const struct cc *cc, uint32_t ref)
 {
-	switch (r->g[g].anchor) {
-	case A_APEX:
-		return cz_lname(&cc->cz, 0);
-	case A_NODE:
-		return cz_lname(&cc->cz, r->g[g].node);
-	default:
-		return spec_anchor;
-	}
+	return cc->blob.p + ((size_t)ref * 4 - cc->blob_base);
 }
 
-static bool group_empty(const struct cz_resp *r, int g)
+/* Copy a recorded piece into the blob. */
+static uint32_t copy_piece(struct cc *cc, const struct cz_chunk *ch,
+			   const struct cr_piece *pc)
 {
-	for (int i = 0; i < r->nrr; i++)
-		if (r->rr[i].group == g)
-			return false;
-	return true;
+	cz_buf_align(&cc->blob, 4);
+	long off = (long)cc->blob.len;
+	if (!cz_buf_append(&cc->blob, ch->scratch.p + pc->off, pc->len))
+		return 0;
+	cc->npieces++;
+	return blob_ref(cc, off);
 }
 
-/* The piece of group g: shared groups are built once per key. */
-static uint32_t piece_ref(struct cc *cc, const struct cz_resp *r, int g,
-			  const uint8_t *spec_anchor)
+/* The piece of a recorded group: shared groups go in once per zone. */
+static uint32_t piece_ref(struct cc *cc, const struct cz_chunk *ch,
+			  const struct cr_group *g)
 {
-	const struct cz_group *gr = &r->g[g];
 	uint32_t *slot = NULL;
-	if (gr->kind != G_SPEC) {
-		uint64_t key = (uint64_t)gr->kind << 56 |
-			       (uint64_t)gr->anchor << 48 | (gr->node + 1ULL);
-		slot = cc_kmap_slot(&cc->pieces, key);
+	if (g->kind != G_SPEC) {
+		slot = cc_kmap_slot(&cc->pieces,
+				    cr_group_key(g->kind, g->anchor, g->node));
 		if (!slot)
 			return 0;
 		if (*slot)
 			return *slot;
 	}
-	long off = cz_encode_piece(&cc->cz, r, 1u << g, true,
-				   anchor_name(cc, r, g, spec_anchor),
-				   &cc->blob);
-	if (off < 0)
-		return 0;
-	uint32_t ref = blob_ref(cc, off);
+	uint32_t ref = copy_piece(cc, ch, &g->pc);
 	if (slot)
 		*slot = ref;
-	cc->npieces++;
 	return ref;
 }
 
@@ -144,12 +157,8 @@ static uint32_t recipe_ref(struct cc *cc, uint8_t rcode, uint8_t flags,
 	uint32_t *slot = cc_kmap_slot(&cc->recipes, key);
 	if (!slot)
 		return 0;
-	if (*slot) {
-		const uint8_t *old = cc->blob.p + ((size_t)*slot * 4 -
-						   cc->blob_base);
-		if (!memcmp(old, rec, len))
-			return *slot;
-	}
+	if (*slot && !memcmp(blob_at(cc, *slot), rec, len))
+		return *slot;
 	cz_buf_align(&cc->blob, 4);
 	long off = (long)cc->blob.len;
 	if (!cz_buf_append(&cc->blob, rec, len))
@@ -161,74 +170,40 @@ static uint32_t recipe_ref(struct cc *cc, uint8_t rcode, uint8_t flags,
 	return ref;
 }
 
-/* One piece holding every RR of the groups in gmask, laid out as the
- * whole response for the anchor as query name; identical ones shared. */
-static uint32_t merged_piece(struct cc *cc, const struct cz_resp *r,
-			     uint32_t gmask, bool sigs, const uint8_t *anchor)
+/* A whole-response piece; identical ones shared. */
+static uint32_t merged_piece(struct cc *cc, const struct cz_chunk *ch,
+			     const struct cr_piece *pc, uint64_t key)
 {
-	long off = cz_encode_piece(&cc->cz, r, gmask, sigs, anchor,
-				   &cc->blob);
-	if (off < 0)
-		return 0;
-	size_t len = cc->blob.len - (size_t)off;
-	const uint8_t *pc = cc->blob.p + off;
-	uint64_t key = zwt_hash(0x706365ULL, pc, len) | 1;
+	const uint8_t *src = ch->scratch.p + pc->off;
 	uint32_t *slot = cc_kmap_slot(&cc->merged, key);
 	if (!slot)
 		return 0;
-	if (*slot) {
-		size_t o = (size_t)*slot * 4 - cc->blob_base;
-		if (o + len <= (size_t)off && !memcmp(cc->blob.p + o, pc, len)) {
-			cc->blob.len = (size_t)off;
-			return *slot;
-		}
-	}
-	uint32_t ref = blob_ref(cc, off);
+	if (*slot && (size_t)*slot * 4 - cc->blob_base + pc->len <=
+			     cc->blob.len &&
+	    !memcmp(blob_at(cc, *slot), src, pc->len))
+		return *slot;
+	uint32_t ref = copy_piece(cc, ch, pc);
 	if (!*slot)
 		*slot = ref;
-	cc->npieces++;
 	return ref;
-}
-
-/* Positive answers and referrals are served whole: one piece per variant,
- * a single memcpy for the exact name. Negative answers share the SOA and
- * NSEC/NSEC3 pieces the NXDOMAIN path needs anyway. */
-static bool mergeable(const struct cz_resp *r)
-{
-	if (r->rcode != 0)
-		return false;
-	if (!r->aa)
-		return true;
-	for (int i = 0; i < r->nrr; i++)
-		if (r->rr[i].sec == 1)
-			return true;
-	return false;
 }
 
 /* The two recipes go right after what came before (the node) and their
  * pieces after them: a lookup reads node, recipe, piece in that order. */
-static int merged_recipes(struct cc *cc, const struct cz_resp *r,
-			  const uint8_t *spec_anchor, uint32_t rec[2])
+static int merged_recipes(struct cc *cc, const struct cz_chunk *ch,
+			  const struct cr_entry *e, uint32_t rec[2])
 {
-	uint32_t all = 0, plain = 0;
-	for (int g = 0; g < r->ngroup; g++) {
-		if (group_empty(r, g))
-			continue;
-		all |= 1u << g;
-		if (!r->g[g].dnssec)
-			plain |= 1u << g;
-	}
 	cz_buf_align(&cc->blob, 4);
 	size_t at = cc->blob.len;
 	if (!cz_buf_append(&cc->blob, NULL, 16))
 		return ZW_ENOMEM;
-	uint32_t p0 = merged_piece(cc, r, plain, false, spec_anchor);
-	uint32_t p1 = merged_piece(cc, r, all, true, spec_anchor);
+	uint32_t p0 = merged_piece(cc, ch, &e->m[0], e->mh[0]);
+	uint32_t p1 = merged_piece(cc, ch, &e->m[1], e->mh[1]);
 	if (!p0 || !p1)
 		return ZW_ENOMEM;
-	uint8_t f = r->aa ? ZWT_R_AA : 0;
-	struct zwt_recipe h0 = {r->rcode, f, 1, 0};
-	struct zwt_recipe h1 = {r->rcode, (uint8_t)(f | ZWT_R_SIGS), 1, 0};
+	uint8_t f = (e->flags & CR_AA) ? ZWT_R_AA : 0;
+	struct zwt_recipe h0 = {e->rcode, f, 1, 0};
+	struct zwt_recipe h1 = {e->rcode, (uint8_t)(f | ZWT_R_SIGS), 1, 0};
 	uint8_t *w = cc->blob.p + at;
 	memcpy(w, &h0, 4);
 	memcpy(w + 4, &p0, 4);
@@ -240,158 +215,69 @@ static int merged_recipes(struct cc *cc, const struct cz_resp *r,
 	return 0;
 }
 
-/* Both recipes (DO=0, DO=1) of a response. */
-static int make_recipes(struct cc *cc, const struct cz_resp *r,
-			const uint8_t *spec_anchor, bool merge, uint32_t rec[2])
+/* Both recipes (DO=0, DO=1) of a recorded response. */
+int cc_assemble_entry(struct cc *cc, const struct cz_chunk *ch, size_t *pos,
+		      uint32_t rec[2])
 {
 	uint32_t p0[CZ_MAXG], p1[CZ_MAXG];
 	int n0 = 0, n1 = 0;
-	if (r->overflow) {
-		snprintf(cc->err, cc->errlen, "response too complex");
-		return ZW_ERANGE;
-	}
-	if (merge && mergeable(r))
-		return merged_recipes(cc, r, spec_anchor, rec);
-	for (int g = 0; g < r->ngroup; g++) {
-		if (group_empty(r, g))
-			continue;
-		uint32_t ref = piece_ref(cc, r, g, spec_anchor);
+	struct cr_entry e;
+	get(ch, pos, &e, sizeof(e));
+	if (e.flags & CR_MERGED)
+		return merged_recipes(cc, ch, &e, rec);
+	for (int g = 0; g < e.ngroup; g++) {
+		struct cr_group gr;
+		get(ch, pos, &gr, sizeof(gr));
+		uint32_t ref = piece_ref(cc, ch, &gr);
 		if (!ref)
 			return ZW_ENOMEM;
-		if (!r->g[g].dnssec)
+		if (!gr.dnssec)
 			p0[n0++] = ref;
 		p1[n1++] = ref;
 	}
-	uint8_t f = r->aa ? ZWT_R_AA : 0;
-	rec[0] = recipe_ref(cc, r->rcode, f, p0, n0);
+	uint8_t f = (e.flags & CR_AA) ? ZWT_R_AA : 0;
+	rec[0] = recipe_ref(cc, e.rcode, f, p0, n0);
 	f |= ZWT_R_SIGS;
-	if (r->nodata_at_wild)
+	if (e.flags & CR_NODATA_WILD)
 		f |= ZWT_R_NODATA;
-	rec[1] = recipe_ref(cc, r->rcode, f, p1, n1);
+	rec[1] = recipe_ref(cc, e.rcode, f, p1, n1);
 	return rec[0] && rec[1] ? 0 : ZW_ENOMEM;
 }
 
-/* ---- nodes ---- */
-
-static int add_type(uint16_t *types, int n, uint16_t t)
+/* A recorded proof slot's piece (0: none). */
+uint32_t cc_assemble_single(struct cc *cc, const struct cz_chunk *ch,
+			    size_t *pos)
 {
-	for (int i = 0; i < n; i++)
-		if (types[i] == t)
-			return n;
-	if (n < 255)
-		types[n++] = t;
-	return n;
-}
-
-static int node_types(struct cc *cc, size_t i, uint16_t *types)
-{
-	const struct zw_node *n = zw_zone_node(cc->cz.zone, i);
-	uint16_t f = cc->cz.nf[i];
-	struct zw_rrset rs;
-	int k = 0;
-
-	if (f & CZ_CUT)
-		return add_type(types, 0, ZW_TYPE_DS);
-	if (f & CZ_ENT)
-		return 0;
-	k = add_type(types, k, ZW_TYPE_RRSIG);
-	k = add_type(types, k, ZW_TYPE_ANY);
-	const struct zw_node *src = n;
-	if (f & CZ_CNAME) {
-		k = add_type(types, k, ZW_TYPE_CNAME);
-		k = add_type(types, k, ZW_TYPE_NSEC);
-		cz_resolve(&cc->cz, cz_lname(&cc->cz, i), CZ_QTYPE_NONE,
-			   (f & CZ_WILD) ? CZ_Q_SYNTH : 0, &cc->resp);
-		if (cc->resp.terminal < 0)
-			return k;
-		src = zw_zone_node(cc->cz.zone, (size_t)cc->resp.terminal);
-	}
-	for (bool ok = zw_rrset_first(src, &rs); ok;
-	     ok = zw_rrset_next(src, &rs))
-		if (rs.type != ZW_TYPE_RRSIG && !cz_is_n3_rrset(&rs))
-			k = add_type(types, k, rs.type);
-	return k;
-}
-
-static int cmp_u16(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-/* The piece of the one group a proof helper put into r (0: none). */
-static uint32_t single_piece(struct cc *cc, struct cz_resp *r)
-{
-	for (int g = 0; g < r->ngroup; g++)
-		if (!group_empty(r, g))
-			return piece_ref(cc, r, g, NULL);
-	return 0;
-}
-
-static void resp_reset(struct cz_resp *r)
-{
-	memset(r, 0, offsetof(struct cz_resp, rr));
-	r->terminal = -1;
-}
-
-/* NXDOMAIN / wildcard proof pieces for names below node i. */
-static int node_proofs(struct cc *cc, size_t i, struct zwt_node *nd)
-{
-	struct cz_resp *r = &cc->resp2;
-	const struct cz *c = &cc->cz;
-
-	if (c->denial == ZWT_DENIAL_NSEC && c->wild[i] < 0) {
-		resp_reset(r);
-		cz_put_nsec_wildcover(c, r, (long)i);
-		nd->nx1 = single_piece(cc, r);
-	} else if (c->denial == ZWT_DENIAL_NSEC3) {
-		long cpe = cz_nsec3_encloser(c, (long)i);
-		nd->cpe_labels = (uint8_t)zw_name_labels(cz_lname(c,
-							(size_t)cpe));
-		resp_reset(r);
-		cz_put_nsec3(c, r, c->n3[cpe]);
-		nd->nx1 = single_piece(cc, r);
-		resp_reset(r);
-		cz_put_nsec3_wildcover(c, r, cpe);
-		nd->nx2 = single_piece(cc, r);
-	}
-	return cc->blob.failed ? ZW_ENOMEM : 0;
+	struct cr_group gr;
+	get(ch, pos, &gr, sizeof(gr));
+	return gr.kind == 0xff ? 0 : piece_ref(cc, ch, &gr);
 }
 
 /* The NSEC or NSEC3 piece of a node, built when no response needed it. */
 uint32_t cc_proof_piece(struct cc *cc, long node)
 {
-	struct cz_resp *r = &cc->resp2;
-	resp_reset(r);
-	if (cc->cz.denial == ZWT_DENIAL_NSEC)
-		cz_put_nsec(&cc->cz, r, node, 2, true);
+	uint8_t kind = cc->cz.denial == ZWT_DENIAL_NSEC ? G_NSEC : G_NSEC3;
+	uint32_t *slot = cc_kmap_find(&cc->pieces,
+				      cr_group_key(kind, A_APEX,
+						   (uint32_t)node));
+	if (slot && *slot)
+		return *slot;
+	struct crec *w = cc->main;
+	struct cz_resp *r = &w->resp2;
+	cr_resp_reset(r);
+	if (kind == G_NSEC)
+		cz_put_nsec(&w->cz, r, node, 2, true);
 	else
-		cz_put_nsec3(&cc->cz, r, node);
-	return single_piece(cc, r);
+		cz_put_nsec3(&w->cz, r, node);
+	w->ch = cc->one;
+	cr_chunk_reset(w->ch, 0, 0);
+	size_t pos = 0;
+	if (cr_record_single(w, r) < 0)
+		return 0;
+	return cc_assemble_single(cc, w->ch, &pos);
 }
 
-static int dname_piece(struct cc *cc, size_t i, struct zwt_node *nd)
-{
-	struct cz_resp *r = &cc->resp2;
-	resp_reset(r);
-	cz_put_dname(&cc->cz, r, (long)i);
-	nd->nx1 = single_piece(cc, r);
-	return nd->nx1 ? 0 : ZW_ENOMEM;
-}
-
-/* Resolve and record one entry. */
-static int entry(struct cc *cc, size_t i, uint16_t qtype, uint32_t rec[2])
-{
-	uint16_t f = cc->cz.nf[i];
-	const uint8_t *name = cz_lname(&cc->cz, i);
-	const uint8_t *anchor = name;
-	if (f & CZ_WILD)
-		anchor = cz_lname(&cc->cz, (size_t)cc->cz.parent[i]);
-	cz_resolve(&cc->cz, name, qtype, (f & CZ_WILD) ? CZ_Q_SYNTH : 0,
-		   &cc->resp);
-	/* a wildcard's answers get proofs added at query time, which must
-	 * see the shared proof pieces to leave out duplicates */
-	return make_recipes(cc, &cc->resp, anchor, !(f & CZ_WILD), rec);
-}
+/* ---- nodes ---- */
 
 static uint8_t node_flags_out(const struct cc *cc, size_t i)
 {
@@ -405,24 +291,47 @@ static uint8_t node_flags_out(const struct cc *cc, size_t i)
 			 ((f & CZ_CNAME) ? ZWT_N_CNAME : 0));
 }
 
+static int node_proofs(struct cc *cc, const struct cz_chunk *ch, size_t *pos,
+		       size_t i, struct zwt_node *nd)
+{
+	uint16_t f = cc->cz.nf[i];
+	if (f & CZ_DNAME) {
+		nd->nx1 = cc_assemble_single(cc, ch, pos);
+		return nd->nx1 ? 0 : ZW_ENOMEM;
+	}
+	if (f & CZ_CUT)
+		return 0;
+	if (cc->cz.denial == ZWT_DENIAL_NSEC && cc->cz.wild[i] < 0) {
+		nd->nx1 = cc_assemble_single(cc, ch, pos);
+	} else if (cc->cz.denial == ZWT_DENIAL_NSEC3) {
+		nd->nx1 = cc_assemble_single(cc, ch, pos);
+		nd->nx2 = cc_assemble_single(cc, ch, pos);
+	}
+	return cc->blob.failed ? ZW_ENOMEM : 0;
+}
+
 /* The node record goes first and its recipes and pieces right after it
  * (the default answer's first: referrals are what most lookups of a
  * delegation-heavy zone want), so one prefetch run covers a lookup. */
-static int compile_node(struct cc *cc, size_t i)
+static int assemble_node(struct cc *cc, const struct cz_chunk *ch,
+			 size_t *pos)
 {
 	uint16_t types[256];
 	struct zwt_entry ents[256];
 	struct zwt_node nd = {0};
-	uint16_t f = cc->cz.nf[i];
-	const uint8_t *name = cz_lname(&cc->cz, i);
+	struct cr_node rn;
 	int rc;
 
-	int nt = node_types(cc, i, types);
-	qsort(types, (size_t)nt, sizeof(uint16_t), cmp_u16);
+	get(ch, pos, &rn, sizeof(rn));
+	get(ch, pos, types, ((size_t)rn.ntypes * 2 + 3) & ~(size_t)3);
+	size_t i = rn.node;
+	const uint8_t *name = cz_lname(&cc->cz, i);
+	int nt = rn.ntypes;
 	nd.namelen = (uint8_t)zw_name_len(name);
 	nd.labels = (uint8_t)zw_name_labels(name);
 	nd.ntypes = (uint8_t)nt;
 	nd.flags = node_flags_out(cc, i);
+	nd.cpe_labels = rn.cpe_labels;
 	cz_buf_align(&cc->blob, 4);
 	size_t off = cc->blob.len;
 	size_t size = (sizeof(nd) + sizeof(ents[0]) * (size_t)nt +
@@ -430,16 +339,14 @@ static int compile_node(struct cc *cc, size_t i)
 	if (!cz_buf_append(&cc->blob, NULL, size))
 		return ZW_ENOMEM;
 
-	rc = entry(cc, i, (f & CZ_CUT) ? ZW_TYPE_A : CZ_QTYPE_NONE, nd.dflt);
+	rc = cc_assemble_entry(cc, ch, pos, nd.dflt);
 	for (int k = 0; k < nt && rc >= 0; k++) {
 		memset(&ents[k], 0, sizeof(ents[k]));
 		ents[k].qtype = types[k];
-		rc = entry(cc, i, types[k], ents[k].rec);
+		rc = cc_assemble_entry(cc, ch, pos, ents[k].rec);
 	}
-	if (rc >= 0 && (f & CZ_DNAME))
-		rc = dname_piece(cc, i, &nd);
-	else if (rc >= 0 && !(f & CZ_CUT))
-		rc = node_proofs(cc, i, &nd);
+	if (rc >= 0)
+		rc = node_proofs(cc, ch, pos, i, &nd);
 	if (rc < 0 || cc->blob.failed)
 		return rc < 0 ? rc : ZW_ENOMEM;
 
@@ -451,6 +358,15 @@ static int compile_node(struct cc *cc, size_t i)
 	cc->node_ref[i] = blob_ref(cc, (long)off);
 	cc->nnodes++;
 	return 0;
+}
+
+int cc_assemble_nodes(struct cc *cc, const struct cz_chunk *ch)
+{
+	size_t pos = 0;
+	int rc = 0;
+	while (pos < ch->ops.len && rc >= 0)
+		rc = assemble_node(cc, ch, &pos);
+	return rc;
 }
 
 /* "*.<node>" refs, known once every node is written. */
@@ -467,19 +383,54 @@ static void link_wildcards(struct cc *cc)
 	}
 }
 
-static int compile_nodes(struct cc *cc)
+/* The zone's NXDOMAIN recipes (SOA, the proofs come at query time). */
+static int nx_recipes(struct cc *cc)
+{
+	struct crec *w = cc->main;
+	cz_nxdomain_base(&w->cz, &w->resp);
+	w->ch = cc->one;
+	cr_chunk_reset(w->ch, 0, 0);
+	size_t pos = 0;
+	int rc = cr_record_resp(w, &w->resp, cz_lname(&w->cz, 0), false);
+	return rc < 0 ? rc : cc_assemble_entry(cc, w->ch, &pos, cc->nx);
+}
+
+static int compile_nodes(struct cc *cc, unsigned threads)
+{
+	int rc = cc_build_nodes(cc, threads);
+	if (rc < 0)
+		return rc;
+	link_wildcards(cc);
+	return nx_recipes(cc);
+}
+
+static int cc_init(struct cc *cc, const struct zw_zone *z,
+		   const struct zw_compile_opts *opts)
 {
 	int rc;
-	for (size_t i = 0; i < cc->cz.n; i++) {
-		if (!(cc->cz.nf[i] & CZ_INHASH))
-			continue;
-		if ((rc = compile_node(cc, i)) < 0)
-			return rc;
-	}
-	link_wildcards(cc);
-	struct cz_resp *r = &cc->resp;
-	cz_nxdomain_base(&cc->cz, r);
-	return make_recipes(cc, r, cz_lname(&cc->cz, 0), false, cc->nx);
+	if ((rc = cz_view_init(&cc->cz, z, opts)) < 0)
+		return rc;
+	cc->main = calloc(1, sizeof(*cc->main));
+	cc->node_ref = calloc(cc->cz.n, sizeof(uint32_t));
+	cc->one = calloc(1, sizeof(*cc->one));
+	if (!cc->main || !cc->node_ref || !cc->one ||
+	    cc_kmap_init(&cc->pieces, cc->cz.n * 2) < 0 ||
+	    cc_kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
+	    cc_kmap_init(&cc->recipes, cc->cz.n * 2) < 0)
+		return ZW_ENOMEM;
+	cc->main->cz = cc->cz;
+	cc->main->cz.err = cc->main->errbuf;
+	cc->main->cz.errlen = sizeof(cc->main->errbuf);
+	return 0;
+}
+
+/* An error the main recorder noted wins over the bare code. */
+static void take_error(struct cc *cc, int rc)
+{
+	if (!cc->err[0] && cc->main && cc->main->errbuf[0])
+		snprintf(cc->err, cc->errlen, "%s", cc->main->errbuf);
+	if (!cc->err[0])
+		snprintf(cc->err, cc->errlen, "%s", zw_strerror(rc));
 }
 
 struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
@@ -499,26 +450,20 @@ struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
 	cc->cz.err = err;
 	cc->cz.errlen = errlen;
 	err[0] = '\0';
-	if ((rc = cz_view_init(&cc->cz, z, opts ? opts : &o)) < 0)
+	if (!opts)
+		opts = &o;
+	if ((rc = cc_init(cc, z, opts)) < 0)
 		goto fail;
-	cc->node_ref = calloc(cc->cz.n, sizeof(uint32_t));
-	if (!cc->node_ref || kmap_init(&cc->pieces, cc->cz.n * 2) < 0 ||
-	    kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
-	    kmap_init(&cc->recipes, cc->cz.n * 2) < 0) {
-		rc = ZW_ENOMEM;
-		goto fail;
-	}
 	cc_hash_prepare(cc);
 	/* ref 0 means none: start the blob with an unused word */
 	cz_buf_append(&cc->blob, NULL, 8);
-	if ((rc = compile_nodes(cc)) < 0 || (rc = cc_index(cc)) < 0 ||
-	    (rc = cc_hash_fill(cc)) < 0)
+	if ((rc = compile_nodes(cc, opts->threads)) < 0 ||
+	    (rc = cc_index(cc)) < 0 || (rc = cc_hash_fill(cc)) < 0)
 		goto fail;
 	cc_header(cc);
 	return (struct zw_compiled *)cc;
 fail:
-	if (!err[0])
-		snprintf(err, errlen, "%s", zw_strerror(rc));
+	take_error(cc, rc);
 	zw_compiled_free((struct zw_compiled *)cc);
 	return NULL;
 }
@@ -529,10 +474,14 @@ void zw_compiled_free(struct zw_compiled *c)
 	if (!cc)
 		return;
 	cz_view_free(&cc->cz);
+	if (cc->one)
+		cr_chunk_free(cc->one);
+	free(cc->one);
+	free(cc->main);
 	free(cc->node_ref);
-	kmap_free(&cc->pieces);
-	kmap_free(&cc->merged);
-	kmap_free(&cc->recipes);
+	cc_kmap_free(&cc->pieces);
+	cc_kmap_free(&cc->merged);
+	cc_kmap_free(&cc->recipes);
 	cz_buf_free(&cc->hash);
 	cz_buf_free(&cc->blob);
 	cz_buf_free(&cc->index);

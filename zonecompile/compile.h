@@ -26,6 +26,9 @@ struct zw_compile_opts {
 	 * the RFC 4035/5155 examples do; true (Knot): do not. */
 	bool minimal;
 	uint64_t seed;  /* hash seed; 0: derived from the origin */
+	/* Threads resolving and encoding answers (0: online CPUs). The
+	 * table is the same for any count. */
+	unsigned threads;
 };
 
 struct zw_compiled;

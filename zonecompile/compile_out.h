@@ -1,26 +1,99 @@
 /* The compiler's state while it builds one zone's table sections, and
- * the functions that finish and write them. Not a public header. */
+ * the functions that finish and write them. Not a public header.
+ *
+ * Building runs in two steps so it can use several cores and still lay
+ * the table out exactly as one thread would:
+ *   record (compile_rec.c, any thread): for a chunk of nodes, resolve
+ *     every entry and encode every piece it needs into the chunk's
+ *     scratch buffer, and note in the chunk's op stream what the layout
+ *     step must do with them;
+ *   assemble (compile.c, one thread, chunks in node order): replay the
+ *     op streams, sharing pieces and recipes through the zone-wide maps
+ *     and copying the pieces that are new into the blob.
+ * compile_par.c runs the two over the chunks. */
 #ifndef ZW_ZONECOMPILE_COMPILE_OUT_H
 #define ZW_ZONECOMPILE_COMPILE_OUT_H
 
 #include "zonecompile/compile_int.h"
 #include "zonecompile/table_int.h"
 
-/* 64-bit key -> 32-bit value map (keys never 0). */
+/* 64-bit key -> 32-bit value map (keys never 0), one slot per probe. */
+struct kslot {
+	uint64_t key;
+	uint32_t val;
+};
+
 struct kmap {
-	uint64_t *key;
-	uint32_t *val;
+	struct kslot *s;
 	uint64_t mask;
 	size_t n;
 };
 
+int cc_kmap_init(struct kmap *m, size_t n);
+void cc_kmap_free(struct kmap *m);
 uint32_t *cc_kmap_slot(struct kmap *m, uint64_t key);
+uint32_t *cc_kmap_find(const struct kmap *m, uint64_t key);
+
+/* ---- the op stream (all records 4-aligned, read back with memcpy) ---- */
+
+/* A piece encoded into a chunk's scratch: octets [off, off + len). */
+struct cr_piece {
+	uint32_t off, len;
+};
+
+/* A non-empty group of a response (kind 0xff: none, for proof slots). */
+struct cr_group {
+	uint8_t kind, anchor, dnssec, pad;
+	uint32_t node;
+	struct cr_piece pc;
+};
+
+enum { CR_AA = 1, CR_NODATA_WILD = 2, CR_MERGED = 4 };
+
+/* One response: either two whole-response pieces (CR_MERGED: DO=0 and
+ * DO=1, with their content hashes) or ngroup cr_group records after it. */
+struct cr_entry {
+	uint8_t rcode, flags, ngroup, pad;
+	struct cr_piece m[2];
+	uint32_t pad2;
+	uint64_t mh[2];
+};
+
+/* A table node: ntypes qtypes (u16, padded to 4 octets) follow, then
+ * 1 + ntypes entries, then its proof slots (cr_group each): one for a
+ * DNAME node, none at a cut, else one (NSEC, when it has no wildcard
+ * child) or two (NSEC3). */
+struct cr_node {
+	uint32_t node;
+	uint16_t ntypes;
+	uint8_t cpe_labels, pad;
+};
+
+/* A chunk of zone nodes [from, to) and what recording made of it. */
+struct cz_chunk {
+	size_t from, to;
+	struct cz_buf ops, scratch;
+	struct kmap keyed;    /* group key -> scratch piece index + 1 */
+	struct cz_buf kpcs;   /* struct cr_piece per keyed piece */
+	int rc;
+	bool done;
+	char err[256];
+};
+
+/* A recording thread's working memory. */
+struct crec {
+	struct cz cz;         /* the zone view, with err pointing at errbuf */
+	struct cz_chunk *ch;
+	struct cz_resp resp, resp2;
+	char errbuf[256];
+};
 
 struct cc {
 	struct cz cz;
 	char *err;
 	size_t errlen;
-	struct cz_resp resp, resp2;
+	struct crec *main;    /* the assembling thread's recorder */
+	struct cz_chunk *one; /* its chunk for single responses */
 	struct kmap pieces;   /* shared group key -> piece ref */
 	struct kmap recipes;  /* content hash -> recipe ref */
 	struct kmap merged;   /* content hash -> whole-response piece ref */
@@ -34,8 +107,28 @@ struct cc {
 	struct zwt_zone hdr;
 };
 
-/* compile.c */
+/* compile_rec.c */
+uint64_t cr_group_key(uint8_t kind, uint8_t anchor, uint32_t node);
+void cr_chunk_reset(struct cz_chunk *ch, size_t from, size_t to);
+void cr_chunk_free(struct cz_chunk *ch);
+int cr_record_chunk(struct crec *w, struct cz_chunk *ch);
+/* One response / one proof slot into w->ch (for the assembler's own
+ * use: the NXDOMAIN base, index pieces). */
+int cr_record_resp(struct crec *w, const struct cz_resp *r,
+		   const uint8_t *spec_anchor, bool merge);
+int cr_record_single(struct crec *w, const struct cz_resp *r);
+void cr_resp_reset(struct cz_resp *r);
+
+/* compile.c: replay the op stream at *pos of ch. */
+int cc_assemble_nodes(struct cc *cc, const struct cz_chunk *ch);
+int cc_assemble_entry(struct cc *cc, const struct cz_chunk *ch, size_t *pos,
+		      uint32_t rec[2]);
+uint32_t cc_assemble_single(struct cc *cc, const struct cz_chunk *ch,
+			    size_t *pos);
 uint32_t cc_proof_piece(struct cc *cc, long node);
+
+/* compile_par.c: record and assemble every table node. */
+int cc_build_nodes(struct cc *cc, unsigned threads);
 
 /* compile_out.c */
 void cc_hash_prepare(struct cc *cc);

@@ -1,10 +1,13 @@
-/* zw-compile [-q] [-A] [-O table.zwt] -o origin zonefile [-o origin zonefile ...]
+/* zw-compile [-q] [-A] [-j threads] [-O table.zwt] -o origin zonefile
+ *            [-o origin zonefile ...]
  *
  * Compiles (signed) zones into one answer table. Each -o names the origin
  * of the zone files after it. -O names the table (default: the first zone
  * file with ".zwt" appended). -A adds the apex NS RRset to the authority
  * section of positive answers (BIND's minimal-responses no, as in the RFC
- * 4035/5155 examples); the default answers as Knot does. Prints, per
+ * 4035/5155 examples); the default answers as Knot does. -j sets the
+ * threads that build the answers (default: online CPUs; the table is the
+ * same for any count). Prints, per
  * zone, records, nodes, table octets and octets per record, unless -q. */
 #include <getopt.h>
 #include <stdio.h>
@@ -24,9 +27,18 @@ static bool quiet;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: zw-compile [-q] [-A] [-O table.zwt] -o origin "
-			"zonefile [-o origin zonefile ...]\n");
+	fprintf(stderr, "usage: zw-compile [-q] [-A] [-j threads] [-O table.zwt] "
+			"-o origin zonefile [-o origin zonefile ...]\n");
 	exit(1);
+}
+
+static unsigned threads_arg(const char *s)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	if (!*s || *end || n < 1 || n > 64)
+		usage();
+	return (unsigned)n;
 }
 
 static void warn_cb(void *ctx, const char *file, unsigned long line,
@@ -125,6 +137,8 @@ int main(int argc, char **argv)
 			quiet = true;
 		else if (!strcmp(a, "-A"))
 			o.minimal = false;
+		else if (!strcmp(a, "-j") && i + 1 < argc)
+			o.threads = threads_arg(argv[++i]);
 		else if (!strcmp(a, "-O") && i + 1 < argc)
 			out = argv[++i];
 		else if (!strcmp(a, "-o") && i + 1 < argc)
