@@ -3,7 +3,8 @@
 # separate zw-lookup run prints for the same query (message ID aside),
 # each after its ';; LINE n' separator; command-line options are the
 # lines' defaults and a line's own options override them; comments and
-# blank lines are skipped; a bad line is reported on stderr by its
+# blank lines are skipped; with -f - each answer comes out as soon as its
+# line is read (a co-process); a bad line is reported on stderr by its
 # number, answered by nothing, the rest still answered, exit status 2.
 set -uo pipefail
 ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -68,6 +69,21 @@ n=$(grep -c '^;; LINE ' "$tmp/got")
 # ... except the +noedns line, whose own option wins
 grep -A12 '^;; LINE 5$' "$tmp/dig" | grep -q 'OPT PSEUDOSECTION' &&
 	bad "line option +noedns did not override"
+
+# -f - as a co-process: the first answer arrives while stdin stays open
+mkfifo "$tmp/in"
+"$BIN/zw-lookup" -t "$tmp/t.zwt" +wire -f - <"$tmp/in" >"$tmp/co" 2>&1 &
+co=$!
+exec 4>"$tmp/in"
+echo "example. SOA" >&4
+for _ in $(seq 30); do
+	[ "$(head -1 "$tmp/co")" = ";; LINE 1" ] && break
+	sleep 0.1
+done
+[ "$(head -1 "$tmp/co")" = ";; LINE 1" ] ||
+	bad "-f -: no answer before the input ended"
+exec 4>&-
+wait "$co" || bad "-f - co-process exit $?"
 
 # bad lines: named by number, skipped, the rest answered, exit 2
 printf 'example. SOA\nbad..name A\nexample. BOGUS\nexample. A +bufsize=70000\nexample. A +what\nexample. A extra\nexample. NS\n' \

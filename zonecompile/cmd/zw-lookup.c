@@ -67,6 +67,7 @@ static const char usage_text[] =
 	"is, so the output splits at lines starting with \";; LINE \". A bad\n"
 	"line prints nothing to standard output and a message naming its\n"
 	"line to standard error; the remaining lines are still answered.\n"
+	"With -f - each response is flushed as soon as it is written.\n"
 	"Exit status: 0 all answered, 1 usage or table error, 2 bad lines.\n";
 
 static void usage(void)
@@ -324,9 +325,14 @@ static int batch(const struct zw_table *t, const struct printer *p,
 				err);
 			bad++;
 		}
+		if (f == stdin)
+			fflush(stdout); /* a co-process reads each answer */
 	}
-	int rc = ferror(f) ? (perror(path), EX_USAGE) : bad ? EX_BADLINE
-							   : EX_OK;
+	int rc = bad ? EX_BADLINE : EX_OK;
+	if (ferror(f)) {
+		perror(path);
+		rc = EX_USAGE;
+	}
 	free(line);
 	if (f != stdin)
 		fclose(f);
