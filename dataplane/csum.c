@@ -1,54 +1,51 @@
-/* Internet checksum: 64-bit words added into 128-bit accumulators (an
- * add and an add-with-carry each), two chains so the adds overlap; the
- * end-around carry is folded back at the end (2^64 = 1 mod 2^16 - 1). */
+/* Internet checksum over a run of octets: 32-bit words added into 64-bit
+ * sums in four independent chains, so no carry is ever lost and the adds
+ * overlap; the end-around carry is folded at the end (2^32 = 1 mod
+ * 2^16 - 1). The tail (under 8 octets) is added with 4-, 2- and 1-octet
+ * loads: copying it into a zeroed word first stalls on store forwarding.
+ * Measured in zwd's pcap benchmark (AMD EPYC, VM): as fast as 128-bit
+ * SSE2 adds and 15-25% faster overall than 256-bit AVX2 ones, though
+ * AVX2 wins a hot-cache microbenchmark; the cause was not pinned down. */
 #include "dataplane/csum.h"
 
-static inline uint64_t load64(const uint8_t *p)
+static inline uint32_t load32(const uint8_t *p)
 {
-	uint64_t v;
-	memcpy(&v, p, 8);
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint16_t load16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
 	return v;
 }
 
 uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 {
 	const uint8_t *p = ptr;
-	unsigned __int128 a = sum, b = 0; /* two add-with-carry chains */
+	uint64_t a = (sum & 0xffffffffu) + (sum >> 32), b = 0, c = 0, d = 0;
 
 	for (; len >= 32; p += 32, len -= 32) {
-		a += load64(p);
-		b += load64(p + 8);
-		a += load64(p + 16);
-		b += load64(p + 24);
+		a += (uint64_t)load32(p) + load32(p + 16);
+		b += (uint64_t)load32(p + 4) + load32(p + 20);
+		c += (uint64_t)load32(p + 8) + load32(p + 24);
+		d += (uint64_t)load32(p + 12) + load32(p + 28);
 	}
-	for (; len >= 8; p += 8, len -= 8)
-		a += load64(p);
-	if (len) {
-		uint8_t tail[8] = {0};
-		memcpy(tail, p, len);
-		b += load64(tail);
+	for (; len >= 8; p += 8, len -= 8) {
+		a += load32(p);
+		b += load32(p + 4);
 	}
-	a += b;
-	/* 128 -> 64 -> 33 bits: the caller folds to 16 */
-	uint64_t lo = (uint64_t)a, hi = (uint64_t)(a >> 64);
-	lo += hi;
-	lo += lo < hi;
-	return (lo & 0xffffffffu) + (lo >> 32);
-}
-
-uint64_t zw_csum_pseudo4(const uint8_t *src, const uint8_t *dst,
-			 uint8_t proto, uint32_t len)
-{
-	uint64_t s = zw_csum_add(0, src, 4);
-	s = zw_csum_add(s, dst, 4);
-	return s + zw_csum_be16(proto) + zw_csum_be16((uint16_t)len);
-}
-
-uint64_t zw_csum_pseudo6(const uint8_t *src, const uint8_t *dst,
-			 uint8_t proto, uint32_t len)
-{
-	uint64_t s = zw_csum_add(0, src, 16);
-	s = zw_csum_add(s, dst, 16);
-	return s + zw_csum_be16((uint16_t)(len >> 16)) +
-	       zw_csum_be16((uint16_t)len) + zw_csum_be16(proto);
+	if (len & 4) {
+		c += load32(p);
+		p += 4;
+	}
+	if (len & 2) {
+		d += load16(p);
+		p += 2;
+	}
+	if (len & 1) /* the first octet of a 16-bit word: its low half */
+		d += *p;
+	return a + b + c + d;
 }

@@ -164,7 +164,7 @@ static int echo4(const struct zw_pkt_cfg *c, uint8_t *f, size_t l3,
 	swap(h + 12, h + 16, 4);
 	h[8] = TTL_OUT;
 	h[10] = h[11] = 0;
-	zw_csum_store(h + 10, zw_csum_add(0, h, 20));
+	zw_csum_store(h + 10, zw_csum_words(h, 5));
 	eth_back(c, f);
 	return reply(p, ZW_REPLY_ECHO4, l3 + tot);
 }
@@ -179,7 +179,8 @@ static int ip4(const struct zw_pkt_cfg *c, uint8_t *f, size_t len,
 	size_t ihl = (size_t)(h[0] & 0xf) * 4, tot = rd16(h + 2);
 	if (ihl < 20 || tot < ihl || l3 + tot > len)
 		return drop(p, ZW_DROP_MALFORMED);
-	if (zw_csum_fold(zw_csum_add(0, h, ihl)) != 0xffff)
+	uint64_t hs = ihl == 20 ? zw_csum_words(h, 5) : zw_csum_add(0, h, ihl);
+	if (zw_csum_fold(hs) != 0xffff)
 		return drop(p, ZW_DROP_CSUM);
 	p->l3 = (uint16_t)l3;
 	p->v6 = 0;
@@ -349,7 +350,7 @@ size_t zw_pkt_udp_reply(const struct zw_pkt_cfg *c, uint8_t *f,
 		h[10] = h[11] = 0;
 		swap(h + 12, h + 16, 4);
 		if (!c->tx_ip_csum)
-			zw_csum_store(h + 10, zw_csum_add(0, h, 20));
+			zw_csum_store(h + 10, zw_csum_words(h, 5));
 		ps = zw_csum_pseudo4(h + 12, h + 16, PROTO_UDP, ulen);
 	} else {
 		h[0] = 0x60;

@@ -135,8 +135,8 @@ for line in open(sys.argv[1]):
     res.setdefault((n, mix), []).append((int(wall), int(cpu), int(share)))
 med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in res.items()}
 label = {'reflect': 'reflect (no DNS)', '0': 'DO=0 mix', '1': 'DO=1 mix'}
-print('%-17s %6s %14s %18s %8s %12s %12s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
-      'CPU', 'per core', 'vs reflect'))
+print('%-17s %6s %14s %18s %8s %12s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
+      'CPU', 'vs reflect'))
 for n in ('1', '2'):
     for mix in ('reflect', '0', '1'):
         if (n, mix) not in med:
@@ -144,11 +144,10 @@ for n in ('1', '2'):
         wall, cpu, share = med[(n, mix)]
         ref = med.get((n, 'reflect'), (0, 0, 0))[1]
         ratio = '%.2fx' % (cpu / ref) if ref and mix != 'reflect' else '-'
-        print('%-17s %6s %14.0f %18.0f %7.0f%% %12.0f %12s' % (label[mix], n, wall, cpu, share,
-              cpu / int(n), ratio))
+        print('%-17s %6s %14.0f %18.0f %7.0f%% %12s' % (label[mix], n, wall, cpu, share, ratio))
 print('answered/s: wall clock; per CPU-second: answered per second of worker CPU time (all')
-print('workers); CPU: worker CPU time / wall time (100% per lcore when nothing else runs);')
-print('per core = per CPU-second / lcores. Targets: >= 5,000,000 per core, >= 0.50x reflect.')
+print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore when')
+print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
 EOF
 fi
 
