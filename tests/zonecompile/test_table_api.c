@@ -994,6 +994,29 @@ static void test_dname_qtype_cname(void **state)
 	assert_true(has(m, ZW_SEC_ANSWER, "t.dn.a.example.", ZW_TYPE_CNAME));
 }
 
+/* RFC 6672 2.2: a substitution longer than 255 octets is YXDOMAIN with
+ * the DNAME alone (BIND 9.18; knotd adds the records of the DNAME target
+ * itself). One octet shorter, the synthesised CNAME ends exactly at the
+ * limit and is followed (to NXDOMAIN here). dn.a.example. ->
+ * dn-target.a.example. makes names 7 octets longer. */
+static void test_dname_length_limit(void **state)
+{
+	(void)state;
+	uint8_t n[300], q[600];
+	size_t ql = mkq_wire(q, n, long_name(n, "dn.a.example.", 249, 'l'),
+			     ZW_TYPE_A, ZW_CLASS_IN, NOEDNS, false);
+	const struct zw_msg *m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	expect(m, 6 /* YXDOMAIN */, true, 1, 0);
+	assert_true(has(m, ZW_SEC_ANSWER, "dn.a.example.", ZW_TYPE_DNAME));
+	ql = mkq_wire(q, n, long_name(n, "dn.a.example.", 248, 'l'),
+		      ZW_TYPE_A, ZW_CLASS_IN, 4096, false);
+	m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	expect(m, ZW_RCODE_NXDOMAIN, true, 2, 1);
+	uint16_t len;
+	first_rdata(m, ZW_SEC_ANSWER, ZW_TYPE_CNAME, &len);
+	assert_int_equal(len, 255);
+}
+
 static void test_dname(void **state)
 {
 	(void)state;
@@ -1123,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_empty_non_terminals),
 		cmocka_unit_test(test_nsec3_hash_ends),
 		cmocka_unit_test(test_dname),
+		cmocka_unit_test(test_dname_length_limit),
 		cmocka_unit_test(test_dname_qtype_cname),
 		cmocka_unit_test(test_burst_equals_single),
 	};

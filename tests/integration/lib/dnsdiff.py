@@ -36,7 +36,11 @@ two correct servers may legitimately differ):
     wildcard_nsec_proof();
   - when a response has TC=1 its sections are not compared: a client
     discards a truncated UDP answer and retries over TCP, and which RRsets
-    a server keeps before truncating is its own choice;
+    a server keeps before truncating is its own choice. For the same
+    reason, when both set TC but their RCODEs differ, the RCODEs of the
+    answers over TCP are compared instead (knotd's RCODE in a truncated
+    answer is the one of the point where it stopped: NOERROR for a DNAME
+    whose synthesised CNAME did not fit, NXDOMAIN over TCP);
   - size: servers compress differently, so near the limit one may fit
     what the other cannot. When only one side set TC, both are asked again
     over TCP: accepted if the truncating side's full answer really exceeds
@@ -502,6 +506,13 @@ def settle(q, maxudp, ma, mb, fields, t, left, right):
     if "additional" in fields and additional_room(lim, ma, mb):
         fields.remove("additional")
         t.note(q, "additional dropped for room")
+    if "rcode" in fields and a_b_tc(ma, mb):
+        fa, ea = decode(*left.ask(q, tcp=True))
+        fb, eb = decode(*right.ask(q, tcp=True))
+        if fa is not None and fb is not None and \
+                fa.full_rcode() == fb.full_rcode():
+            fields.remove("rcode")
+            t.note(q, "RCODE of truncated answers (TCP agrees)")
     if "tc" not in fields:
         return None
     fa, ea = decode(*left.ask(q, tcp=True))
@@ -514,6 +525,10 @@ def settle(q, maxudp, ma, mb, fields, t, left, right):
         t.note(q, "TC at %s only (needs more room)" %
                (left.name if ma.flags & 0x0200 else right.name))
     return why
+
+
+def a_b_tc(a, b):
+    return bool(a.flags & b.flags & 0x0200)
 
 
 def selftest(a, queries):
