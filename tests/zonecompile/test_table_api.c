@@ -26,9 +26,8 @@
 #include "dns/msg.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
-#include "dns/zone.h"
-#include "dns/zonefile.h"
 #include "tests/util/testutil.h"
+#include "tests/zonecompile/tabletest.h"
 #include "zonecompile/compile.h"
 #include "zonecompile/table.h"
 
@@ -61,35 +60,6 @@ static const char *api_data(const char *rel)
 	return path;
 }
 
-static struct zw_compiled *compile_path(const char *path, const char *origin)
-{
-	uint8_t on[ZW_NAME_MAX];
-	char err[256];
-	int e = 0, rc;
-	assert_true(zw_name_from_str(on, origin, strlen(origin),
-				     (const uint8_t *)"") > 0);
-	struct zw_zonefile_opts o = {on, NULL, NULL};
-	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &e);
-	if (!zf)
-		fail_msg("%s: %s", path, zw_strerror(e));
-	struct zw_zone *z = zw_zone_new(on);
-	struct zw_rec r;
-	while ((rc = zw_zonefile_next(zf, &r)) > 0)
-		assert_int_equal(zw_zone_add(z, &r), 0);
-	if (rc < 0)
-		print_error("%s\n", zw_zonefile_error(zf));
-	assert_int_equal(rc, 0);
-	zw_zonefile_free(zf);
-	assert_int_equal(zw_zone_finish(z), 0);
-	struct zw_compile_opts co = {.minimal = true};
-	struct zw_compiled *c = zw_compile_zone(z, &co, err, sizeof err);
-	if (!c)
-		print_error("%s: %s\n", path, err);
-	assert_non_null(c);
-	zw_zone_free(z);
-	return c;
-}
-
 /* Table slot from n (path, origin) pairs. */
 static void make_table(int slot, const char *const spec[][2], size_t n)
 {
@@ -97,7 +67,7 @@ static void make_table(int slot, const char *const spec[][2], size_t n)
 	char err[ZW_TABLE_ERRMAX];
 	size_t len;
 	for (size_t i = 0; i < n; i++)
-		c[i] = compile_path(spec[i][0], spec[i][1]);
+		c[i] = tt_compile(spec[i][0], spec[i][1]);
 	fx.mem[slot] = zw_compile_to_mem(c, n, &len);
 	assert_non_null(fx.mem[slot]);
 	for (size_t i = 0; i < n; i++)
