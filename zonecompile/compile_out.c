@@ -3,9 +3,11 @@
  * compiled zones as a table file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,11 +157,10 @@ size_t zw_compiled_size(const struct zw_compiled *c)
 	return ((const struct cc *)c)->hdr.size;
 }
 
-/* Copy one zone (header + data block) to dst. */
+/* Copy one zone (header + data block) to dst, which holds zeros. */
 static void put_zone(const struct cc *cc, uint8_t *dst)
 {
 	const struct zwt_zone *h = &cc->hdr;
-	memset(dst, 0, h->size);
 	memcpy(dst, h, sizeof(*h));
 	uint8_t *d = dst + h->data;
 	memcpy(d + h->hash_off, cc->hash.p, cc->hash.len);
@@ -170,61 +171,163 @@ static void put_zone(const struct cc *cc, uint8_t *dst)
 		memcpy(d + h->lf_off, cc->lf.p, cc->lf.len);
 }
 
-void *zw_compile_to_mem(struct zw_compiled *const *zones, size_t n,
-			size_t *len)
+/* The file image, page-aligned: from the kernel's zero pages (mapped)
+ * or malloc'd and cleared. The checksum is left to the caller. */
+struct image {
+	uint8_t *p;
+	size_t len, cap;
+	bool mapped;
+};
+
+static size_t image_size(struct zw_compiled *const *zones, size_t n)
+{
+	size_t total = align8(align8(sizeof(struct zwt_file)) + 8 * n);
+	for (size_t i = 0; i < n; i++)
+		total += align8(zw_compiled_size(zones[i]));
+	return total;
+}
+
+static int image_alloc(struct image *im, size_t total, bool map)
+{
+	im->len = total;
+	im->cap = (total + 4095) & ~(size_t)4095;
+	im->mapped = map;
+	if (map) {
+		void *p = mmap(NULL, im->cap, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return ZW_ENOMEM;
+		madvise(p, im->cap, MADV_HUGEPAGE); /* fewer faults */
+		im->p = p;
+		return 0;
+	}
+	if (posix_memalign((void **)&im->p, 4096, im->cap))
+		return ZW_ENOMEM;
+	memset(im->p, 0, im->cap);
+	return 0;
+}
+
+static void image_free(struct image *im)
+{
+	if (im->mapped)
+		munmap(im->p, im->cap);
+	else
+		free(im->p);
+}
+
+static int image_build(struct zw_compiled *const *zones, size_t n, bool map,
+		       struct image *im)
 {
 	size_t dir = align8(sizeof(struct zwt_file));
 	size_t off = align8(dir + 8 * n);
-	size_t total = off;
-	for (size_t i = 0; i < n; i++)
-		total += align8(zw_compiled_size(zones[i]));
-	uint8_t *buf = NULL;
-	if (posix_memalign((void **)&buf, 64, total ? total : 8))
-		return NULL;
-	memset(buf, 0, total);
-	struct zwt_file *f = (struct zwt_file *)buf;
+	if (image_alloc(im, image_size(zones, n), map) < 0)
+		return ZW_ENOMEM;
+	struct zwt_file *f = (struct zwt_file *)im->p;
 	memcpy(f->magic, ZWT_MAGIC, 8);
 	f->version = ZWT_VERSION;
 	f->hdr_size = sizeof(*f);
-	f->file_size = total;
+	f->file_size = im->len;
 	f->nzones = (uint32_t)n;
 	f->zonedir = dir;
 	f->created = (uint64_t)time(NULL);
 	for (size_t i = 0; i < n; i++) {
 		const struct cc *cc = (const struct cc *)zones[i];
-		memcpy(buf + dir + 8 * i, &(uint64_t){off}, 8);
-		put_zone(cc, buf + off);
+		memcpy(im->p + dir + 8 * i, &(uint64_t){off}, 8);
+		put_zone(cc, im->p + off);
 		off += align8(cc->hdr.size);
 	}
-	f->checksum = zw_table_checksum(buf, total);
-	*len = total;
-	return buf;
+	return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
+void *zw_compile_to_mem(struct zw_compiled *const *zones, size_t n,
+			size_t *len)
+{
+	struct image im;
+	if (image_build(zones, n, false, &im) < 0)
+		return NULL;
+	((struct zwt_file *)im.p)->checksum = zw_table_checksum(im.p, im.len);
+	*len = im.len;
+	return im.p;
+}
+
+static int pwrite_all(int fd, const uint8_t *p, size_t len, off_t off)
 {
 	while (len) {
-		ssize_t w = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
+		ssize_t w = pwrite(fd, p, len > (1u << 30) ? (1u << 30) : len,
+				   off);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		p += w;
+		off += w;
 		len -= (size_t)w;
 	}
 	return 0;
 }
 
+/* Octets [from, to) of the image, both multiples of 4096, bypassing the
+ * page cache (no copy; it goes to the disk that fsync waits for anyway).
+ * -EINVAL: the file system refuses direct I/O. */
+static int write_direct(int fd, const struct image *im, size_t from,
+			size_t to)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_DIRECT) < 0)
+		return -EINVAL;
+	int rc = pwrite_all(fd, im->p + from, to - from, (off_t)from);
+	fcntl(fd, F_SETFL, fl);
+	return rc;
+}
+
+struct body {
+	int fd;
+	const struct image *im;
+	size_t to;
+	int rc;
+};
+
+static void *body_write(void *arg)
+{
+	struct body *b = arg;
+	b->rc = write_direct(b->fd, b->im, 4096, b->to);
+	return NULL;
+}
+
+/* The image to fd: the body (past the first page) goes out while the
+ * checksum is computed, then the first page with the header, then the
+ * unaligned tail through the page cache. Any direct-I/O refusal: the
+ * whole image through the page cache. */
+static int write_image(int fd, struct image *im)
+{
+	struct zwt_file *f = (struct zwt_file *)im->p;
+	struct body b = {fd, im, im->len & ~(size_t)4095, 0};
+	pthread_t t;
+	bool threaded = b.to > 4096 &&
+			!pthread_create(&t, NULL, body_write, &b);
+	f->checksum = zw_table_checksum(im->p, im->len);
+	if (threaded)
+		pthread_join(t, NULL);
+	else if (b.to > 4096)
+		body_write(&b);
+	int rc = b.rc;
+	if (!rc && b.to)
+		rc = write_direct(fd, im, 0, 4096);
+	if (!rc)
+		return pwrite_all(fd, im->p + b.to, im->len - b.to,
+				  (off_t)b.to);
+	return pwrite_all(fd, im->p, im->len, 0);
+}
+
 int zw_compile_write(const char *path, struct zw_compiled *const *zones,
 		     size_t n, char *err, size_t errlen)
 {
-	size_t len;
-	uint8_t *buf = zw_compile_to_mem(zones, n, &len);
+	struct image im;
 	char tmp[4096];
 	int rc;
 
-	if (!buf) {
+	if (image_build(zones, n, true, &im) < 0) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return ZW_ENOMEM;
 	}
@@ -233,10 +336,10 @@ int zw_compile_write(const char *path, struct zw_compiled *const *zones,
 	if (fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		free(buf);
+		image_free(&im);
 		return rc;
 	}
-	rc = write_all(fd, buf, len);
+	rc = write_image(fd, &im);
 	if (!rc && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && !rc)
@@ -247,6 +350,6 @@ int zw_compile_write(const char *path, struct zw_compiled *const *zones,
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		unlink(tmp);
 	}
-	free(buf);
+	image_free(&im);
 	return rc;
 }
