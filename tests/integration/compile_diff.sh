@@ -191,6 +191,10 @@ many RRSIG
 @ NS
 @ NSEC3PARAM
 @ DS
+@ TYPE250              # meta types as QTYPE (TSIG, TKEY, MAILB, MAILA):
+cn-target TYPE249      # NODATA, as knotd
+many TYPE253
+cn-chain1 TYPE254
 EOF
 }
 
