@@ -118,8 +118,15 @@ static int rrl(struct zw_engine *e, const struct zw_frame *f,
 	return n;
 }
 
+/* Per-burst tallies of the common counters, added to the lcore's block
+ * once per burst. */
+struct tally {
+	uint32_t answered, truncated;
+	uint32_t rcode[ZW_STATS_RCODES];
+};
+
 static void finish(struct zw_engine *e, struct zw_frame *f,
-		   const struct zw_pkt *p, int n)
+		   const struct zw_pkt *p, int n, struct tally *t)
 {
 	uint8_t *msg = f->data + p->dns;
 
@@ -127,17 +134,60 @@ static void finish(struct zw_engine *e, struct zw_frame *f,
 		ZW_STAT_ADD(e->st, drops[ZW_DROP_ANSWER], 1);
 		return;
 	}
-	if (e->rrl && !e->reflect && (n = rrl(e, f, p, msg, n)) == 0)
-		return;
 	if (!e->reflect) {
-		ZW_STAT_ADD(e->st, rcode[zw_engine_rcode(msg, (size_t)n)], 1);
-		if (msg[2] & 0x02)
-			ZW_STAT_ADD(e->st, truncated, 1);
+		if (e->rrl && (n = rrl(e, f, p, msg, n)) == 0)
+			return;
+		t->rcode[zw_engine_rcode(msg, (size_t)n)]++;
+		t->truncated += (msg[2] >> 1) & 1;
 	}
-	ZW_STAT_ADD(e->st, answered, 1);
+	t->answered++;
 	f->len = (uint16_t)zw_pkt_udp_reply(e->cfg, f->data, p, (size_t)n);
 	f->verdict = ZW_PKT_REPLY;
 	f->udp = 1;
+}
+
+static void tally_add(struct zw_stats *st, const struct tally *t)
+{
+	ZW_STAT_ADD(st, answered, t->answered);
+	if (t->truncated)
+		ZW_STAT_ADD(st, truncated, t->truncated);
+	for (unsigned i = 0; i < ZW_STATS_RCODES; i++)
+		if (t->rcode[i])
+			ZW_STAT_ADD(st, rcode[i], t->rcode[i]);
+}
+
+/* Several tables: each query goes to its own (zw_engine_pick); the
+ * queries of one table are answered as one burst. */
+static void answer_multi(struct zw_engine *e, const uint8_t *const q[],
+			 const size_t ql[], uint8_t *const out[],
+			 const size_t cap[], int ol[], unsigned nq)
+{
+	const struct zw_table *pick[ZW_BURST_MAX];
+	const uint8_t *gq[ZW_BURST_MAX];
+	uint8_t *gout[ZW_BURST_MAX];
+	size_t gql[ZW_BURST_MAX], gcap[ZW_BURST_MAX];
+	int gol[ZW_BURST_MAX];
+	uint8_t gidx[ZW_BURST_MAX];
+	uint64_t done[(ZW_BURST_MAX + 63) / 64] = {0};
+
+	for (unsigned k = 0; k < nq; k++)
+		pick[k] = zw_engine_pick(e->ts, q[k], ql[k]);
+	for (unsigned k = 0; k < nq; k++) {
+		if (done[k / 64] >> (k % 64) & 1)
+			continue;
+		unsigned g = 0;
+		for (unsigned j = k; j < nq; j++) {
+			if (pick[j] != pick[k])
+				continue;
+			done[j / 64] |= (uint64_t)1 << (j % 64);
+			gq[g] = q[j], gql[g] = ql[j], gout[g] = out[j];
+			gcap[g] = cap[j], gidx[g++] = (uint8_t)j;
+		}
+		zw_table_answer_burst(pick[k], gq, gql, gout, gcap, gol, g,
+				      &e->opts);
+		for (unsigned j = 0; j < g; j++)
+			ol[gidx[j]] = gol[j];
+	}
 }
 
 static void answer(struct zw_engine *e, const uint8_t *const q[],
@@ -156,10 +206,7 @@ static void answer(struct zw_engine *e, const uint8_t *const q[],
 		zw_table_answer_burst(ts->t[0], q, ql, out, cap, ol, nq,
 				      &e->opts);
 	} else {
-		for (unsigned k = 0; k < nq; k++)
-			ol[k] = zw_table_answer(zw_engine_pick(ts, q[k], ql[k]),
-						q[k], ql[k], out[k], cap[k],
-						&e->opts);
+		answer_multi(e, q, ql, out, cap, ol, nq);
 	}
 }
 
@@ -190,6 +237,8 @@ void zw_engine_burst(struct zw_engine *e, struct zw_frame *f, unsigned n)
 		return;
 	ZW_STAT_ADD(e->st, queries, nq);
 	answer(e, q, ql, out, cap, ol, nq);
+	struct tally t = {0};
 	for (unsigned k = 0; k < nq; k++)
-		finish(e, &f[idx[k]], &p[idx[k]], ol[k]);
+		finish(e, &f[idx[k]], &p[idx[k]], ol[k], &t);
+	tally_add(e->st, &t);
 }
