@@ -9,19 +9,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dns/err.h"
 #include "dns/rrtype.h"
 #include "zonecompile/compile_out.h"
 
-/* ---- small maps ---- */
+/* ---- memory and small maps ---- */
+
+#define ZALLOC_MAP (2u << 20)
+
+void *cc_zalloc(size_t size, bool *mapped)
+{
+	*mapped = size >= ZALLOC_MAP;
+	if (!*mapped)
+		return calloc(1, size ? size : 1);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
+void cc_zfree(void *p, size_t size, bool mapped)
+{
+	if (p && mapped)
+		munmap(p, size);
+	else
+		free(p);
+}
 
 int cc_kmap_init(struct kmap *m, size_t n)
 {
 	size_t slots = 64;
 	while (slots < n * 2)
 		slots *= 2;
-	m->s = calloc(slots, sizeof(*m->s));
+	m->s = cc_zalloc(slots * sizeof(*m->s), &m->mapped);
 	m->mask = slots - 1;
 	m->n = 0;
 	return m->s ? 0 : ZW_ENOMEM;
@@ -29,7 +53,8 @@ int cc_kmap_init(struct kmap *m, size_t n)
 
 void cc_kmap_free(struct kmap *m)
 {
-	free(m->s);
+	if (m->s)
+		cc_zfree(m->s, (m->mask + 1) * sizeof(*m->s), m->mapped);
 	m->s = NULL;
 }
 
@@ -125,14 +150,32 @@ static uint32_t copy_piece(struct cc *cc, const struct cz_chunk *ch,
 	return blob_ref(cc, off);
 }
 
+/* The ref slot of a shared group (NULL: out of memory); find: NULL
+ * when it was never set. */
+static uint32_t *keyed_slot(struct cc *cc, uint8_t kind, uint8_t anchor,
+			    uint32_t node, bool find)
+{
+	if (kind >= 8 || anchor >= 3 || node >= cc->cz.n) {
+		uint64_t key = cr_group_key(kind, anchor, node);
+		return find ? cc_kmap_find(&cc->pieces, key)
+			    : cc_kmap_slot(&cc->pieces, key);
+	}
+	uint32_t **a = &cc->keyed[kind][anchor];
+	if (!*a && find)
+		return NULL;
+	if (!*a && !(*a = cc_zalloc(cc->cz.n * sizeof(uint32_t),
+				    &cc->keyed_mapped[kind][anchor])))
+		return NULL;
+	return &(*a)[node];
+}
+
 /* The piece of a recorded group: shared groups go in once per zone. */
 static uint32_t piece_ref(struct cc *cc, const struct cz_chunk *ch,
 			  const struct cr_group *g)
 {
 	uint32_t *slot = NULL;
 	if (g->kind != G_SPEC) {
-		slot = cc_kmap_slot(&cc->pieces,
-				    cr_group_key(g->kind, g->anchor, g->node));
+		slot = keyed_slot(cc, g->kind, g->anchor, g->node, false);
 		if (!slot)
 			return 0;
 		if (*slot)
@@ -257,9 +300,7 @@ uint32_t cc_assemble_single(struct cc *cc, const struct cz_chunk *ch,
 uint32_t cc_proof_piece(struct cc *cc, long node)
 {
 	uint8_t kind = cc->cz.denial == ZWT_DENIAL_NSEC ? G_NSEC : G_NSEC3;
-	uint32_t *slot = cc_kmap_find(&cc->pieces,
-				      cr_group_key(kind, A_APEX,
-						   (uint32_t)node));
+	uint32_t *slot = keyed_slot(cc, kind, A_APEX, (uint32_t)node, true);
 	if (slot && *slot)
 		return *slot;
 	struct crec *w = cc->main;
@@ -414,7 +455,6 @@ static int cc_init(struct cc *cc, const struct zw_zone *z,
 	cc->node_ref = calloc(cc->cz.n, sizeof(uint32_t));
 	cc->one = calloc(1, sizeof(*cc->one));
 	if (!cc->main || !cc->node_ref || !cc->one ||
-	    cc_kmap_init(&cc->pieces, cc->cz.n * 2) < 0 ||
 	    cc_kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
 	    cc_kmap_init(&cc->recipes, cc->cz.n * 2) < 0)
 		return ZW_ENOMEM;
@@ -480,6 +520,10 @@ void zw_compiled_free(struct zw_compiled *c)
 	free(cc->main);
 	free(cc->node_ref);
 	cc_kmap_free(&cc->pieces);
+	for (int k = 0; k < 8; k++)
+		for (int a = 0; a < 3; a++)
+			cc_zfree(cc->keyed[k][a], cc->cz.n * sizeof(uint32_t),
+				 cc->keyed_mapped[k][a]);
 	cc_kmap_free(&cc->merged);
 	cc_kmap_free(&cc->recipes);
 	cz_buf_free(&cc->hash);
