@@ -20,15 +20,91 @@ struct em {
 	struct zwt_pview v[TL_MAXSEG];
 	int32_t at[TL_MAXSEG][ZWT_PARTS];  /* where each part went, -1 none */
 	uint16_t done[TL_MAXSEG][ZWT_PARTS]; /* octets of it written */
+	/* owner labels of the part's first RR left out for a pointer into
+	 * the question (owner_cut): the labels kept before them, and where
+	 * that pointer points */
+	uint16_t cut[TL_MAXSEG][ZWT_PARTS];
+	uint16_t keep[TL_MAXSEG][ZWT_PARTS];
+	uint16_t qoff[TL_MAXSEG][ZWT_PARTS];
 	struct tl_pname names[TL_MAXNAMES];
+	/* a name may be written as lit octets of labels at names[].pos and
+	 * a pointer to the rest, a suffix of the question at qsfx */
+	uint8_t lit[TL_MAXNAMES];
+	uint16_t qsfx[TL_MAXNAMES];
+	/* per synthesised CNAME: octets of the DNAME target written before
+	 * a pointer to the question suffix at sq (0: none) */
+	uint8_t slit[TL_MAXNAMES];
+	uint16_t sq[TL_MAXNAMES];
 	uint16_t counts[4];
 	bool full, tc;
 };
 
+static uint8_t lower(uint8_t c)
+{
+	return (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+}
+
+/* Is octet k of the query name the start of a label? */
+static bool q_label_at(const struct em *m, size_t k)
+{
+	size_t o = 0;
+	while (o < k)
+		o += 1u + m->qwire[o];
+	return o == k;
+}
+
+/* Do n octets of the query name from k equal name[0..n), any case? */
+static bool q_equal(const struct em *m, size_t k, const uint8_t *name,
+		    size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (lower(m->qwire[k + j]) != lower(name[j]))
+			return false;
+	return true;
+}
+
+/* Where octet k of plan name idx is in the response. */
+static long name_at(const struct em *m, int idx, size_t k)
+{
+	if (k < m->lit[idx])
+		return (long)m->names[idx].pos + (long)k;
+	return (long)m->qsfx[idx] + (long)(k - m->lit[idx]);
+}
+
+/* The DNAME target of synthesised CNAME si compressed the way Knot does
+ * it: its longest suffix that ends the query name becomes a pointer. */
+static void synth_compress(struct em *m, int si)
+{
+	const struct tl_synth *s = &m->p->synth[si];
+	size_t qlen = m->names[0].len, j = 0;
+	m->slit[si] = s->suffixlen;
+	m->sq[si] = 0;
+	while (j < s->suffixlen && s->suffix[j]) {
+		size_t tail = s->suffixlen - j;
+		if (tail <= qlen && q_label_at(m, qlen - tail) &&
+		    q_equal(m, qlen - tail, s->suffix + j, tail)) {
+			m->slit[si] = (uint8_t)j;
+			m->sq[si] = (uint16_t)(12 + qlen - tail);
+			return;
+		}
+		j += 1u + s->suffix[j];
+	}
+}
+
 static size_t synth_len(const struct em *m, const struct tl_synth *s)
 {
-	(void)m;
-	return 2 + 10 + s->prefix + s->suffixlen;
+	int si = (int)(s - m->p->synth);
+	return 2 + 10 + s->prefix + m->slit[si] + (m->sq[si] ? 2 : 0);
+}
+
+/* The first n octets of plan name idx, to w. */
+static void name_prefix(const struct em *m, int idx, uint8_t *w, size_t n)
+{
+	const uint8_t *src = idx ? m->out + m->names[idx].pos : m->qwire;
+	size_t a = n < m->lit[idx] ? n : m->lit[idx];
+	memmove(w, src, a);
+	if (n > a)
+		memcpy(w + a, m->qwire + (m->qsfx[idx] - 12), n - a);
 }
 
 /* The synthesised CNAME of a DNAME step. */
@@ -36,7 +112,7 @@ static bool put_synth(struct em *m, const struct tl_synth *s)
 {
 	size_t need = synth_len(m, s);
 	const struct tl_pname *o = &m->names[s->name];
-	const uint8_t *owner = s->name ? m->out + o->pos : m->qwire;
+	int si = (int)(s - m->p->synth);
 
 	if (m->full) {
 		m->tc = true; /* a CNAME of the answer left out */
@@ -47,7 +123,7 @@ static bool put_synth(struct em *m, const struct tl_synth *s)
 		return false;
 	}
 	uint8_t *w = m->out + m->pos;
-	uint16_t rdlen = (uint16_t)(s->prefix + s->suffixlen);
+	uint16_t rdlen = (uint16_t)(need - 12);
 	w[0] = (uint8_t)(0xc0 | o->pos >> 8);
 	w[1] = (uint8_t)o->pos;
 	w[2] = 0;
@@ -60,23 +136,53 @@ static bool put_synth(struct em *m, const struct tl_synth *s)
 	w[9] = (uint8_t)s->ttl;
 	w[10] = (uint8_t)(rdlen >> 8);
 	w[11] = (uint8_t)rdlen;
-	memmove(w + 12, owner, s->prefix);
-	memcpy(w + 12 + s->prefix, s->suffix, s->suffixlen);
+	name_prefix(m, s->name, w + 12, s->prefix);
+	memcpy(w + 12 + s->prefix, s->suffix, m->slit[si]);
+	if (m->sq[si]) {
+		w[12 + s->prefix + m->slit[si]] = (uint8_t)(0xc0 | m->sq[si] >> 8);
+		w[13 + s->prefix + m->slit[si]] = (uint8_t)m->sq[si];
+	}
 	m->names[s->target].pos = (uint16_t)(m->pos + 12);
-	m->names[s->target].len = (uint8_t)rdlen;
+	m->names[s->target].len = (uint8_t)(s->prefix + s->suffixlen);
+	m->lit[s->target] = (uint8_t)(s->prefix + m->slit[si]);
+	m->qsfx[s->target] = m->sq[si];
 	m->pos += need;
 	m->counts[1]++;
 	return true;
+}
+
+/* Octets [from, end) of part k of segment i take this many in the
+ * response (the cut owner labels are at the start). */
+static size_t span_len(const struct em *m, int i, int k, uint16_t from,
+		       uint16_t end)
+{
+	return (size_t)(end - from) - (from == 0 ? m->cut[i][k] : 0);
+}
+
+/* Write octets [from, end) of part k of segment i. */
+static void put_span(struct em *m, int i, int k, uint16_t from, uint16_t end)
+{
+	const uint8_t *src = m->v[i].wire + m->v[i].off[k];
+	uint16_t c = m->cut[i][k], kp = m->keep[i][k];
+	if (from == 0 && c) {
+		uint8_t *w = m->out + m->pos;
+		memcpy(w, src, kp);
+		w[kp] = (uint8_t)(0xc0 | m->qoff[i][k] >> 8);
+		w[kp + 1] = (uint8_t)m->qoff[i][k];
+		m->pos += kp + 2u;
+		from = (uint16_t)(kp + c + 2);
+	}
+	memcpy(m->out + m->pos, src + from, (size_t)(end - from));
+	m->pos += (size_t)(end - from);
 }
 
 /* Copy part k of segment i whole. */
 static void put_part(struct em *m, int i, int k)
 {
 	const struct zwt_part *pd = m->v[i].part[k];
-	memcpy(m->out + m->pos, m->v[i].wire + m->v[i].off[k], pd->len);
 	m->at[i][k] = (int32_t)m->pos;
+	put_span(m, i, k, 0, pd->len);
 	m->done[i][k] = pd->len;
-	m->pos += pd->len;
 	m->counts[ZWT_PART_SEC(k)] += pd->count;
 }
 
@@ -124,15 +230,12 @@ static void put_part_units(struct em *m, int i, int k)
 	for (unsigned j = 0; j < nu; j++) {
 		uint16_t end, cnt, mode;
 		unit_at(pd, u, j, &end, &cnt, &mode);
-		size_t n = (size_t)end - from;
-		if (m->pos + n > m->limit) {
+		if (m->pos + span_len(m, i, k, from, end) > m->limit) {
 			m->full = true;
 			left_out(m, pd, u, j);
 			break;
 		}
-		memcpy(m->out + m->pos, m->v[i].wire + m->v[i].off[k] + from,
-		       n);
-		m->pos += n;
+		put_span(m, i, k, from, end);
 		m->counts[ZWT_PART_SEC(k)] += cnt;
 		m->done[i][k] = end;
 		from = end;
@@ -175,45 +278,109 @@ static void put_sections(struct em *m, bool careful)
 	}
 }
 
+/* Where octet t of part tp of segment i went: the cut owner labels are
+ * the question's own (at qoff), the rest moved with the part. */
+static long out_pos(const struct em *m, int i, int tp, long t)
+{
+	long c = m->cut[i][tp], kp = m->keep[i][tp];
+	if (t < kp)
+		return m->at[i][tp] + t;
+	if (t < kp + c)
+		return m->qoff[i][tp] + t - kp;
+	return m->at[i][tp] + t - c;
+}
+
+/* The new value of a pointer of segment i: kind QSTART/QSUF move with
+ * the segment's name, PART kinds with the part they point into. */
+static long fix_value(const struct em *m, int i, uint16_t fx, long val,
+		      const long d[2])
+{
+	unsigned kind = ZWT_FIX_KIND(fx);
+	if (kind < ZWT_FIX_PART0)
+		return val + d[kind];
+	int tp = (int)kind - ZWT_FIX_PART0;
+	long canon = 12 + m->v[i].pc->alen + 4;
+	if (tp >= ZWT_PARTS || m->at[i][tp] < 0)
+		return -1;
+	return out_pos(m, i, tp, val - (canon + m->v[i].off[tp]));
+}
+
+static bool seg_moved(const struct em *m, int i, const long d[2])
+{
+	const struct zwt_pview *v = &m->v[i];
+	long canon = 12 + v->pc->alen + 4;
+	if (d[0] || d[1])
+		return true;
+	for (int k = 0; k < ZWT_PARTS; k++)
+		if (m->at[i][k] >= 0 &&
+		    (m->cut[i][k] || m->at[i][k] != canon + v->off[k]))
+			return true;
+	return false;
+}
+
 /* Patch the pointers of segment i for where its name and parts went. */
 static bool fix_seg(struct em *m, int i)
 {
 	const struct zwt_pview *v = &m->v[i];
 	const struct tl_pname *nm = &m->names[m->p->seg[i].name];
 	long alen = v->pc->alen;
-	long canon = 12 + alen + 4;
-	long d[2 + ZWT_PARTS];
-	bool any = false;
+	long d[2];
 
-	d[ZWT_FIX_QSTART] = (long)nm->pos - 12;
-	d[ZWT_FIX_QSUF] = (long)nm->pos - 12 + nm->len - alen;
-	for (int k = 0; k < ZWT_PARTS; k++) {
-		d[ZWT_FIX_PART0 + k] = m->at[i][k] < 0 ? 0 :
-				       m->at[i][k] - (canon + v->off[k]);
-	}
-	for (int k = 0; k < 2 + ZWT_PARTS; k++)
-		any |= d[k] != 0;
-	if (!any)
+	int idx = m->p->seg[i].name;
+	d[ZWT_FIX_QSTART] = name_at(m, idx, 0) - 12;
+	d[ZWT_FIX_QSUF] = name_at(m, idx, (size_t)(nm->len - alen)) - 12;
+	if (!seg_moved(m, i, d))
 		return true;
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		if (m->at[i][k] < 0 || !v->part[k])
 			continue;
+		unsigned c = m->cut[i][k], kp = m->keep[i][k];
 		for (unsigned f = 0; f < v->part[k]->nfix; f++) {
 			uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
 			unsigned pos = ZWT_FIX_POS(fx);
-			if (pos + 2 > m->done[i][k])
-				continue;
-			uint8_t *w = m->out + m->at[i][k] + pos;
-			long val = ((w[0] & 0x3f) << 8 | w[1]) +
-				   d[ZWT_FIX_KIND(fx)];
-			if (val < 12 || val > 0x3fff ||
-			    val >= (long)(m->at[i][k] + pos))
+			if (pos + 2 > m->done[i][k] || (c && pos == kp + c))
+				continue; /* not written, or the cut owner's */
+			long at = m->at[i][k] + (long)pos - c;
+			uint8_t *w = m->out + at;
+			long val = fix_value(m, i, fx, (w[0] & 0x3f) << 8 | w[1],
+					     d);
+			if (val < 12 || val > 0x3fff || val >= at)
 				return false;
 			w[0] = (uint8_t)(0xc0 | val >> 8);
 			w[1] = (uint8_t)val;
 		}
 	}
 	return true;
+}
+
+/* The owner of a part's first RR written as labels and a pointer to the
+ * whole anchor: when its last labels are the query name's own in front
+ * of the anchor, that suffix of the owner goes out as a pointer into the
+ * question, as Knot compresses it (NSEC owners: the query name itself
+ * in NODATA, an ancestor in NXDOMAIN, "*." and an ancestor in wildcard
+ * proofs). Sets the labels kept and returns the octets left out. */
+static uint16_t owner_cut(struct em *m, int i, int k)
+{
+	const struct zwt_pview *v = &m->v[i];
+	const uint8_t *w = v->wire + v->off[k];
+	size_t len = v->part[k]->len, l = 0, j = 0;
+	while (l < len && w[l] && !(w[l] & 0xc0))
+		l += 1u + w[l];
+	if (!l || l + 2 > len || w[l] != 0xc0 || w[l + 1] != 12)
+		return 0; /* not labels + a pointer to the anchor's start */
+	size_t qlen = m->names[0].len, alen = v->pc->alen;
+	if (m->p->seg[i].name != 0 || l > ZWT_FIX_POSMAX)
+		return 0;
+	for (; j < l; j += 1u + w[j]) {
+		size_t n = l - j;
+		if (n + alen > qlen || !q_label_at(m, qlen - alen - n) ||
+		    !q_equal(m, qlen - alen - n, w + j, n))
+			continue;
+		m->keep[i][k] = (uint16_t)j;
+		m->qoff[i][k] = (uint16_t)(12 + qlen - alen - n);
+		return (uint16_t)n;
+	}
+	return 0;
 }
 
 static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
@@ -227,13 +394,23 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 	m->full = m->tc = false;
 	memset(m->counts, 0, sizeof(m->counts));
 	memcpy(m->names, p->names, sizeof(m->names[0]) * (size_t)p->nnames);
+	for (int i = 0; i < p->nnames; i++)
+		m->lit[i] = p->names[i].len;
+	for (int s = 0; s < p->nsynth; s++)
+		synth_compress(m, s);
 	for (int i = 0; i < p->nseg; i++) {
 		for (int k = 0; k < ZWT_PARTS; k++) {
 			m->at[i][k] = -1;
 			m->done[i][k] = 0;
+			m->cut[i][k] = 0;
+			m->keep[i][k] = 0;
 		}
-		if (p->seg[i].pc)
-			zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
+		if (!p->seg[i].pc)
+			continue;
+		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
+		for (int k = 0; k < ZWT_PARTS; k++)
+			if (m->v[i].part[k])
+				m->cut[i][k] = owner_cut(m, i, k);
 	}
 }
 
@@ -243,7 +420,7 @@ static size_t total_len(const struct em *m)
 	for (int i = 0; i < m->p->nseg; i++)
 		for (int k = 0; k < ZWT_PARTS; k++)
 			if (m->v[i].part[k] && (m->p->sigs || !(k & 1)))
-				n += m->v[i].part[k]->len;
+				n += m->v[i].part[k]->len - m->cut[i][k];
 	for (int s = 0; s < m->p->nsynth; s++)
 		n += synth_len(m, &m->p->synth[s]);
 	return n;

@@ -266,7 +266,8 @@ static const struct q sweep_q[] = {
 	{"c2-wc", "TXT"}, {"c4-wc", "TXT"}, {"a.wcn", "TXT"},
 	{"a.dn", "A"}, {"abcdefghijklmnopqrstuvwxyz.x.dn", "TXT"},
 	{"x.big", "A"}, {"x.sib", "A"}, {"x.mixed", "A"}, {"big", "DS"},
-	{"target", "TXT"}, {"nothing", "A"},
+	{"target", "TXT"}, {"nothing", "A"}, {"abc.target", "A"},
+	{"sib", "DS"},
 };
 
 static void test_complete_or_tc(void **state)
@@ -381,6 +382,64 @@ static void test_many_synthesised_owners(void **state)
 	free(buf);
 }
 
+static size_t skip_name(const uint8_t *w, size_t o)
+{
+	while (w[o] && (w[o] & 0xc0) != 0xc0)
+		o += 1u + w[o];
+	return o + (w[o] ? 2 : 1);
+}
+
+/* Wire offset of the owner of the first RR of `type` in `section`. */
+static size_t owner_at(const struct resp *r, int section, uint16_t type)
+{
+	const uint16_t *c = r->m.hdr.count;
+	size_t o = skip_name(r->wire, 12) + 4;
+	int sec = 1;
+	unsigned left = c[1];
+	for (;;) {
+		while (!left && sec < 3)
+			left = c[++sec];
+		assert_true(left > 0);
+		size_t at = o;
+		o = skip_name(r->wire, o);
+		uint16_t t = (uint16_t)(r->wire[o] << 8 | r->wire[o + 1]);
+		if (sec == section && t == type)
+			return at;
+		o += 10 + (size_t)(r->wire[o + 8] << 8 | r->wire[o + 9]);
+		left--;
+	}
+}
+
+/* An NSEC owner that is the query name or a suffix of it goes out as a
+ * pointer into the question, as Knot writes it (NODATA, DS at an
+ * unsigned cut, NXDOMAIN below an existing name). */
+static void test_nsec_owner_compressed(void **state)
+{
+	(void)state;
+	void *buf;
+	struct zw_table *t = table(&buf, false);
+	static struct resp r;
+	struct q nodata = {"target", "TXT"}, ds = {"sib", "DS"},
+		 below = {"abc.target", "A"};
+	const uint8_t *w;
+
+	ask(t, &nodata, 4096, true, false, &r);
+	w = r.wire + owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_NSEC);
+	assert_int_equal(w[0], 0xc0);
+	assert_int_equal(w[1], 12);
+	ask(t, &ds, 4096, true, false, &r);
+	w = r.wire + owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_NSEC);
+	assert_int_equal(w[0], 0xc0);
+	assert_int_equal(w[1], 12);
+	ask(t, &below, 4096, true, false, &r);
+	assert_int_equal(zw_msg_rcode(&r.m), ZW_RCODE_NXDOMAIN);
+	w = r.wire + owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_NSEC);
+	assert_int_equal(w[0], 0xc0);
+	assert_int_equal(w[1], 12 + 4); /* past "abc" */
+	zw_table_close(t);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_glue_rfc9471),
 		cmocka_unit_test(test_cname_chain_limit),
 		cmocka_unit_test(test_many_synthesised_owners),
+		cmocka_unit_test(test_nsec_owner_compressed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
