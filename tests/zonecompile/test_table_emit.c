@@ -172,7 +172,11 @@ static size_t query(uint8_t *q, const char *name, const char *type,
 {
 	char full[300];
 	uint8_t wn[ZW_NAME_MAX];
-	snprintf(full, sizeof full, "%s.%s", name, ORIGIN);
+	size_t nl0 = strlen(name);
+	if (nl0 && name[nl0 - 1] == '@') /* the origin itself */
+		snprintf(full, sizeof full, "%.*s" ORIGIN, (int)nl0 - 1, name);
+	else
+		snprintf(full, sizeof full, "%s.%s", name, ORIGIN);
 	int nl = zw_name_from_str(wn, full, strlen(full), (const uint8_t *)"");
 	int qt = zw_rrtype_from_str(type, strlen(type));
 	assert_true(nl > 0 && qt > 0);
@@ -230,8 +234,8 @@ static void same_records(const struct resp *part, const struct resp *full,
 	}
 }
 
-/* Complete or TC, and TC only when needed. */
-static void check_limit(const struct zw_table *t, const struct q *x,
+/* Complete or TC, and TC only when needed. Returns TC. */
+static bool check_limit(const struct zw_table *t, const struct q *x,
 			uint16_t bufsize, bool dnssec, const struct resp *full)
 {
 	static struct resp r;
@@ -248,7 +252,7 @@ static void check_limit(const struct zw_table *t, const struct q *x,
 			print_error("%s: TC, the full answer (%zu) fits\n",
 				    what, need);
 		assert_true(need > lim);
-		return;
+		return true;
 	}
 	if (c[1] != fc[1] || c[2] != fc[2] || c[3] > fc[3])
 		print_error("%s: no TC but %u/%u/%u records of %u/%u/%u\n",
@@ -258,6 +262,7 @@ static void check_limit(const struct zw_table *t, const struct q *x,
 	assert_true(c[3] <= fc[3]);
 	assert_int_equal(zw_msg_rcode(&r.m), zw_msg_rcode(&full->m));
 	same_records(&r, full, what);
+	return false;
 }
 
 static const struct q sweep_q[] = {
@@ -286,6 +291,55 @@ static void test_complete_or_tc(void **state)
 			if (!d)
 				check_limit(t, &sweep_q[i], 0, false, &full);
 		}
+	zw_table_close(t);
+	free(buf);
+}
+
+/* Random names around the zone's (a prefix label or two, any case),
+ * random types, limits and DO: every answer complete or TC. */
+static void test_random_queries(void **state)
+{
+	(void)state;
+	static const char *const base[] = {
+		"", "target", "c3-nx", "c2-wc", "x.wcn", "dn", "x.dn",
+		"big", "ns1.big", "sib", "mixed", "ns1", "wild", "c5-nd",
+		"*.wild", "nothing", "c2nd", "dntarget",
+	};
+	static const char *const types[] = {
+		"A", "AAAA", "TXT", "NS", "DS", "NSEC", "RRSIG", "ANY",
+		"CNAME", "SOA", "MX", "DNAME",
+	};
+	void *buf;
+	struct zw_table *t = table(&buf, false);
+	static struct resp full;
+	uint32_t rnd = 12345;
+	unsigned tc = 0, nx = 0;
+	for (int n = 0; n < 4000; n++) {
+		char name[300];
+		rnd = rnd * 1103515245u + 12345u;
+		const char *b = base[(rnd >> 8) % (sizeof base / sizeof *base)];
+		int pre = (int)(rnd >> 20) % 3;
+		snprintf(name, sizeof name, "%s%s%s", pre > 0 ? "Ab." : "",
+			 pre > 1 ? "c." : "", *b ? b : "@");
+		for (size_t j = 0; name[j]; j++)
+			if ((rnd >> (j % 24)) & 1 && name[j] >= 'a' &&
+			    name[j] <= 'z')
+				name[j] = (char)(name[j] - 32);
+		rnd = rnd * 1103515245u + 12345u;
+		struct q x = {name, types[(rnd >> 8) %
+					 (sizeof types / sizeof *types)]};
+		bool d = (rnd >> 20) & 1;
+		ask(t, &x, 0, d, true, &full);
+		uint16_t lim = (uint16_t)(512 + (rnd >> 12) % 721);
+		tc += check_limit(t, &x, lim, d, &full);
+		if (!d)
+			tc += check_limit(t, &x, 0, false, &full);
+		nx += zw_msg_rcode(&full.m) == ZW_RCODE_NXDOMAIN;
+	}
+	/* the mix is wide: truncated and NXDOMAIN answers among them */
+	if (tc < 100 || nx < 500)
+		print_error("%u truncated, %u NXDOMAIN\n", tc, nx);
+	assert_true(tc >= 100 && nx >= 500);
 	zw_table_close(t);
 	free(buf);
 }
@@ -448,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_cname_chain_limit),
 		cmocka_unit_test(test_many_synthesised_owners),
 		cmocka_unit_test(test_nsec_owner_compressed),
+		cmocka_unit_test(test_random_queries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
