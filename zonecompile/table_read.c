@@ -126,8 +126,10 @@ static bool check_piece(struct val *v, uint32_t ref)
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		if (!pv.part[k])
 			continue;
-		if (!pv.part[k]->len || !check_part_rrs(v, &pv, k) ||
-		    !check_fixups(v, &pv, k) || !check_units(v, &pv, k))
+		if (!pv.part[k]->len)
+			return bad(v, "piece at %u: empty part %d", ref, k);
+		if (!check_part_rrs(v, &pv, k) || !check_fixups(v, &pv, k) ||
+		    !check_units(v, &pv, k))
 			return false;
 	}
 	return true;
@@ -196,9 +198,10 @@ static bool check_node(struct val *v, uint32_t ref, bool wild)
 		return bad(v, "wildcard link to a non-wildcard node");
 	if (!first(v, K_NODE, ref))
 		return true;
-	if (!check_name(v, zwt_node_name(n), n->namelen, n->labels) ||
-	    n->labels < v->z->origin_labels || n->cpe_labels > n->labels)
+	if (!check_name(v, zwt_node_name(n), n->namelen, n->labels))
 		return false;
+	if (n->labels < v->z->origin_labels || n->cpe_labels > n->labels)
+		return bad(v, "node at %u: label counts", ref);
 	const struct zwt_entry *e = zwt_entries(n);
 	for (unsigned i = 0; i < n->ntypes; i++)
 		if (!check_recipe(v, e[i].rec[0]) ||
@@ -400,8 +403,9 @@ static struct zw_table *load(const uint8_t *b, size_t len, const char *what,
 		uint64_t off;
 		memcpy(&off, b + f->zonedir + 8 * i, 8);
 		v.zi = (int)i;
-		const struct zwt_zone *z = (const void *)(b + off);
+		const struct zwt_zone *z = NULL;
 		if (off % 8 || off > len || sizeof(*z) > len - off ||
+		    !(z = (const void *)(b + off)) ||
 		    z->data % 8 || z->data < sizeof(*z) ||
 		    z->size < z->data || z->data_size > z->size - z->data ||
 		    z->size > len - off) {

@@ -1,0 +1,189 @@
+/* libFuzzer target for the table reader (zonecompile/table_read.c) and,
+ * for tables it accepts, the lookup and answer code over them
+ * (table_lookup.c, table_answer.c, table_emit.c, table_util.c), all
+ * compiled in.
+ *
+ * Input: a table file. It is offered twice: as it is (the checksum then
+ * refuses nearly every mutation, which tests exactly that), and with
+ * file_size set to the input's length and the checksum recomputed, so the
+ * mutations reach the structural validation behind the checksum. Each
+ * copy sits in a heap buffer of exactly its length, so ASan catches any
+ * read past the end. A table that opens is then queried: for each zone
+ * its origin and the names of up to 64 hash-table nodes, each also with
+ * a label in front (names that may not exist), mixed case, several
+ * qtypes, with and without EDNS/DO, 512-octet and large buffers, one at a
+ * time and as a burst. Checks (abort on failure): every response fits its
+ * buffer, echoes the query id and question, has QR set, and the burst
+ * answers equal the single ones.
+ *
+ * NSEC3 hashing is a stub (the fuzz build links dns/ only, see
+ * tests/fuzz/fuzz.mk): any 20 octets derived from the name will do, since
+ * only which index entry covers them depends on it. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zonecompile/table_answer.c"
+#include "zonecompile/table_emit.c"
+#include "zonecompile/table_lookup.c"
+#include "zonecompile/table_read.c"
+#include "zonecompile/table_util.c"
+
+#define CHECK(c)                 \
+	do {                     \
+		if (!(c))        \
+			abort(); \
+	} while (0)
+
+#define NQ 16
+#define QMAX (12 + 256 + 4 + 11)
+#define RMAX 4096
+
+int zw_nsec3_hash(const uint8_t *name, const uint8_t *salt, size_t saltlen,
+		  uint16_t iterations, uint8_t out[ZW_NSEC3_HASH_LEN])
+{
+	size_t len = zw_name_len(name);
+	uint64_t h = zwt_hash(iterations, salt, saltlen);
+	for (int i = 0; i < ZW_NSEC3_HASH_LEN; i += 4) {
+		h = zwt_hash(h, name, len);
+		memcpy(out + i, &h, 4);
+	}
+	return 0;
+}
+
+static const uint16_t qtypes[] = {1, 2, 6, 15, 28, 43, 46, 47, 255, 5, 39};
+
+struct qset {
+	uint8_t pkt[NQ][QMAX];
+	size_t len[NQ];
+	unsigned n;
+};
+
+/* One query for name (wire, len octets) to the set. */
+static void add_query(struct qset *s, const uint8_t *name, size_t nl,
+		      unsigned variant)
+{
+	uint8_t *q = s->pkt[s->n];
+	uint16_t qt = qtypes[variant % (sizeof qtypes / 2)];
+	unsigned edns = (variant / 3) % 4; /* none, DO=0, DO=1, DO=1 512 */
+	memset(q, 0, 12);
+	q[0] = (uint8_t)s->n;
+	q[1] = (uint8_t)variant;
+	q[2] = (variant & 1) ? 0x01 : 0x00; /* RD */
+	q[5] = 1;
+	memcpy(q + 12, name, nl);
+	if (variant & 4) /* upper-case the first label */
+		for (size_t i = 1; i <= name[0] && i < nl; i++)
+			if (q[12 + i] >= 'a' && q[12 + i] <= 'z')
+				q[12 + i] -= 32;
+	size_t o = 12 + nl;
+	q[o++] = (uint8_t)(qt >> 8);
+	q[o++] = (uint8_t)qt;
+	q[o++] = 0;
+	q[o++] = 1;
+	if (edns) {
+		uint16_t bs = edns == 3 ? 512 : 4096;
+		uint8_t opt[11] = {0, 0, 41, (uint8_t)(bs >> 8), (uint8_t)bs,
+				   0, 0, (uint8_t)(edns >= 2 ? 0x80 : 0), 0, 0, 0};
+		q[11] = 1;
+		memcpy(q + o, opt, 11);
+		o += 11;
+	}
+	s->len[s->n++] = o;
+}
+
+static void check_response(const uint8_t *q, size_t qlen, const uint8_t *r,
+			   int rlen)
+{
+	CHECK(rlen >= 12 && rlen <= RMAX);
+	CHECK(r[0] == q[0] && r[1] == q[1] && (r[2] & 0x80));
+	size_t qend = 12 + zw_name_len(q + 12) + 4;
+	CHECK(qend <= qlen && (size_t)rlen >= qend);
+	CHECK(!memcmp(r + 12, q + 12, qend - 12));
+}
+
+static void run_set(const struct zw_table *t, struct qset *s)
+{
+	static uint8_t out[NQ][RMAX], out2[NQ][RMAX];
+	const uint8_t *pk[NQ];
+	uint8_t *op[NQ];
+	size_t cap[NQ];
+	int ol[NQ], single[NQ];
+	struct zw_answer_opts o = {1232, false};
+
+	for (unsigned i = 0; i < s->n; i++) {
+		single[i] = zw_table_answer(t, s->pkt[i], s->len[i], out[i],
+					    RMAX, &o);
+		check_response(s->pkt[i], s->len[i], out[i], single[i]);
+		pk[i] = s->pkt[i];
+		op[i] = out2[i];
+		cap[i] = RMAX;
+	}
+	zw_table_answer_burst(t, pk, s->len, op, cap, ol, s->n, &o);
+	for (unsigned i = 0; i < s->n; i++)
+		CHECK(ol[i] == single[i] &&
+		      !memcmp(out[i], out2[i], (size_t)ol[i]));
+	s->n = 0;
+}
+
+static void query_zone(const struct zw_table *t, const struct zwt_zone *z)
+{
+	const uint8_t *d = zwt_data(z);
+	const uint64_t *slots = (const uint64_t *)(d + z->hash_off);
+	uint64_t ns = (uint64_t)1 << z->hash_bits;
+	struct qset s = {.n = 0};
+	unsigned variant = 0, names = 0;
+	uint8_t nm[256];
+
+	add_query(&s, z->origin, z->origin_len, variant++);
+	for (uint64_t i = 0; i < ns && names < 64; i++) {
+		uint32_t ref = (uint32_t)slots[i];
+		if (!ref)
+			continue;
+		const struct zwt_node *n = zwt_at(d, ref);
+		names++;
+		add_query(&s, zwt_node_name(n), n->namelen, variant++);
+		if (n->namelen <= 250) {
+			memcpy(nm, "\3x-y", 4);
+			memcpy(nm + 4, zwt_node_name(n), n->namelen);
+			add_query(&s, nm, 4u + n->namelen, variant++);
+		}
+		if (s.n + 2 > NQ)
+			run_set(t, &s);
+	}
+	if (s.n)
+		run_set(t, &s);
+}
+
+static void try_table(const uint8_t *data, size_t size, bool fix)
+{
+	char err[ZW_TABLE_ERRMAX];
+	uint8_t *buf = NULL;
+	if (posix_memalign((void **)&buf, 8, size ? size : 1))
+		return;
+	memcpy(buf, data, size);
+	if (fix && size >= sizeof(struct zwt_file)) {
+		struct zwt_file *f = (struct zwt_file *)buf;
+		f->file_size = size;
+		f->checksum = zw_table_checksum(buf, size);
+	}
+	err[0] = 0;
+	struct zw_table *t = zw_table_from_mem(buf, size, err);
+	if (!t) {
+		CHECK(err[0] != 0); /* refused with a reason */
+	} else {
+		for (size_t i = 0; i < zw_table_nzones(t); i++)
+			query_zone(t, zw_table_zone(t, i));
+		zw_table_close(t);
+	}
+	free(buf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > (4u << 20))
+		return 0;
+	try_table(data, size, false);
+	try_table(data, size, true);
+	return 0;
+}
