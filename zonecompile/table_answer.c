@@ -97,6 +97,7 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	nm->len = (uint8_t)n;
 	nm->nlabels = (uint8_t)labels;
 	nm->hashed = false;
+	nm->probed = false;
 	q->qwlen = (uint8_t)n;
 	q->qend = o + 1 + 4;
 	q->qtype = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
@@ -126,19 +127,27 @@ static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
 	return 0;
 }
 
+/* Does zone z hold name n (its origin a suffix of n)? */
+static inline bool zone_holds(const struct zwt_zone *z,
+			      const struct tl_name *n)
+{
+	if (z->origin_labels > n->nlabels)
+		return false;
+	size_t off = n->loff[n->nlabels - z->origin_labels];
+	return n->len - off == z->origin_len &&
+	       tl_name_eq(n->lname + off, z->origin, z->origin_len);
+}
+
 static const struct zwt_zone *find_zone(const struct zw_table *t,
 					const struct tl_name *n)
 {
+	if (t->nzones == 1)
+		return zone_holds(t->zones[0], n) ? t->zones[0] : NULL;
 	const struct zwt_zone *best = NULL;
 	for (uint32_t i = 0; i < t->nzones; i++) {
 		const struct zwt_zone *z = t->zones[i];
-		if (z->origin_len > n->len || z->origin_labels > n->nlabels)
-			continue;
-		size_t off = n->loff[n->nlabels - z->origin_labels];
-		if (n->len - off != z->origin_len ||
-		    !tl_name_eq(n->lname + off, z->origin, z->origin_len))
-			continue;
-		if (!best || z->origin_labels > best->origin_labels)
+		if (zone_holds(z, n) &&
+		    (!best || z->origin_labels > best->origin_labels))
 			best = z;
 	}
 	return best;
@@ -233,6 +242,7 @@ static bool make_name(struct tl_name *out, const struct tl_name *cur,
 	out->len = (uint8_t)n;
 	out->nlabels = (uint8_t)labels;
 	out->hashed = false;
+	out->probed = false;
 	return true;
 }
 
@@ -282,37 +292,36 @@ static void plan_query(const struct tl_zone *z, struct query *q,
 static size_t put_opt(uint8_t *out, size_t pos, const struct query *q,
 		      uint16_t max_udp, uint16_t ext_rcode, bool ede)
 {
+	/* root owner, type OPT, class = our UDP size, TTL = extended rcode,
+	 * version 0, DO echoed; RDLENGTH; the optional EDE option */
+	static const uint8_t ede_opt[6] = {0, 15, 0, 2, 0, EDE_NOT_AUTH};
+	uint64_t a = (uint64_t)ZW_TYPE_OPT << 16 |
+		     (uint64_t)(max_udp >> 8) << 24 |
+		     (uint64_t)(max_udp & 0xff) << 32 |
+		     (uint64_t)((ext_rcode >> 4) & 0xff) << 40 |
+		     (uint64_t)(q->dnssec ? 0x80 : 0) << 56;
 	uint8_t *w = out + pos;
-	w[0] = 0;
-	w[1] = 0;
-	w[2] = ZW_TYPE_OPT;
-	w[3] = (uint8_t)(max_udp >> 8);
-	w[4] = (uint8_t)max_udp;
-	w[5] = (uint8_t)(ext_rcode >> 4);
-	w[6] = 0;
-	w[7] = q->dnssec ? 0x80 : 0;
+	memcpy(w, &a, 8);
 	w[8] = 0;
 	w[9] = 0;
 	w[10] = ede ? 6 : 0;
 	if (!ede)
 		return pos + 11;
-	w[11] = 0;
-	w[12] = 15; /* EDE */
-	w[13] = 0;
-	w[14] = 2;
-	w[15] = 0;
-	w[16] = EDE_NOT_AUTH;
+	memcpy(w + 11, ede_opt, 6);
 	return pos + 17;
 }
 
 static void put_header(uint8_t *out, const struct query *q, uint16_t flags,
 		       const uint16_t counts[4])
 {
-	uint16_t w[6] = {q->id, flags, counts[0], counts[1], counts[2],
-			 counts[3]};
-	for (int i = 0; i < 6; i++)
-		w[i] = __builtin_bswap16(w[i]);
-	memcpy(out, w, sizeof w);
+	uint64_t a = (uint64_t)__builtin_bswap16(q->id) |
+		     (uint64_t)__builtin_bswap16(flags) << 16 |
+		     (uint64_t)__builtin_bswap16(counts[0]) << 32 |
+		     (uint64_t)__builtin_bswap16(counts[1]) << 48;
+	uint32_t b = (uint32_t)__builtin_bswap16(counts[2]) |
+		     (uint32_t)__builtin_bswap16(counts[3]) << 16;
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 4);
 }
 
 /* A response with only header, question (when parsed) and OPT. */
@@ -344,23 +353,23 @@ struct actx {
 	uint8_t *out;
 	size_t cap;
 	const struct zwt_zone *zh;
+	const struct zwt_node *cand;  /* node whose slot tag matched */
+	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
 	int result;
 	bool done;
 };
 
-/* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
- * Queries that get a bare reply (errors, REFUSED) are finished here. */
-static void stage_parse(const struct zw_table *t, struct actx *c,
-			uint16_t max_udp)
+/* All the checks, in the order that picks the error to answer: false
+ * when the query got a bare reply (errors, REFUSED) or deserves none. */
+static bool parse_full(const struct zw_table *t, struct actx *c,
+		       uint16_t max_udp)
 {
 	struct query *q = &c->q;
 	const uint8_t *pkt = c->pkt;
 	size_t len = c->len;
 
-	c->done = true;
-	c->result = 0;
 	if (len < 12 || (pkt[2] & 0x80))
-		return;
+		return false;
 	memset(q, 0, offsetof(struct query, name));
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
@@ -390,13 +399,53 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 		rc = ZW_RCODE_REFUSED;
 		ede = true;
 	}
-	if (rc) {
+	if (rc)
 		c->result = reply_bare(pkt, c->out, c->cap, q, qend, rc, ede,
 				       max_udp);
+	return !rc;
+}
+
+/* The usual query in few steps: QR clear, opcode QUERY, one question,
+ * no answer or authority records, at most an OPT of version 0, class
+ * IN, a qtype answered from the table, a name in one of the zones. Any
+ * other goes through parse_full, which picks the error to answer. */
+static bool parse_fast(const struct zw_table *t, struct actx *c)
+{
+	const uint8_t *pkt = c->pkt;
+	struct query *q = &c->q;
+	uint64_t cnt;
+
+	if (c->len < 12)
+		return false;
+	memcpy(&cnt, pkt + 4, 8); /* qd, an, ns, ar: 1, 0, 0, 0 or 1 */
+	if ((cnt & ~(1ULL << 56)) != 1ULL << 8 || (pkt[2] & 0xf8))
+		return false;
+	if (parse_qname(pkt, c->len, q) < 0 || q->qclass != ZW_CLASS_IN ||
+	    q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR ||
+	    q->qtype == ZW_TYPE_OPT)
+		return false;
+	q->edns = q->dnssec = false;
+	q->ednsver = 0;
+	q->udp = 0;
+	if (parse_opt(pkt, c->len, q, pkt[11]) < 0 || q->ednsver)
+		return false;
+	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
+	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
+	return (c->zh = find_zone(t, &q->name)) != NULL;
+}
+
+/* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
+ * Queries that get a bare reply (errors, REFUSED) are finished here. */
+static void stage_parse(const struct zw_table *t, struct actx *c,
+			uint16_t max_udp)
+{
+	c->result = 0;
+	c->cand = NULL;
+	c->rec = NULL;
+	c->done = !parse_fast(t, c) && !parse_full(t, c, max_udp);
+	if (c->done)
 		return;
-	}
-	c->done = false;
-	struct tl_name *nm = &q->name;
+	struct tl_name *nm = &c->q.name;
 	nm->hash = zwt_hash(c->zh->hash_seed, nm->lname, nm->len);
 	nm->hashed = true;
 	const uint64_t *slots = (const uint64_t *)(zwt_data(c->zh) +
@@ -405,8 +454,17 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	zwt_prefetch(&slots[nm->hash & mask]);
 }
 
+/* Burst pipeline: slot reads run SLOT_AHEAD answers ahead of the
+ * answers, node reads NODE_AHEAD; lines prefetched per node and per
+ * piece (DO=0 pieces are mostly shared by many names, so hot). */
+#define SLOT_AHEAD 8
+#define NODE_AHEAD 4
+#define NODE_LINES 2
+#define PIECE_LINES_DO0 2
+#define PIECE_LINES_DO1 5
+
 /* Stage 2: read the slot; on a tag match prefetch the node and the
- * recipes and pieces the compiler put right after it. */
+ * recipes the compiler put right after it. */
 static void stage_slot(struct actx *c)
 {
 	const struct zwt_zone *z = c->zh;
@@ -414,12 +472,41 @@ static void stage_slot(struct actx *c)
 	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
 	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
 	uint64_t s = slots[c->q.name.hash & mask];
+	c->cand = NULL;
 	if ((uint32_t)s && (uint32_t)(s >> 32) ==
 			       (uint32_t)(c->q.name.hash >> 32)) {
 		const uint8_t *n = zwt_at(data, (uint32_t)s);
-		for (int k = 0; k < 6; k++)
+		c->cand = (const struct zwt_node *)n;
+		for (unsigned k = 0; k < NODE_LINES; k++)
 			zwt_prefetch(n + 64 * k);
 	}
+}
+
+/* Stage 3: the probe proper (the node's lines should be in by now),
+ * the node's recipe for the query and its first piece: prefetch that. */
+static void stage_node(struct actx *c)
+{
+	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	struct query *q = &c->q;
+	c->rec = NULL;
+	if (!c->cand) /* no node behind the first slot: leave it */
+		return;
+	const struct zwt_node *n = tl_probe_h(&z, q->name.lname, q->name.len,
+					      q->name.hash);
+	q->name.node = n;
+	q->name.probed = true;
+	if (!n)
+		return;
+	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	const struct zwt_recipe *r = zwt_at(z.data, tl_select(n, q->qtype,
+							      dnssec));
+	c->rec = r;
+	if (!r->npieces)
+		return;
+	const uint8_t *pc = zwt_at(z.data, zwt_recipe_pieces(r)[0]);
+	unsigned lines = dnssec ? PIECE_LINES_DO1 : PIECE_LINES_DO0;
+	for (unsigned k = 0; k < lines; k++)
+		zwt_prefetch(pc + 64 * k);
 }
 
 /* Octets the response may take: the client's EDNS size (or 512) capped
@@ -457,18 +544,24 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
  * write). 0: not this case, take the general path. */
 static int answer_exact(struct actx *c, size_t limit, uint16_t max_udp)
 {
-	const struct query *q = &c->q;
-	struct tl_zone z = {c->zh, zwt_data(c->zh)};
-	const struct zwt_node *n = tl_probe_h(&z, q->name.lname, q->name.len,
-					      q->name.hash);
-	if (!n)
-		return 0;
-	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	const struct zwt_recipe *r = zwt_at(z.data, tl_select(n, q->qtype,
-							      dnssec));
+	struct query *q = &c->q;
+	const uint8_t *data = zwt_data(c->zh);
+	const struct zwt_recipe *r = c->rec;
+	if (!r) {
+		struct tl_zone z = {c->zh, data};
+		const struct zwt_node *n = q->name.probed ? q->name.node :
+			tl_probe_h(&z, q->name.lname, q->name.len,
+				   q->name.hash);
+		q->name.node = n;
+		q->name.probed = true;
+		if (!n)
+			return 0;
+		int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+		r = zwt_at(data, tl_select(n, q->qtype, dnssec));
+	}
 	if (r->npieces != 1)
 		return 0;
-	const struct zwt_piece *pc = zwt_at(z.data, zwt_recipe_pieces(r)[0]);
+	const struct zwt_piece *pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
 	if (pc->alen != q->qwlen || q->qend + pc->size > limit ||
 	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
 		return 0;
@@ -529,10 +622,12 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 }
 
 #define BURST_MAX 32
-#define AHEAD 8
 
 /* The stages run over the whole burst in turn, so the cache misses of
- * different queries overlap instead of queueing one after another. */
+ * different queries overlap instead of queueing one after another: all
+ * queries are parsed (hash slots prefetched), then slot reads run D2
+ * answers ahead (node prefetched) and node reads D1 ahead (piece
+ * prefetched) of the answers. */
 void zw_table_answer_burst(const struct zw_table *t,
 			   const uint8_t *const pkt[], const size_t len[],
 			   uint8_t *const out[], const size_t cap[],
@@ -541,6 +636,7 @@ void zw_table_answer_burst(const struct zw_table *t,
 {
 	struct actx c[BURST_MAX];
 	uint16_t max_udp = server_udp(opts);
+	const unsigned d1 = NODE_AHEAD, d2 = SLOT_AHEAD;
 
 	for (unsigned base = 0; base < n; base += BURST_MAX) {
 		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
@@ -551,13 +647,17 @@ void zw_table_answer_burst(const struct zw_table *t,
 			c[i].cap = cap[base + i];
 			stage_parse(t, &c[i], max_udp);
 		}
-		/* node prefetches run AHEAD answers in front of the answers */
-		for (unsigned i = 0; i < m && i < AHEAD; i++)
+		for (unsigned i = 0; i < m && i < d2; i++)
 			if (!c[i].done)
 				stage_slot(&c[i]);
+		for (unsigned i = 0; i < m && i < d1; i++)
+			if (!c[i].done)
+				stage_node(&c[i]);
 		for (unsigned i = 0; i < m; i++) {
-			if (i + AHEAD < m && !c[i + AHEAD].done)
-				stage_slot(&c[i + AHEAD]);
+			if (i + d2 < m && !c[i + d2].done)
+				stage_slot(&c[i + d2]);
+			if (i + d1 < m && !c[i + d1].done)
+				stage_node(&c[i + d1]);
 			outlen[base + i] = c[i].done
 				? c[i].result
 				: stage_answer(&c[i], opts, max_udp);

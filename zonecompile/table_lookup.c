@@ -244,8 +244,8 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 				  const struct tl_name *q, uint16_t qtype,
 				  int dnssec, struct tl_plan *p, uint8_t name)
 {
-	const struct zwt_node *n = q->hashed
-		? tl_probe_h(z, q->lname, q->len, q->hash)
+	const struct zwt_node *n = q->probed ? q->node
+		: q->hashed ? tl_probe_h(z, q->lname, q->len, q->hash)
 		: tl_probe(z, q->lname, q->len);
 	if (n) {
 		tl_add_recipe(p, tl_select(n, qtype, dnssec), name);

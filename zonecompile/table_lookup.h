@@ -17,7 +17,9 @@ struct tl_name {
 	uint8_t len;
 	uint8_t nlabels;
 	bool hashed;    /* hash below is zwt_hash of lname (zone's seed) */
+	bool probed;    /* node below is the exact match (or NULL) */
 	uint64_t hash;
+	const struct zwt_node *node;
 };
 
 /* Equality of two names of len octets (no case folding): names are
