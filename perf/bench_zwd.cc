@@ -1,4 +1,4 @@
-// zwd's packet path without a PMD (perf/shim_zwd.c): bursts of 32 frames
+// zwd's packet path without a PMD (perf/shim_zwd.c): bursts of 64 frames
 // from the benchmark query captures (perf/compare_zwd.sh makes them under
 // build/bench/zwd/) copied into buffers and run through zw_engine_burst:
 //   Reflect   parse, swap, checksums (no DNS work): the per-packet budget
@@ -32,12 +32,13 @@ void BM_Zwd(benchmark::State &state, const char *pcap, int reflect)
 		return;
 	}
 	unsigned answered = 0;
+	double burst = zw_perf_zwd_burst_size();
 	for (auto _ : state)
 		answered += zw_perf_zwd_burst(b);
 	state.counters["queries/s"] = benchmark::Counter(
-		double(state.iterations()) * 32, benchmark::Counter::kIsRate);
+		double(state.iterations()) * burst, benchmark::Counter::kIsRate);
 	state.counters["answered%"] =
-		100.0 * answered / (double(state.iterations()) * 32);
+		100.0 * answered / (double(state.iterations()) * burst);
 	zw_perf_zwd_free(b);
 }
 

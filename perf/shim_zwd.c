@@ -8,7 +8,7 @@
 #include "dataplane/engine.h"
 #include "perf/shim_zwd.h"
 
-#define BURST 32
+#define BURST ZW_BURST_MAX /* what zwd asks its PMD for */
 #define FRAME_CAP 2048
 #define MAX_FRAMES (1u << 20)
 
@@ -115,6 +115,11 @@ unsigned zw_perf_zwd_burst(struct zw_perf_zwd *b)
 	for (unsigned i = 0; i < BURST; i++)
 		ok += f[i].verdict == ZW_PKT_REPLY;
 	return ok;
+}
+
+unsigned zw_perf_zwd_burst_size(void)
+{
+	return BURST;
 }
 
 size_t zw_perf_zwd_frames(const struct zw_perf_zwd *b)
