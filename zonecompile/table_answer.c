@@ -284,7 +284,9 @@ static void plan_query(const struct tl_zone *z, struct query *q,
 		p->chase = next;
 		cur = &p->chase;
 		idx = t;
-		if (!in_zone(z, cur))
+		/* QTYPE CNAME: the synthesised CNAME is the answer (RFC
+		 * 6672 3.2, as knotd and BIND), not followed */
+		if (q->qtype == ZW_TYPE_CNAME || !in_zone(z, cur))
 			return;
 	}
 }

@@ -17,7 +17,7 @@
 # semantic-checks: off) on a free 127.0.0.1 port; it is stopped by PID on
 # every exit path.
 #
-# Environment: ZW_DIFF_QUERIES (random queries per zone, default 4000;
+# Environment: ZW_DIFF_QUERIES (random queries per zone, default 8000;
 # one zw-lookup process answers each zone's whole set in batch mode),
 # ZW_DIFF_SEED (default 1), ZW_DIFF_SHOW (mismatches printed per zone,
 # default 6), ZW_DIFF_KEEP=1 (keep the temp dir), ZW_DIFF_PEER=named (also
@@ -29,7 +29,7 @@ set -uo pipefail
 ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${ZW_BIN:-$ROOT/build/bin}
 LIB=$ROOT/tests/integration/lib
-NQ=${ZW_DIFF_QUERIES:-4000}
+NQ=${ZW_DIFF_QUERIES:-8000}
 SEED=${ZW_DIFF_SEED:-1}
 SHOW=${ZW_DIFF_SHOW:-6}
 MAXUDP=1232    # the server's UDP payload limit, the same on both sides
