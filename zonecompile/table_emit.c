@@ -159,20 +159,28 @@ static size_t span_len(const struct em *m, int i, int k, uint16_t from,
 	return (size_t)(end - from) - (from == 0 ? m->cut[i][k] : 0);
 }
 
-/* Write octets [from, end) of part k of segment i. */
-static void put_span(struct em *m, int i, int k, uint16_t from, uint16_t end)
+/* The kept owner labels of a cut part and the pointer into the
+ * question; returns where the part's octets go on. */
+static uint16_t put_cut_owner(struct em *m, int i, int k)
 {
 	const uint8_t *src = m->v[i].wire + m->v[i].off[k];
-	uint16_t c = m->cut[i][k], kp = m->keep[i][k];
-	if (from == 0 && c) {
-		uint8_t *w = m->out + m->pos;
-		memcpy(w, src, kp);
-		w[kp] = (uint8_t)(0xc0 | m->qoff[i][k] >> 8);
-		w[kp + 1] = (uint8_t)m->qoff[i][k];
-		m->pos += kp + 2u;
-		from = (uint16_t)(kp + c + 2);
-	}
-	memcpy(m->out + m->pos, src + from, (size_t)(end - from));
+	uint16_t kp = m->keep[i][k];
+	uint8_t *w = m->out + m->pos;
+	memcpy(w, src, kp);
+	w[kp] = (uint8_t)(0xc0 | m->qoff[i][k] >> 8);
+	w[kp + 1] = (uint8_t)m->qoff[i][k];
+	m->pos += kp + 2u;
+	return (uint16_t)(kp + m->cut[i][k] + 2);
+}
+
+/* Write octets [from, end) of part k of segment i. */
+static inline void put_span(struct em *m, int i, int k, uint16_t from,
+			    uint16_t end)
+{
+	if (from == 0 && m->cut[i][k])
+		from = put_cut_owner(m, i, k);
+	memcpy(m->out + m->pos, m->v[i].wire + m->v[i].off[k] + from,
+	       (size_t)(end - from));
 	m->pos += (size_t)(end - from);
 }
 
@@ -290,65 +298,109 @@ static long out_pos(const struct em *m, int i, int tp, long t)
 	return m->at[i][tp] + t - c;
 }
 
-/* The new value of a pointer of segment i: kind QSTART/QSUF move with
- * the segment's name, PART kinds with the part they point into. */
-static long fix_value(const struct em *m, int i, uint16_t fx, long val,
-		      const long d[2])
+/* Pointer deltas of segment i per fixup kind: QSTART/QSUF move with the
+ * segment's name, PART kinds with the part they point into; *cuts gets
+ * a bit per part whose owner was cut (its pointers go through out_pos).
+ * Returns whether anything moved at all. */
+static bool seg_deltas(const struct em *m, int i, long d[2 + ZWT_PARTS],
+		       unsigned *cuts)
 {
-	unsigned kind = ZWT_FIX_KIND(fx);
-	if (kind < ZWT_FIX_PART0)
-		return val + d[kind];
-	int tp = (int)kind - ZWT_FIX_PART0;
-	long canon = 12 + m->v[i].pc->alen + 4;
-	if (tp >= ZWT_PARTS || m->at[i][tp] < 0)
-		return -1;
-	return out_pos(m, i, tp, val - (canon + m->v[i].off[tp]));
+	const struct zwt_pview *v = &m->v[i];
+	const struct tl_pname *nm = &m->names[m->p->seg[i].name];
+	int idx = m->p->seg[i].name;
+	long canon = 12 + v->pc->alen + 4;
+	bool any;
+
+	d[ZWT_FIX_QSTART] = name_at(m, idx, 0) - 12;
+	d[ZWT_FIX_QSUF] = name_at(m, idx, (size_t)(nm->len - v->pc->alen)) -
+			  12;
+	any = d[ZWT_FIX_QSTART] || d[ZWT_FIX_QSUF];
+	*cuts = 0;
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		d[ZWT_FIX_PART0 + k] = m->at[i][k] < 0 ? 0 :
+				       m->at[i][k] - (canon + v->off[k]);
+		any |= d[ZWT_FIX_PART0 + k] != 0;
+		if (m->at[i][k] >= 0 && m->cut[i][k])
+			*cuts |= 1u << k;
+	}
+	return any || *cuts;
 }
 
-static bool seg_moved(const struct em *m, int i, const long d[2])
+/* Patch one pointer at `at` to val; false when it would not be valid. */
+static inline bool set_ptr(struct em *m, long at, long val)
+{
+	uint8_t *w = m->out + at;
+	if (val < 12 || val > 0x3fff || val >= at)
+		return false;
+	w[0] = (uint8_t)(0xc0 | val >> 8);
+	w[1] = (uint8_t)val;
+	return true;
+}
+
+static inline long ptr_at(const struct em *m, long at)
+{
+	return (m->out[at] & 0x3f) << 8 | m->out[at + 1];
+}
+
+/* The usual case: no owner cut in the segment, every pointer moves by
+ * its kind's delta. */
+static bool fix_part_plain(struct em *m, int i, int k, const long *d)
+{
+	const struct zwt_pview *v = &m->v[i];
+	long base = m->at[i][k];
+	unsigned done = m->done[i][k];
+	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
+		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		unsigned pos = ZWT_FIX_POS(fx);
+		if (pos + 2 > done)
+			continue;
+		long at = base + (long)pos;
+		if (!set_ptr(m, at, ptr_at(m, at) + d[ZWT_FIX_KIND(fx)]))
+			return false;
+	}
+	return true;
+}
+
+/* With owner cuts: positions in the cut part shift, pointers into a cut
+ * part go through out_pos. */
+static bool fix_part_cut(struct em *m, int i, int k, const long *d,
+			 unsigned cuts)
 {
 	const struct zwt_pview *v = &m->v[i];
 	long canon = 12 + v->pc->alen + 4;
-	if (d[0] || d[1])
-		return true;
-	for (int k = 0; k < ZWT_PARTS; k++)
-		if (m->at[i][k] >= 0 &&
-		    (m->cut[i][k] || m->at[i][k] != canon + v->off[k]))
-			return true;
-	return false;
+	unsigned c = m->cut[i][k], skip = c ? m->keep[i][k] + c : ~0u;
+	long base = m->at[i][k] - (long)c;
+	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
+		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		unsigned pos = ZWT_FIX_POS(fx);
+		int tp = (int)ZWT_FIX_KIND(fx) - ZWT_FIX_PART0;
+		if (pos + 2 > m->done[i][k] || pos == skip)
+			continue; /* not written, or the cut owner's */
+		long at = base + (long)pos, val = ptr_at(m, at);
+		if (tp >= 0 && (cuts >> tp & 1))
+			val = out_pos(m, i, tp, val - (canon + v->off[tp]));
+		else
+			val += d[ZWT_FIX_KIND(fx)];
+		if (!set_ptr(m, at, val))
+			return false;
+	}
+	return true;
 }
 
 /* Patch the pointers of segment i for where its name and parts went. */
 static bool fix_seg(struct em *m, int i)
 {
-	const struct zwt_pview *v = &m->v[i];
-	const struct tl_pname *nm = &m->names[m->p->seg[i].name];
-	long alen = v->pc->alen;
-	long d[2];
+	long d[2 + ZWT_PARTS];
+	unsigned cuts;
 
-	int idx = m->p->seg[i].name;
-	d[ZWT_FIX_QSTART] = name_at(m, idx, 0) - 12;
-	d[ZWT_FIX_QSUF] = name_at(m, idx, (size_t)(nm->len - alen)) - 12;
-	if (!seg_moved(m, i, d))
+	if (!seg_deltas(m, i, d, &cuts))
 		return true;
 	for (int k = 0; k < ZWT_PARTS; k++) {
-		if (m->at[i][k] < 0 || !v->part[k])
+		if (m->at[i][k] < 0 || !m->v[i].part[k])
 			continue;
-		unsigned c = m->cut[i][k], kp = m->keep[i][k];
-		for (unsigned f = 0; f < v->part[k]->nfix; f++) {
-			uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
-			unsigned pos = ZWT_FIX_POS(fx);
-			if (pos + 2 > m->done[i][k] || (c && pos == kp + c))
-				continue; /* not written, or the cut owner's */
-			long at = m->at[i][k] + (long)pos - c;
-			uint8_t *w = m->out + at;
-			long val = fix_value(m, i, fx, (w[0] & 0x3f) << 8 | w[1],
-					     d);
-			if (val < 12 || val > 0x3fff || val >= at)
-				return false;
-			w[0] = (uint8_t)(0xc0 | val >> 8);
-			w[1] = (uint8_t)val;
-		}
+		if (!(cuts ? fix_part_cut(m, i, k, d, cuts)
+			   : fix_part_plain(m, i, k, d)))
+			return false;
 	}
 	return true;
 }
@@ -399,18 +451,16 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 	for (int s = 0; s < p->nsynth; s++)
 		synth_compress(m, s);
 	for (int i = 0; i < p->nseg; i++) {
-		for (int k = 0; k < ZWT_PARTS; k++) {
-			m->at[i][k] = -1;
-			m->done[i][k] = 0;
-			m->cut[i][k] = 0;
-			m->keep[i][k] = 0;
-		}
+		memset(m->at[i], 0xff, sizeof(m->at[i]));
+		memset(m->done[i], 0, sizeof(m->done[i]));
+		memset(m->cut[i], 0, sizeof(m->cut[i]));
 		if (!p->seg[i].pc)
 			continue;
 		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
-		for (int k = 0; k < ZWT_PARTS; k++)
-			if (m->v[i].part[k])
-				m->cut[i][k] = owner_cut(m, i, k);
+		/* the owners worth it are NSEC owners: authority, DO=1 (the
+		 * RRSIG parts start with a pointer to them) */
+		if (p->sigs && m->v[i].part[2])
+			m->cut[i][2] = owner_cut(m, i, 2);
 	}
 }
 
