@@ -56,40 +56,6 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static struct zw_zone *load(const char *path, const uint8_t *origin)
-{
-	struct zw_zonefile_opts o = {origin, warn_cb, NULL};
-	int err = 0, rc;
-	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &err);
-	if (!zf) {
-		fprintf(stderr, "zw-compile: %s: %s\n", path, zw_strerror(err));
-		return NULL;
-	}
-	struct zw_zone *z = zw_zone_new(origin);
-	struct zw_rec r;
-	if (!z) {
-		zw_zonefile_free(zf);
-		fprintf(stderr, "zw-compile: out of memory\n");
-		return NULL;
-	}
-	while ((rc = zw_zonefile_next(zf, &r)) > 0)
-		if ((rc = zw_zone_add(z, &r)) < 0)
-			break;
-	if (rc < 0) {
-		const char *m = *zw_zone_error(z) ? zw_zone_error(z)
-						   : zw_zonefile_error(zf);
-		fprintf(stderr, "zw-compile: %s\n", m);
-	}
-	zw_zonefile_free(zf);
-	if (rc == 0 && (rc = zw_zone_finish(z)) < 0)
-		fprintf(stderr, "zw-compile: %s\n", zw_zone_error(z));
-	if (rc < 0) {
-		zw_zone_free(z);
-		return NULL;
-	}
-	return z;
-}
-
 static struct zw_compiled *compile_one(const char *path, const char *origin,
 				       const struct zw_compile_opts *o)
 {
@@ -101,9 +67,12 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		return NULL;
 	}
 	double t0 = now();
-	struct zw_zone *z = load(path, on);
-	if (!z)
+	struct zw_zone *z = zw_compile_load(path, on, o->threads, warn_cb, NULL,
+					    err, sizeof err);
+	if (!z) {
+		fprintf(stderr, "zw-compile: %s\n", err);
 		return NULL;
+	}
 	double t1 = now();
 	struct zw_compiled *c = zw_compile_zone(z, o, err, sizeof err);
 	double t2 = now();

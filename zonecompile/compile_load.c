@@ -1,0 +1,290 @@
+/* Loading a zone file for the compiler, parsed by several threads when
+ * the file can be cut exactly: no directives anywhere (so origin and
+ * default TTL never change), cuts at line starts with an owner and a TTL
+ * of their own, each part's parser ending cleanly (no open parenthesis
+ * or quote), the owner changing across every cut (so no run of an RRset
+ * is split), and no warning from any part (so no omitted TTL fell back
+ * on state a part could not know). Records go into the
+ * zone in file order, with their real line numbers. Anything else, and
+ * any error, and the file is parsed again by one parser, as it always
+ * was, for the same result and messages. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dns/err.h"
+#include "dns/name.h"
+#include "zonecompile/compile_int.h"
+
+#define MAX_PARTS 16
+#define MIN_PART (8u << 20) /* smaller files are not worth a thread */
+#define CUT_SEARCH (1u << 20)
+
+struct part {
+	const char *text;
+	size_t len;
+	const char *path;
+	const uint8_t *origin;
+	struct cz_buf recs; /* owner len, owner, type, rdlen, ttl, line, rdata */
+	unsigned long lines; /* newlines in the text */
+	size_t nrecs;
+	int rc;
+	bool warned;
+	uint8_t first[ZW_NAME_MAX], last[ZW_NAME_MAX];
+};
+
+static void part_warn(void *ctx, const char *file, unsigned long line,
+		      const char *msg)
+{
+	(void)file;
+	(void)line;
+	(void)msg;
+	((struct part *)ctx)->warned = true;
+}
+
+static int keep(struct part *p, const struct zw_rec *r)
+{
+	uint8_t h[1 + 2 + 2 + 4 + 4];
+	size_t ol = zw_name_len(r->owner);
+	uint32_t line = (uint32_t)r->line;
+	h[0] = (uint8_t)ol;
+	memcpy(h + 1, &r->type, 2);
+	memcpy(h + 3, &r->rdlen, 2);
+	memcpy(h + 5, &r->ttl, 4);
+	memcpy(h + 9, &line, 4);
+	cz_buf_append(&p->recs, h, sizeof h);
+	cz_buf_append(&p->recs, r->owner, ol);
+	cz_buf_append(&p->recs, r->rdata, r->rdlen);
+	if (!p->nrecs++)
+		zw_name_copy(p->first, r->owner);
+	zw_name_copy(p->last, r->owner);
+	return p->recs.failed ? ZW_ENOMEM : 0;
+}
+
+static void *parse_part(void *arg)
+{
+	struct part *p = arg;
+	struct zw_zonefile_opts o = {p->origin, part_warn, p};
+	struct zw_zonefile *zf = zw_zonefile_new_mem(p->text, p->len,
+						     p->path, &o);
+	struct zw_rec r;
+	int rc = zf ? 0 : ZW_ENOMEM;
+	while (zf && (rc = zw_zonefile_next(zf, &r)) > 0 && !p->warned)
+		if ((rc = keep(p, &r)) < 0)
+			break;
+	zw_zonefile_free(zf);
+	p->rc = rc < 0 || p->warned || !p->recs.len ? -1 : 0;
+	for (const char *s = p->text, *e = s + p->len;
+	     (s = memchr(s, '\n', (size_t)(e - s))); s++)
+		p->lines++;
+	return NULL;
+}
+
+/* Length of the owner token of the line at `at` when it is followed by
+ * a TTL, else 0. */
+static size_t owner_ttl(const char *t, size_t len, size_t at)
+{
+	size_t i = at;
+	if (i >= len || strchr(" \t\r\n;()\"$", t[i]))
+		return 0;
+	while (i < len && !strchr(" \t\r\n;()\"", t[i]))
+		i++;
+	size_t olen = i - at;
+	if (i >= len || (t[i] != ' ' && t[i] != '\t'))
+		return 0;
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	return i < len && t[i] >= '0' && t[i] <= '9' ? olen : 0;
+}
+
+/* The first line start at or after `from` with an owner and a TTL where
+ * the line before it has another owner (written the same way: parts_load
+ * checks the names); 0 when none is near. */
+static size_t find_cut(const char *t, size_t len, size_t from)
+{
+	size_t end = from + CUT_SEARCH < len ? from + CUT_SEARCH : len;
+	const char *nl = memchr(t + from, '\n', end - from);
+	if (!nl)
+		return 0;
+	size_t prev = (size_t)(nl - t) + 1, plen = owner_ttl(t, len, prev);
+	while (prev < end) {
+		nl = memchr(t + prev, '\n', end - prev);
+		if (!nl)
+			return 0;
+		size_t at = (size_t)(nl - t) + 1;
+		size_t olen = owner_ttl(t, len, at);
+		if (olen && plen && (olen != plen ||
+				     strncasecmp(t + at, t + prev, olen)))
+			return at;
+		prev = at;
+		plen = olen;
+	}
+	return 0;
+}
+
+static int cut(const char *t, size_t len, unsigned n, size_t *at)
+{
+	at[0] = 0;
+	for (unsigned k = 1; k < n; k++) {
+		at[k] = find_cut(t, len, len / n * k);
+		if (!at[k] || at[k] <= at[k - 1])
+			return -1;
+	}
+	at[n] = len;
+	return 0;
+}
+
+static int add_part(struct zw_zone *z, const struct part *p,
+		    unsigned long line0)
+{
+	const uint8_t *q = p->recs.p, *end = q + p->recs.len;
+	while (q < end) {
+		struct zw_rec r = {.file = p->path};
+		uint32_t line;
+		memcpy(&r.type, q + 1, 2);
+		memcpy(&r.rdlen, q + 3, 2);
+		memcpy(&r.ttl, q + 5, 4);
+		memcpy(&line, q + 9, 4);
+		r.line = line0 + line;
+		r.owner = q + 13;
+		r.rdata = r.owner + q[0];
+		q = r.rdata + r.rdlen;
+		int rc = zw_zone_add(z, &r);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Parse the n parts of text; 1: fine, 0: not cut exactly (parse again
+ * serially), < 0: the zone refused a record (message in the zone). */
+static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
+{
+	pthread_t t[MAX_PARTS];
+	bool started[MAX_PARTS] = {false};
+	for (unsigned k = 1; k < n; k++)
+		started[k] = !pthread_create(&t[k], NULL, parse_part, &ps[k]);
+	parse_part(&ps[0]);
+	bool ok = true;
+	for (unsigned k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(t[k], NULL);
+		else
+			parse_part(&ps[k]);
+	}
+	for (unsigned k = 0; k < n; k++)
+		ok = ok && ps[k].rc == 0 &&
+		     (k == 0 || !zw_name_equal(ps[k - 1].last, ps[k].first));
+	if (!ok)
+		return 0;
+	unsigned long line0 = 0;
+	for (unsigned k = 0; k < n; k++) {
+		int rc = add_part(z, &ps[k], line0);
+		if (rc < 0)
+			return rc;
+		line0 += ps[k].lines;
+	}
+	return 1;
+}
+
+/* 1: loaded (or refused: *rc), 0: parse serially instead. */
+static int try_parallel(struct zw_zone *z, const char *path,
+			const uint8_t *origin, unsigned threads, int *rc)
+{
+	struct part ps[MAX_PARTS];
+	size_t at[MAX_PARTS + 1];
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	int done = 0;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < 2 * (off_t)MIN_PART) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	size_t len = (size_t)st.st_size;
+	const char *t = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (t == MAP_FAILED)
+		return 0;
+	unsigned n = threads < MAX_PARTS ? threads : MAX_PARTS;
+	while (n > 1 && len / n < MIN_PART)
+		n--;
+	if (n > 1 && t[0] != '$' && !memmem(t, len, "\n$", 2) &&
+	    cut(t, len, n, at) == 0) {
+		memset(ps, 0, sizeof(ps[0]) * n);
+		for (unsigned k = 0; k < n; k++)
+			ps[k] = (struct part){.text = t + at[k],
+					      .len = at[k + 1] - at[k],
+					      .path = path, .origin = origin};
+		done = parts_load(z, ps, n);
+		*rc = done < 0 ? done : 0;
+		for (unsigned k = 0; k < n; k++)
+			cz_buf_free(&ps[k].recs);
+	}
+	munmap((void *)t, len);
+	return done != 0;
+}
+
+static int serial_load(struct zw_zone *z, const char *path,
+		       const uint8_t *origin, zw_zonefile_warn_fn *warn,
+		       void *warn_ctx, char *err, size_t errlen)
+{
+	struct zw_zonefile_opts o = {origin, warn, warn_ctx};
+	int rc = 0;
+	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &rc);
+	struct zw_rec r;
+	if (!zf) {
+		snprintf(err, errlen, "%s: %s", path, zw_strerror(rc));
+		return rc;
+	}
+	while ((rc = zw_zonefile_next(zf, &r)) > 0)
+		if ((rc = zw_zone_add(z, &r)) < 0)
+			break;
+	if (rc < 0)
+		snprintf(err, errlen, "%s",
+			 *zw_zone_error(z) ? zw_zone_error(z)
+					   : zw_zonefile_error(zf));
+	zw_zonefile_free(zf);
+	return rc;
+}
+
+struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
+				unsigned threads, zw_zonefile_warn_fn *warn,
+				void *warn_ctx, char *err, size_t errlen)
+{
+	struct zw_zone *z = zw_zone_new(origin);
+	int rc = 0;
+	err[0] = '\0';
+	if (!z) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!threads) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = c > 0 ? (unsigned)c : 1;
+	}
+	if (threads < 2 || !try_parallel(z, path, origin, threads, &rc)) {
+		zw_zone_free(z); /* a failed try may have added records */
+		if (!(z = zw_zone_new(origin))) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		rc = serial_load(z, path, origin, warn, warn_ctx, err, errlen);
+	} else if (rc < 0) {
+		snprintf(err, errlen, "%s", zw_zone_error(z));
+	}
+	if (rc == 0 && (rc = zw_zone_finish(z)) < 0)
+		snprintf(err, errlen, "%s", zw_zone_error(z));
+	if (rc < 0) {
+		zw_zone_free(z);
+		return NULL;
+	}
+	return z;
+}
