@@ -36,10 +36,12 @@ struct zw_compiled;
 /* Load and finish a zone file for compiling, parsed by `threads` threads
  * (0: online CPUs) where the file can be cut without changing a thing
  * (compile_load.c), else by one; the same zone, errors and warnings either
- * way. NULL on failure with a "file:line: message" in err. */
+ * way. NULL on failure with a "file:line: message" in err; *parts (may
+ * be NULL): how many parts the file was parsed in. */
 struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 				unsigned threads, zw_zonefile_warn_fn *warn,
-				void *warn_ctx, char *err, size_t errlen);
+				void *warn_ctx, unsigned *parts, char *err,
+				size_t errlen);
 
 /* Compile a finished zone (zw_zone_finish). NULL on failure with a
  * message in err[0..errlen). */

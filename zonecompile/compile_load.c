@@ -87,44 +87,47 @@ static void *parse_part(void *arg)
 	return NULL;
 }
 
-/* Length of the owner token of the line at `at` when it is followed by
- * a TTL, else 0. */
-static size_t owner_ttl(const char *t, size_t len, size_t at)
+/* Length of the owner token the line at `at` starts with (0: none). */
+static size_t owner_len(const char *t, size_t len, size_t at)
 {
 	size_t i = at;
 	if (i >= len || strchr(" \t\r\n;()\"$", t[i]))
 		return 0;
 	while (i < len && !strchr(" \t\r\n;()\"", t[i]))
 		i++;
-	size_t olen = i - at;
+	return i - at;
+}
+
+/* Is the owner token at `at` (olen octets) followed by a TTL? */
+static bool ttl_follows(const char *t, size_t len, size_t at, size_t olen)
+{
+	size_t i = at + olen;
 	if (i >= len || (t[i] != ' ' && t[i] != '\t'))
-		return 0;
+		return false;
 	while (i < len && (t[i] == ' ' || t[i] == '\t'))
 		i++;
-	return i < len && t[i] >= '0' && t[i] <= '9' ? olen : 0;
+	return i < len && t[i] >= '0' && t[i] <= '9';
 }
 
 /* The first line start at or after `from` with an owner and a TTL where
- * the line before it has another owner (written the same way: parts_load
+ * the last owner written before it is another (as text: parts_load
  * checks the names); 0 when none is near. */
 static size_t find_cut(const char *t, size_t len, size_t from)
 {
 	size_t end = from + CUT_SEARCH < len ? from + CUT_SEARCH : len;
-	const char *nl = memchr(t + from, '\n', end - from);
-	if (!nl)
-		return 0;
-	size_t prev = (size_t)(nl - t) + 1, plen = owner_ttl(t, len, prev);
-	while (prev < end) {
-		nl = memchr(t + prev, '\n', end - prev);
-		if (!nl)
-			return 0;
-		size_t at = (size_t)(nl - t) + 1;
-		size_t olen = owner_ttl(t, len, at);
-		if (olen && plen && (olen != plen ||
-				     strncasecmp(t + at, t + prev, olen)))
+	size_t last = 0, llen = 0, at = from;
+	const char *nl;
+	while (at < end && (nl = memchr(t + at, '\n', end - at))) {
+		at = (size_t)(nl - t) + 1;
+		size_t olen = owner_len(t, len, at);
+		if (!olen)
+			continue;
+		if (llen && (olen != llen || strncasecmp(t + at, t + last,
+							 olen)) &&
+		    ttl_follows(t, len, at, olen))
 			return at;
-		prev = at;
-		plen = olen;
+		last = at;
+		llen = olen;
 	}
 	return 0;
 }
@@ -194,8 +197,8 @@ static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
 	return 1;
 }
 
-/* 1: loaded (or refused: *rc), 0: parse serially instead. */
-static int try_parallel(struct zw_zone *z, const char *path,
+/* The parts: loaded (or refused: *rc); 0: parse serially instead. */
+static unsigned try_parallel(struct zw_zone *z, const char *path,
 			const uint8_t *origin, unsigned threads, int *rc)
 {
 	struct part ps[MAX_PARTS];
@@ -229,7 +232,7 @@ static int try_parallel(struct zw_zone *z, const char *path,
 			cz_buf_free(&ps[k].recs);
 	}
 	munmap((void *)t, len);
-	return done != 0;
+	return done != 0 ? n : 0;
 }
 
 static int serial_load(struct zw_zone *z, const char *path,
@@ -257,10 +260,12 @@ static int serial_load(struct zw_zone *z, const char *path,
 
 struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 				unsigned threads, zw_zonefile_warn_fn *warn,
-				void *warn_ctx, char *err, size_t errlen)
+				void *warn_ctx, unsigned *parts, char *err,
+				size_t errlen)
 {
 	struct zw_zone *z = zw_zone_new(origin);
 	int rc = 0;
+	unsigned used = 1;
 	err[0] = '\0';
 	if (!z) {
 		snprintf(err, errlen, "out of memory");
@@ -270,7 +275,9 @@ struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = c > 0 ? (unsigned)c : 1;
 	}
-	if (threads < 2 || !try_parallel(z, path, origin, threads, &rc)) {
+	if (threads < 2 ||
+	    !(used = try_parallel(z, path, origin, threads, &rc))) {
+		used = 1;
 		zw_zone_free(z); /* a failed try may have added records */
 		if (!(z = zw_zone_new(origin))) {
 			snprintf(err, errlen, "out of memory");
@@ -282,6 +289,8 @@ struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 	}
 	if (rc == 0 && (rc = zw_zone_finish(z)) < 0)
 		snprintf(err, errlen, "%s", zw_zone_error(z));
+	if (parts)
+		*parts = used;
 	if (rc < 0) {
 		zw_zone_free(z);
 		return NULL;

@@ -67,8 +67,9 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		return NULL;
 	}
 	double t0 = now();
+	unsigned parts;
 	struct zw_zone *z = zw_compile_load(path, on, o->threads, warn_cb, NULL,
-					    err, sizeof err);
+					    &parts, err, sizeof err);
 	if (!z) {
 		fprintf(stderr, "zw-compile: %s\n", err);
 		return NULL;
@@ -80,13 +81,13 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		fprintf(stderr, "zw-compile: %s: %s\n", path, err);
 	else if (!quiet)
 		printf("%s: %zu records, %zu names, %zu table octets "
-		       "(%.1f per record); load %.2f s, compile %.2f s\n",
+		       "(%.1f per record); load %.2f s (%u part%s), compile %.2f s\n",
 		       path, zw_zone_records(z), zw_zone_count(z),
 		       zw_compiled_size(c),
 		       (double)zw_compiled_size(c) /
 			       (double)(zw_zone_records(z) ? zw_zone_records(z)
 							   : 1),
-		       t1 - t0, t2 - t1);
+		       t1 - t0, parts, parts == 1 ? "" : "s", t2 - t1);
 	zw_zone_free(z);
 	return c;
 }
