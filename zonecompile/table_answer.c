@@ -138,19 +138,45 @@ static inline bool zone_holds(const struct zwt_zone *z,
 	       tl_name_eq(n->lname + off, z->origin, z->origin_len);
 }
 
+/* The zone of the longest origin that is a suffix of n and has at most
+ * maxl labels. */
+static const struct zwt_zone *find_zone_max(const struct zw_table *t,
+					    const struct tl_name *n,
+					    unsigned maxl)
+{
+	const struct zwt_zone *best = NULL;
+	for (uint32_t i = 0; i < t->nzones; i++) {
+		const struct zwt_zone *z = t->zones[i];
+		if (z->origin_labels <= maxl && zone_holds(z, n) &&
+		    (!best || z->origin_labels > best->origin_labels))
+			best = z;
+	}
+	return best;
+}
+
 static const struct zwt_zone *find_zone(const struct zw_table *t,
 					const struct tl_name *n)
 {
 	if (t->nzones == 1)
 		return zone_holds(t->zones[0], n) ? t->zones[0] : NULL;
-	const struct zwt_zone *best = NULL;
-	for (uint32_t i = 0; i < t->nzones; i++) {
-		const struct zwt_zone *z = t->zones[i];
-		if (zone_holds(z, n) &&
-		    (!best || z->origin_labels > best->origin_labels))
-			best = z;
+	return find_zone_max(t, n, n->nlabels);
+}
+
+/* The zone that answers qtype at n. DS lives on the parent side of a
+ * cut (RFC 4035 3.1.4.1): knotd and BIND look for the zone of the
+ * name's parent first, so with parent and child in one table the DS at
+ * the child's apex comes from the parent; the child answers only when
+ * the table has no zone above it. */
+static const struct zwt_zone *query_zone(const struct zw_table *t,
+					 const struct tl_name *n,
+					 uint16_t qtype)
+{
+	if (qtype == ZW_TYPE_DS && t->nzones > 1 && n->nlabels > 0) {
+		const struct zwt_zone *z = find_zone_max(t, n, n->nlabels - 1u);
+		if (z)
+			return z;
 	}
-	return best;
+	return find_zone(t, n);
 }
 
 const struct zwt_zone *zw_table_find_zone(const struct zw_table *t,
@@ -397,7 +423,7 @@ static bool parse_full(const struct zw_table *t, struct actx *c,
 		rc = ZW_RCODE_NOTIMP;
 	} else if (q->qtype == ZW_TYPE_OPT) {
 		rc = ZW_RCODE_FORMERR;
-	} else if (!(c->zh = find_zone(t, &q->name))) {
+	} else if (!(c->zh = query_zone(t, &q->name, q->qtype))) {
 		rc = ZW_RCODE_REFUSED;
 		ede = true;
 	}
@@ -433,7 +459,7 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 		return false;
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
-	return (c->zh = find_zone(t, &q->name)) != NULL;
+	return (c->zh = query_zone(t, &q->name, q->qtype)) != NULL;
 }
 
 /* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
