@@ -417,7 +417,8 @@ static bool parse_full(const struct zw_table *t, struct actx *c,
 		rc = ZW_RCODE_NOTIMP;
 	} else if (q->edns && q->ednsver != 0) {
 		rc = ZW_RCODE_BADVERS;
-	} else if (q->qclass != ZW_CLASS_IN) {
+	} else if (q->qclass != ZW_CLASS_IN && q->qclass != ZW_CLASS_ANY) {
+		/* QCLASS ANY: answered as IN, as knotd does */
 		rc = ZW_RCODE_REFUSED;
 	} else if (q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR) {
 		rc = ZW_RCODE_NOTIMP;
