@@ -182,7 +182,8 @@ for r in "${rows[@]}"; do echo "$r"; done
 for m in $MODES; do
 	for t in $THREADS; do
 		[ -s "$tmp/report.$m.$t" ] &&
-			echo "  $m -j $t: $(sed -n 's/.*; \(load .*\)/\1/p' "$tmp/report.$m.$t")"
+			echo "  $m -j $t (last run): $(sed -n 's/.*; \(load .*\)/\1/p' "$tmp/report.$m.$t");" \
+				"$(sed -n 's/^wrote .* in \(.*\)/write \1/p' "$tmp/report.$m.$t")"
 	done
 done
 best=$(printf '%s\n' "${rows[@]}" | awk '$1 == "nsec" { w = $4 } END { print w }')

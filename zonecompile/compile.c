@@ -26,10 +26,7 @@ void *cc_zalloc(size_t size, bool *mapped)
 		return calloc(1, size ? size : 1);
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, size, MADV_HUGEPAGE);
-	return p;
+	return p == MAP_FAILED ? NULL : p;
 }
 
 void cc_zfree(void *p, size_t size, bool mapped)

@@ -197,6 +197,16 @@ static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
 	return 1;
 }
 
+/* A '$' at a line start anywhere ('$' is rare: memchr is quick). */
+static bool has_directive(const char *t, size_t len)
+{
+	for (const char *p = t, *e = t + len;
+	     (p = memchr(p, '$', (size_t)(e - p))); p++)
+		if (p == t || p[-1] == '\n')
+			return true;
+	return false;
+}
+
 /* The parts: loaded (or refused: *rc); 0: parse serially instead. */
 static unsigned try_parallel(struct zw_zone *z, const char *path,
 			const uint8_t *origin, unsigned threads, int *rc)
@@ -219,7 +229,7 @@ static unsigned try_parallel(struct zw_zone *z, const char *path,
 	unsigned n = threads < MAX_PARTS ? threads : MAX_PARTS;
 	while (n > 1 && len / n < MIN_PART)
 		n--;
-	if (n > 1 && t[0] != '$' && !memmem(t, len, "\n$", 2) &&
+	if (n > 1 && !has_directive(t, len) &&
 	    cut(t, len, n, at) == 0) {
 		memset(ps, 0, sizeof(ps[0]) * n);
 		for (unsigned k = 0; k < n; k++)

@@ -197,7 +197,6 @@ static int image_alloc(struct image *im, size_t total, bool map)
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return ZW_ENOMEM;
-		madvise(p, im->cap, MADV_HUGEPAGE); /* fewer faults */
 		im->p = p;
 		return 0;
 	}

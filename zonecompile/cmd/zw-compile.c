@@ -49,11 +49,22 @@ static void warn_cb(void *ctx, const char *file, unsigned long line,
 		fprintf(stderr, "%s:%lu: warning: %s\n", file, line, msg);
 }
 
-static double now(void)
+/* Wall and CPU (all threads) seconds. */
+struct stamp {
+	double wall, cpu;
+};
+
+static double secs(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct stamp now(void)
+{
+	return (struct stamp){secs(CLOCK_MONOTONIC),
+			      secs(CLOCK_PROCESS_CPUTIME_ID)};
 }
 
 static struct zw_compiled *compile_one(const char *path, const char *origin,
@@ -66,7 +77,7 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		fprintf(stderr, "zw-compile: bad origin '%s'\n", origin);
 		return NULL;
 	}
-	double t0 = now();
+	struct stamp t0 = now();
 	unsigned parts;
 	struct zw_zone *z = zw_compile_load(path, on, o->threads, warn_cb, NULL,
 					    &parts, err, sizeof err);
@@ -74,20 +85,23 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		fprintf(stderr, "zw-compile: %s\n", err);
 		return NULL;
 	}
-	double t1 = now();
+	struct stamp t1 = now();
 	struct zw_compiled *c = zw_compile_zone(z, o, err, sizeof err);
-	double t2 = now();
+	struct stamp t2 = now();
 	if (!c)
 		fprintf(stderr, "zw-compile: %s: %s\n", path, err);
 	else if (!quiet)
 		printf("%s: %zu records, %zu names, %zu table octets "
-		       "(%.1f per record); load %.2f s (%u part%s), compile %.2f s\n",
+		       "(%.1f per record); load %.2f s (%.2f CPU-s, %u part%s), "
+		       "compile %.2f s (%.2f CPU-s)\n",
 		       path, zw_zone_records(z), zw_zone_count(z),
 		       zw_compiled_size(c),
 		       (double)zw_compiled_size(c) /
 			       (double)(zw_zone_records(z) ? zw_zone_records(z)
 							   : 1),
-		       t1 - t0, parts, parts == 1 ? "" : "s", t2 - t1);
+		       t1.wall - t0.wall, t1.cpu - t0.cpu, parts,
+		       parts == 1 ? "" : "s", t2.wall - t1.wall,
+		       t2.cpu - t1.cpu);
 	zw_zone_free(z);
 	return c;
 }
@@ -137,12 +151,15 @@ int main(int argc, char **argv)
 			snprintf(outbuf, sizeof outbuf, "%s.zwt", first);
 			out = outbuf;
 		}
+		struct stamp t0 = now();
 		if (zw_compile_write(out, zones, n, err, sizeof err) < 0) {
 			fprintf(stderr, "zw-compile: %s\n", err);
 			rc = 1;
 		} else if (!quiet) {
-			printf("wrote %s (%zu zone%s)\n", out, n,
-			       n == 1 ? "" : "s");
+			struct stamp t1 = now();
+			printf("wrote %s (%zu zone%s) in %.2f s (%.2f CPU-s)\n",
+			       out, n, n == 1 ? "" : "s", t1.wall - t0.wall,
+			       t1.cpu - t0.cpu);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
