@@ -22,6 +22,9 @@
 #
 #   RUNS=3 DURATION=8 E2E_SECONDS=10 perf/compare_zwd.sh
 #   SKIP_E2E=1 / SKIP_PCAP=1 run one half only.
+#   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
+#   mode and print where the worker's time goes (net_pcap PMD, packet
+#   path, table lookup and assembly, kernel); needs perf.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -102,23 +105,55 @@ print(int(statistics.median(wall)), int(statistics.median(cpu)), int(statistics.
 EOF
 }
 
-pcap_run() { # lcores(1|2) mix(0|1|reflect) -> appends to $tmp/res
+pcap_run() { # lcores(1|2) mix(0|1|reflect) [wrapper...] -> appends to $tmp/res
 	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=()
+	shift 2
 	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
 	[ "$n" = 2 ] && lc=0,1
 	for port in $(seq 0 $((n - 1))); do
 		vdevs+=("--vdev=net_pcap$port,rx_pcap=$dir/q$q-$port.pcap,infinite_rx=1")
 	done
-	"$BIN/zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
+	"$@" "$BIN/zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
 		"${vdevs[@]}" -- --table "$dir/zone.zwt" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
 		--stats-interval 1 --duration "$((DURATION + 2))" "${extra[@]}" \
 		>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; exit 1; }
 	echo "$n $mix $(summarize "$tmp/run.out")" >>"$tmp/res"
 }
 
+# perf report lines -> shares of the sampled time by part of the loop
+profile_buckets() {
+	python3 - "$1" <<'EOF'
+import collections, re, sys
+b = collections.Counter()
+for line in open(sys.argv[1]):
+    m = re.match(r'\s+([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(\S+)', line)
+    if not m:
+        continue
+    pct, dso, kind, sym = float(m.group(1)), m.group(2), m.group(3), m.group(4)
+    if kind == 'k':
+        k = 'kernel (preemption, page faults)'
+    elif 'pcap' in dso:
+        k = 'net_pcap PMD (rx copy from its ring)'
+    elif 'librte' in dso:
+        k = 'other DPDK'
+    elif 'libc' in dso:
+        k = 'libc (memcpy of answer pieces)'
+    elif re.match(r'(tl_|stage_|zwt_|put_|parse_|find_zone|zw_table|add_piece|emit)', sym):
+        k = 'table lookup and assembly'
+    elif re.match(r'(zw_pkt|zw_csum|zw_engine|poll_one|udp|dispatch|tx_send|zw_dp_)', sym):
+        k = 'packet path (dataplane/)'
+    else:
+        k = 'other'
+    b[k] += pct
+tot = sum(b.values()) or 1
+print('   ' + ', '.join('%s %.0f%%' % (k, 100 * v / tot) for k, v in b.most_common() if v / tot >= 0.005))
+EOF
+}
+
 if [ -z "${SKIP_PCAP:-}" ]; then
 	echo "== zwd benchmark mode: net_pcap replay, ${DELEGATIONS}-delegation signed zone ($records records),"
 	echo "   $QUERIES distinct queries per port, EDNS 1232, 10% NXDOMAIN; ${DURATION}s per run, $RUNS run(s)"
+	echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	: >"$tmp/res"
 	for r in $(seq "$RUNS"); do
 		for n in 1 2; do
@@ -149,6 +184,18 @@ print('answered/s: wall clock; per CPU-second: answered per second of worker CPU
 print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore when')
 print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
 EOF
+	echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ -n "${PROFILE:-}" ] && command -v perf >/dev/null; then
+		echo "where a worker's time goes (perf record, 1 lcore, start-up skipped):"
+		for mix in reflect 0 1; do
+			: >"$tmp/res"
+			pcap_run 1 "$mix" perf record -q -F 2000 -D 3000 -o "$tmp/perf.data"
+			echo "  $mix: $(cut -d' ' -f4 "$tmp/res") answered per CPU-second under perf"
+			perf report -i "$tmp/perf.data" --no-children --sort dso,symbol 2>/dev/null \
+				>"$tmp/perf.txt"
+			profile_buckets "$tmp/perf.txt"
+		done
+	fi
 fi
 
 [ -n "${SKIP_E2E:-}" ] && exit 0
