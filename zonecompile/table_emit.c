@@ -20,12 +20,14 @@ struct em {
 	struct zwt_pview v[TL_MAXSEG];
 	int32_t at[TL_MAXSEG][ZWT_PARTS];  /* where each part went, -1 none */
 	uint16_t done[TL_MAXSEG][ZWT_PARTS]; /* octets of it written */
-	/* owner labels of the part's first RR left out for a pointer into
-	 * the question (owner_cut): the labels kept before them, and where
-	 * that pointer points */
+	/* labels of a name at the start of a part's first RR group left
+	 * out for a pointer into the question (owner_cut, rdata_cut): cut
+	 * octets from offset keep, the pointer's target, and the offset of
+	 * the RDLENGTH to shorten (0: an owner name, none) */
 	uint16_t cut[TL_MAXSEG][ZWT_PARTS];
 	uint16_t keep[TL_MAXSEG][ZWT_PARTS];
 	uint16_t qoff[TL_MAXSEG][ZWT_PARTS];
+	uint16_t rdl[TL_MAXSEG][ZWT_PARTS];
 	struct tl_pname names[TL_MAXNAMES];
 	/* a name may be written as lit octets of labels at names[].pos and
 	 * a pointer to the rest, a suffix of the question at qsfx */
@@ -159,16 +161,22 @@ static size_t span_len(const struct em *m, int i, int k, uint16_t from,
 	return (size_t)(end - from) - (from == 0 ? m->cut[i][k] : 0);
 }
 
-/* The kept owner labels of a cut part and the pointer into the
- * question; returns where the part's octets go on. */
-static uint16_t put_cut_owner(struct em *m, int i, int k)
+/* A cut part's octets up to the cut name and the pointer into the
+ * question (the RDLENGTH around it shortened); returns where the part's
+ * octets go on. */
+static uint16_t put_cut(struct em *m, int i, int k)
 {
 	const uint8_t *src = m->v[i].wire + m->v[i].off[k];
-	uint16_t kp = m->keep[i][k];
+	uint16_t kp = m->keep[i][k], r = m->rdl[i][k];
 	uint8_t *w = m->out + m->pos;
 	memcpy(w, src, kp);
 	w[kp] = (uint8_t)(0xc0 | m->qoff[i][k] >> 8);
 	w[kp + 1] = (uint8_t)m->qoff[i][k];
+	if (r) {
+		unsigned len = (unsigned)(w[r] << 8 | w[r + 1]) - m->cut[i][k];
+		w[r] = (uint8_t)(len >> 8);
+		w[r + 1] = (uint8_t)len;
+	}
 	m->pos += kp + 2u;
 	return (uint16_t)(kp + m->cut[i][k] + 2);
 }
@@ -178,7 +186,7 @@ static inline void put_span(struct em *m, int i, int k, uint16_t from,
 			    uint16_t end)
 {
 	if (from == 0 && m->cut[i][k])
-		from = put_cut_owner(m, i, k);
+		from = put_cut(m, i, k);
 	memcpy(m->out + m->pos, m->v[i].wire + m->v[i].off[k] + from,
 	       (size_t)(end - from));
 	m->pos += (size_t)(end - from);
@@ -286,21 +294,9 @@ static void put_sections(struct em *m, bool careful)
 	}
 }
 
-/* Where octet t of part tp of segment i went: the cut owner labels are
- * the question's own (at qoff), the rest moved with the part. */
-static long out_pos(const struct em *m, int i, int tp, long t)
-{
-	long c = m->cut[i][tp], kp = m->keep[i][tp];
-	if (t < kp)
-		return m->at[i][tp] + t;
-	if (t < kp + c)
-		return m->qoff[i][tp] + t - kp;
-	return m->at[i][tp] + t - c;
-}
-
 /* Pointer deltas of segment i per fixup kind: QSTART/QSUF move with the
  * segment's name, PART kinds with the part they point into; *cuts gets
- * a bit per part whose owner was cut (its pointers go through out_pos).
+ * a bit per written part with a cut (see fix_part_cut).
  * Returns whether anything moved at all. */
 static bool seg_deltas(const struct em *m, int i, long d[2 + ZWT_PARTS],
 		       unsigned *cuts)
@@ -361,26 +357,39 @@ static bool fix_part_plain(struct em *m, int i, int k, const long *d)
 	return true;
 }
 
-/* With owner cuts: positions in the cut part shift, pointers into a cut
- * part go through out_pos. */
-static bool fix_part_cut(struct em *m, int i, int k, const long *d,
-			 unsigned cuts)
+/* Where octet t of a cut part went (x: its output start, cut kp..kp+c
+ * now a pointer to q). */
+struct cutmap {
+	long x, kp, c, q;
+};
+
+static inline long cut_pos(const struct cutmap *cm, long t)
+{
+	if (t < cm->kp)
+		return cm->x + t;
+	return t < cm->kp + cm->c ? cm->q + t - cm->kp : cm->x + t - cm->c;
+}
+
+/* With a cut in part CUTP: its own pointers move with the cut, and
+ * pointers into it from later parts go through cut_pos. */
+#define CUTP 2
+static bool fix_part_cut(struct em *m, int i, int k, const long *d)
 {
 	const struct zwt_pview *v = &m->v[i];
-	long canon = 12 + v->pc->alen + 4;
-	unsigned c = m->cut[i][k], skip = c ? m->keep[i][k] + c : ~0u;
-	long base = m->at[i][k] - (long)c;
+	const struct cutmap cm = {m->at[i][CUTP], m->keep[i][CUTP],
+				  m->cut[i][CUTP], m->qoff[i][CUTP]};
+	long tbase = 12 + v->pc->alen + 4 + v->off[CUTP];
+	unsigned skip = k == CUTP ? (unsigned)(cm.kp + cm.c) : ~0u;
+	unsigned done = m->done[i][k], tkind = ZWT_FIX_PART0 + CUTP;
+	long base = m->at[i][k];
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
 		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
-		unsigned pos = ZWT_FIX_POS(fx);
-		int tp = (int)ZWT_FIX_KIND(fx) - ZWT_FIX_PART0;
-		if (pos + 2 > m->done[i][k] || pos == skip)
-			continue; /* not written, or the cut owner's */
-		long at = base + (long)pos, val = ptr_at(m, at);
-		if (tp >= 0 && (cuts >> tp & 1))
-			val = out_pos(m, i, tp, val - (canon + v->off[tp]));
-		else
-			val += d[ZWT_FIX_KIND(fx)];
+		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
+		if (pos + 2 > done || pos == skip)
+			continue; /* not written, or the cut name's */
+		long at = k == CUTP ? cut_pos(&cm, pos) : base + (long)pos;
+		long val = ptr_at(m, at);
+		val = kind == tkind ? cut_pos(&cm, val - tbase) : val + d[kind];
 		if (!set_ptr(m, at, val))
 			return false;
 	}
@@ -398,7 +407,7 @@ static bool fix_seg(struct em *m, int i)
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		if (m->at[i][k] < 0 || !m->v[i].part[k])
 			continue;
-		if (!(cuts ? fix_part_cut(m, i, k, d, cuts)
+		if (!(cuts ? fix_part_cut(m, i, k, d)
 			   : fix_part_plain(m, i, k, d)))
 			return false;
 	}
@@ -429,8 +438,74 @@ static uint16_t owner_cut(struct em *m, int i, int k)
 		    !q_equal(m, qlen - alen - n, w + j, n))
 			continue;
 		m->keep[i][k] = (uint16_t)j;
+		m->rdl[i][k] = 0;
 		m->qoff[i][k] = (uint16_t)(12 + qlen - alen - n);
 		return (uint16_t)n;
+	}
+	return 0;
+}
+
+/* Octets of the first RR group of part k of segment i. */
+static size_t unit0_len(const struct em *m, int i, int k)
+{
+	const struct zwt_part *pd = m->v[i].part[k];
+	return pd->nunit > 1 ? zwt_get16(m->v[i].units[k]) : pd->len;
+}
+
+static size_t skip_name(const uint8_t *w, size_t o, size_t end)
+{
+	while (o < end && w[o] && (w[o] & 0xc0) != 0xc0)
+		o += 1u + w[o];
+	return o >= end ? end : o + (w[o] ? 2 : 1);
+}
+
+/* The first name in the RDATA at w[r..): when it is labels and a
+ * pointer to the whole anchor, those labels the query name's in front
+ * of the anchor, returns their length and sets *kq to where they start
+ * in the query name; else 0. */
+static size_t rdata_name_cut(const struct em *m, int i, const uint8_t *w,
+			     size_t r, size_t end, size_t *kq)
+{
+	size_t l = r;
+	while (l < end && w[l] && !(w[l] & 0xc0))
+		l += 1u + w[l];
+	size_t lit = l - r, qlen = m->names[0].len, alen = m->v[i].pc->alen;
+	if (!lit || l + 2 > end || w[l] != 0xc0 || w[l + 1] != 12 ||
+	    lit + alen > qlen)
+		return 0;
+	*kq = qlen - alen - lit;
+	return q_label_at(m, *kq) && q_equal(m, *kq, w + r, lit) ? lit : 0;
+}
+
+/* A name in the first RR group of the authority section that the query
+ * name ends with goes out as a pointer into the question, as Knot
+ * compresses it: the NS target of a referral asked for by a resolver
+ * after that server's address (and the glue owners pointing at it), the
+ * SOA MNAME of a negative answer at or below the primary's name. Returns
+ * the octets left out. */
+static uint16_t rdata_cut(struct em *m, int i, int k)
+{
+	const uint8_t *w = m->v[i].wire + m->v[i].off[k];
+	size_t end = unit0_len(m, i, k), o = 0, kq = 0;
+	size_t room = (size_t)m->names[0].len - m->v[i].pc->alen + 2;
+	while (o + 10 < end) {
+		o = skip_name(w, o, end);
+		if (o + 10 > end || w[o] != 0 ||
+		    (w[o + 1] != ZW_TYPE_NS && w[o + 1] != ZW_TYPE_SOA))
+			return 0;
+		size_t r = o + 10, rdlen = (size_t)(w[o + 8] << 8 | w[o + 9]);
+		o = r + rdlen;
+		if (w[r - 9] == ZW_TYPE_NS && rdlen > room)
+			continue; /* longer than the query name allows */
+		size_t lit = o <= end ? rdata_name_cut(m, i, w, r, o, &kq) : 0;
+		if (lit && r - 2 <= ZWT_FIX_POSMAX) {
+			m->keep[i][k] = (uint16_t)r;
+			m->rdl[i][k] = (uint16_t)(r - 2);
+			m->qoff[i][k] = (uint16_t)(12 + kq);
+			return (uint16_t)lit;
+		}
+		if (w[r - 9] == ZW_TYPE_SOA)
+			return 0;
 	}
 	return 0;
 }
@@ -457,10 +532,15 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		if (!p->seg[i].pc)
 			continue;
 		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
-		/* the owners worth it are NSEC owners: authority, DO=1 (the
-		 * RRSIG parts start with a pointer to them) */
-		if (p->sigs && m->v[i].part[2])
-			m->cut[i][2] = owner_cut(m, i, 2);
+		/* the names worth it are in the authority section (CUTP):
+		 * NSEC owners (DO=1; the RRSIG parts start with a pointer
+		 * to them), NS targets of referrals, the SOA MNAME */
+		if (!m->v[i].part[CUTP] || p->seg[i].name != 0)
+			continue;
+		if (p->sigs)
+			m->cut[i][CUTP] = owner_cut(m, i, CUTP);
+		if (!m->cut[i][CUTP] && p->names[0].len > m->v[i].pc->alen)
+			m->cut[i][CUTP] = rdata_cut(m, i, CUTP);
 	}
 }
 

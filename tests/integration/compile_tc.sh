@@ -13,7 +13,8 @@
 # no full answer from the table is larger than knotd's, the queries
 # listed under "compression" included (names knotd compresses against
 # the question: an NSEC owner that is the query name or a suffix of it,
-# the DNAME-synthesised CNAME target, NS targets below the query name).
+# the DNAME-synthesised CNAME target, the NS target a referral is asked
+# for, the SOA MNAME at or above the query name).
 #
 # Where knotd itself leaves required records out without TC (the SOA of
 # a negative answer that does not fit; required glue after optional glue
@@ -124,6 +125,10 @@ abcdefghijklmnopqrstuvwxyz0123456789.dn A
 abcdefghijklmnopqrstuvwxyz0123456789.x.dn TXT
 big NS
 mixed NS
+ns3.big A
+ns1.big AAAA
+x.ns1 TXT
+ns2 TXT
 EOF
 }
 

@@ -272,7 +272,8 @@ static const struct q sweep_q[] = {
 	{"a.dn", "A"}, {"abcdefghijklmnopqrstuvwxyz.x.dn", "TXT"},
 	{"x.big", "A"}, {"x.sib", "A"}, {"x.mixed", "A"}, {"big", "DS"},
 	{"target", "TXT"}, {"nothing", "A"}, {"abc.target", "A"},
-	{"sib", "DS"},
+	{"sib", "DS"}, {"ns1.big", "A"}, {"NS7.big", "AAAA"}, {"ns2.big", "DS"},
+	{"ns1", "TXT"}, {"x.Ns1", "A"},
 };
 
 static void test_complete_or_tc(void **state)
@@ -494,6 +495,47 @@ static void test_nsec_owner_compressed(void **state)
 	free(buf);
 }
 
+/* A referral for the name of one of its servers: that NS target is a
+ * pointer to the question, and so are the owners of its addresses; the
+ * same for the SOA MNAME in a negative answer below the primary. */
+static void test_ns_target_compressed(void **state)
+{
+	(void)state;
+	void *buf;
+	struct zw_table *t = table(&buf, false);
+	static struct resp r;
+	struct q ns7 = {"NS7.big", "A"};
+	ask(t, &ns7, 4096, false, false, &r);
+	assert_false(r.m.hdr.flags & ZW_MSG_AA);
+	size_t o = owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_NS), ptrs = 0;
+	for (unsigned n = 0; n < r.m.hdr.count[2]; n++) {
+		o = skip_name(r.wire, o);
+		size_t rdlen = (size_t)(r.wire[o + 8] << 8 | r.wire[o + 9]);
+		ptrs += rdlen == 2 && r.wire[o + 10] == 0xc0 &&
+			r.wire[o + 11] == 12;
+		o += 10 + rdlen;
+	}
+	assert_int_equal(ptrs, 1);
+	/* the addresses of NS7 (A, AAAA) have the question as owner */
+	unsigned at_q = 0;
+	for (unsigned n = 0; n < r.m.hdr.count[3]; n++) {
+		at_q += r.wire[o] == 0xc0 && r.wire[o + 1] == 12;
+		o = skip_name(r.wire, o);
+		o += 10 + (size_t)(r.wire[o + 8] << 8 | r.wire[o + 9]);
+	}
+	assert_int_equal(at_q, 2);
+
+	/* the SOA MNAME (ns1.tc.test.) of a negative answer below it */
+	struct q below = {"x.ns1", "TXT"};
+	ask(t, &below, 4096, true, false, &r);
+	assert_int_equal(zw_msg_rcode(&r.m), ZW_RCODE_NXDOMAIN);
+	o = skip_name(r.wire, owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_SOA));
+	assert_int_equal(r.wire[o + 10], 0xc0);
+	assert_int_equal(r.wire[o + 11], 12 + 2);
+	zw_table_close(t);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_many_synthesised_owners),
 		cmocka_unit_test(test_nsec_owner_compressed),
 		cmocka_unit_test(test_random_queries),
+		cmocka_unit_test(test_ns_target_compressed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
