@@ -420,10 +420,11 @@ static bool parse_full(const struct zw_table *t, struct actx *c,
 	} else if (q->qclass != ZW_CLASS_IN && q->qclass != ZW_CLASS_ANY) {
 		/* QCLASS ANY: answered as IN, as knotd does */
 		rc = ZW_RCODE_REFUSED;
-	} else if (q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR) {
+	} else if (q->qtype == 0 || q->qtype == ZW_TYPE_AXFR ||
+		   q->qtype == ZW_TYPE_IXFR) {
+		/* QTYPE 0 as knotd (BIND: NODATA); QTYPE OPT is no error
+		 * (knotd: NODATA; BIND: FORMERR) and is looked up */
 		rc = ZW_RCODE_NOTIMP;
-	} else if (q->qtype == ZW_TYPE_OPT) {
-		rc = ZW_RCODE_FORMERR;
 	} else if (!(c->zh = query_zone(t, &q->name, q->qtype))) {
 		rc = ZW_RCODE_REFUSED;
 		ede = true;
@@ -451,7 +452,7 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 		return false;
 	if (parse_qname(pkt, c->len, q) < 0 || q->qclass != ZW_CLASS_IN ||
 	    q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR ||
-	    q->qtype == ZW_TYPE_OPT)
+	    q->qtype == 0)
 		return false;
 	q->edns = q->dnssec = false;
 	q->ednsver = 0;

@@ -195,6 +195,12 @@ many RRSIG
 cn-target TYPE249      # NODATA, as knotd
 many TYPE253
 cn-chain1 TYPE254
+@ TYPE0                # QTYPE 0: NOTIMP, as knotd (BIND: NODATA)
+many TYPE0
+many TYPE41            # QTYPE OPT: an ordinary type, as knotd (BIND: FORMERR)
+no-such-name TYPE41
+host.sub-deleg TYPE41
+x.dn CNAME             # the DNAME and the synthesised CNAME, not followed
 EOF
 }
 
