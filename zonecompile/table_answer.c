@@ -1,6 +1,7 @@
 /* zw_table_answer: one query packet in, one response out. Parses the
- * header, the question and the OPT record (nothing else is needed and
- * anything else in a query is refused as Knot does), picks the zone,
+ * header, the question and the OPT record (records in the answer and
+ * authority sections are checked and skipped, anything else in the
+ * additional section is refused), picks the zone,
  * plans the response (table_lookup.c) and writes it (table_emit.c). */
 #include <string.h>
 #ifdef __SSE2__
@@ -105,11 +106,11 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	return 0;
 }
 
-/* The additional section of a query: at most an OPT (root owner). */
+/* The additional section of a query from o: at most an OPT (root
+ * owner). */
 static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
-		     unsigned arcount)
+		     size_t o, unsigned arcount)
 {
-	size_t o = q->qend;
 	if (arcount == 0)
 		return o == len ? 0 : -1;
 	if (arcount > 1 || o + 11 > len || pkt[o] != 0)
@@ -125,6 +126,44 @@ static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
 	q->ednsver = pkt[o + 6];
 	q->dnssec = (pkt[o + 7] & 0x80) != 0;
 	return 0;
+}
+
+/* The end of the record at o (owner labels, maybe ending in a
+ * compression pointer, which is not followed), or 0 when it runs past
+ * len. */
+static size_t skip_rr(const uint8_t *pkt, size_t len, size_t o)
+{
+	for (;;) {
+		if (o >= len)
+			return 0;
+		uint8_t l = pkt[o];
+		if ((l & 0xc0) == 0xc0) {
+			o += 2;
+			break;
+		}
+		if (l & 0xc0)
+			return 0;
+		o += 1u + l;
+		if (!l)
+			break;
+	}
+	if (o + 10 > len)
+		return 0;
+	o += 10u + (size_t)(pkt[o + 8] << 8 | pkt[o + 9]);
+	return o <= len ? o : 0;
+}
+
+/* After the question: answer and authority records (an IXFR query's
+ * SOA, RFC 1995 3; knotd and BIND ignore any others too) that must be
+ * well formed, then the additional section, at most an OPT. */
+static int parse_rest(const uint8_t *pkt, size_t len, struct query *q,
+		      unsigned an, unsigned ns, unsigned ar)
+{
+	size_t o = q->qend;
+	for (unsigned i = 0; i < an + ns; i++)
+		if (!(o = skip_rr(pkt, len, o)))
+			return -1;
+	return parse_opt(pkt, len, q, o, ar);
 }
 
 /* Does zone z hold name n (its origin a suffix of n)? */
@@ -387,6 +426,34 @@ struct actx {
 	bool done;
 };
 
+/* The RCODE of a well-formed query that the zones do not answer (0: they
+ * do, c->zh is the zone), in knotd's order of checks. */
+static uint16_t query_rcode(const struct zw_table *t, struct actx *c,
+			    bool *ede)
+{
+	const struct query *q = &c->q;
+	if (ZW_MSG_OPCODE(q->flags) != ZW_OPCODE_QUERY)
+		return ZW_RCODE_NOTIMP;
+	if (q->edns && q->ednsver != 0)
+		return ZW_RCODE_BADVERS;
+	/* QCLASS ANY: answered as IN, as knotd does */
+	if (q->qclass != ZW_CLASS_IN && q->qclass != ZW_CLASS_ANY)
+		return ZW_RCODE_REFUSED;
+	/* QTYPE 0 as knotd (BIND: NODATA); QTYPE OPT is no error (knotd:
+	 * NODATA; BIND: FORMERR) and is looked up. Transfers are not
+	 * served from tables (zwd hands TCP to the kernel): AXFR over UDP
+	 * NOTIMP, IXFR NOTAUTH, as knotd answers them */
+	if (q->qtype == 0 || q->qtype == ZW_TYPE_AXFR)
+		return ZW_RCODE_NOTIMP;
+	if (q->qtype == ZW_TYPE_IXFR)
+		return ZW_RCODE_NOTAUTH;
+	if (!(c->zh = query_zone(t, &q->name, q->qtype))) {
+		*ede = true;
+		return ZW_RCODE_REFUSED;
+	}
+	return 0;
+}
+
 /* All the checks, in the order that picks the error to answer: false
  * when the query got a bare reply (errors, REFUSED) or deserves none. */
 static bool parse_full(const struct zw_table *t, struct actx *c,
@@ -409,26 +476,12 @@ static bool parse_full(const struct zw_table *t, struct actx *c,
 	bool ede = false;
 	size_t qend = 12;
 
-	if (qd != 1 || parse_qname(pkt, len, q) < 0) {
+	if (qd != 1 || parse_qname(pkt, len, q) < 0)
 		rc = ZW_RCODE_FORMERR;
-	} else if ((qend = q->qend), an || ns || parse_opt(pkt, len, q, ar) < 0) {
+	else if ((qend = q->qend), parse_rest(pkt, len, q, an, ns, ar) < 0)
 		rc = ZW_RCODE_FORMERR;
-	} else if (ZW_MSG_OPCODE(q->flags) != ZW_OPCODE_QUERY) {
-		rc = ZW_RCODE_NOTIMP;
-	} else if (q->edns && q->ednsver != 0) {
-		rc = ZW_RCODE_BADVERS;
-	} else if (q->qclass != ZW_CLASS_IN && q->qclass != ZW_CLASS_ANY) {
-		/* QCLASS ANY: answered as IN, as knotd does */
-		rc = ZW_RCODE_REFUSED;
-	} else if (q->qtype == 0 || q->qtype == ZW_TYPE_AXFR ||
-		   q->qtype == ZW_TYPE_IXFR) {
-		/* QTYPE 0 as knotd (BIND: NODATA); QTYPE OPT is no error
-		 * (knotd: NODATA; BIND: FORMERR) and is looked up */
-		rc = ZW_RCODE_NOTIMP;
-	} else if (!(c->zh = query_zone(t, &q->name, q->qtype))) {
-		rc = ZW_RCODE_REFUSED;
-		ede = true;
-	}
+	else
+		rc = query_rcode(t, c, &ede);
 	if (rc)
 		c->result = reply_bare(pkt, c->out, c->cap, q, qend, rc, ede,
 				       max_udp);
@@ -457,7 +510,7 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 	q->edns = q->dnssec = false;
 	q->ednsver = 0;
 	q->udp = 0;
-	if (parse_opt(pkt, c->len, q, pkt[11]) < 0 || q->ednsver)
+	if (parse_opt(pkt, c->len, q, q->qend, pkt[11]) < 0 || q->ednsver)
 		return false;
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);

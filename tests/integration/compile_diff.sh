@@ -201,6 +201,8 @@ many TYPE41            # QTYPE OPT: an ordinary type, as knotd (BIND: FORMERR)
 no-such-name TYPE41
 host.sub-deleg TYPE41
 x.dn CNAME             # the DNAME and the synthesised CNAME, not followed
+@ IXFR                 # NOTAUTH, as knotd (no transfers from the table)
+no-such-name IXFR
 EOF
 }
 

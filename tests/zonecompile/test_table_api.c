@@ -12,7 +12,7 @@
  * zone; T_NSEC3 the RFC 5155 zone alone. Where the right answer is a
  * server's choice, the expected one is what knotd 3.2 answers for the
  * same zones (checked on loopback as tests/integration/compile_diff.sh
- * runs it). Tests of known bugs are skipped, each naming its bug. */
+ * runs it). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -291,13 +291,6 @@ static void one_rrset(const struct zw_msg *m)
 	assert_int_not_equal(type, 0);
 }
 
-/* Known bugs: their tests run only with ZW_TEST_KNOWN_BUGS=1. */
-static void known_bug(void)
-{
-	if (!getenv("ZW_TEST_KNOWN_BUGS"))
-		skip();
-}
-
 /* ---- long names -------------------------------------------------------- */
 
 /* A wire name of exactly `total` octets: labels of `fill` (63 at most)
@@ -483,12 +476,10 @@ static void test_meta_types(void **state)
 	assert_true(m->hdr.count[1] >= 1);
 	assert_int_equal(count(m, ZW_SEC_ANSWER, ZW_TYPE_RRSIG),
 			 m->hdr.count[1]);
-	/* zone transfers are not answered over the data plane */
-	static const uint16_t xfr[] = {ZW_TYPE_AXFR, ZW_TYPE_IXFR};
-	for (int i = 0; i < 2; i++) {
-		m = ask(T_MULTI, "example.", xfr[i], NOEDNS, false);
-		expect(m, ZW_RCODE_NOTIMP, false, 0, 0);
-	}
+	/* zone transfers are not answered over the data plane: AXFR over
+	 * UDP NOTIMP, IXFR NOTAUTH, as knotd (test_ixfr) */
+	m = ask(T_MULTI, "example.", ZW_TYPE_AXFR, NOEDNS, false);
+	expect(m, ZW_RCODE_NOTIMP, false, 0, 0);
 	/* other meta and unknown types: NODATA, as knotd */
 	static const uint16_t nodata[] = {249, 250, 253, 254, 128, 65280,
 					  65535};
@@ -531,24 +522,65 @@ static void test_meta_types_as_knot(void **state)
 	assert_true(has(m, ZW_SEC_AUTHORITY, "b.example.", ZW_TYPE_NS));
 }
 
-/* BUG (table_answer.c stage_parse, lookupperf): an IXFR query as
- * clients send it (the client's SOA in the authority section) gets
- * FORMERR, as if malformed; a plain IXFR gets NOTIMP, as AXFR does
- * (knotd: NOTAUTH, its transfer ACL). Expected: NOTIMP. */
-static void test_ixfr_with_soa(void **state)
+/* An IXFR query (knotd answers NOTAUTH with or without the client's SOA
+ * in the authority section, in or out of its zones): `soa` appends that
+ * record (cut short by `cut` octets), `edns` an OPT after it. */
+static size_t mk_ixfr(uint8_t *q, const char *name, bool soa, size_t cut,
+		      bool edns)
+{
+	static const uint8_t rr[] = {0xc0, 12, 0, 6, 0, 1, 0, 0, 0, 0, 0, 22,
+				     0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+				     0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t opt[] = {0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0};
+	size_t ql = mkq(q, name, ZW_TYPE_IXFR, NOEDNS, false);
+	if (soa) {
+		memcpy(q + ql, rr, sizeof rr - cut);
+		ql += sizeof rr - cut;
+		q[9] = 1;
+	}
+	if (edns) {
+		memcpy(q + ql, opt, sizeof opt);
+		ql += sizeof opt;
+		q[11] = 1;
+	}
+	return ql;
+}
+
+static void test_ixfr(void **state)
 {
 	(void)state;
-	known_bug();
 	uint8_t q[600];
-	size_t ql = mkq(q, "example.", ZW_TYPE_IXFR, NOEDNS, false);
-	static const uint8_t soa[] = {0xc0, 12, 0, 6, 0, 1, 0, 0, 0, 0, 0, 22,
-				      0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-				      0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-	memcpy(q + ql, soa, sizeof soa);
-	q[9] = 1;
-	const struct zw_msg *m = answer_pkt(T_MULTI, q, ql + sizeof soa,
-					   &KNOT);
-	assert_int_equal(rcode(m), ZW_RCODE_NOTIMP);
+	const struct zw_msg *m;
+	static const char *const names[] = {"example.", "nx.example.",
+					    "www.example.com."};
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < 4; k++) {
+			size_t ql = mk_ixfr(q, names[i], k & 1, 0, k & 2);
+			m = answer_pkt(T_MULTI, q, ql, &KNOT);
+			expect(m, ZW_RCODE_NOTAUTH, false, 0, 0);
+			assert_int_equal(m->edns.present, (k & 2) != 0);
+		}
+	}
+	/* a cut-short SOA, or a count of two with one there: malformed */
+	size_t ql = mk_ixfr(q, "example.", true, 1, false);
+	m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	assert_int_equal(rcode(m), ZW_RCODE_FORMERR);
+	ql = mk_ixfr(q, "example.", true, 0, true);
+	q[9] = 2;
+	m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	assert_int_equal(rcode(m), ZW_RCODE_FORMERR);
+	/* well-formed records in the answer and authority sections of
+	 * another query are ignored (knotd and BIND) */
+	ql = mk_ixfr(q, "ns1.example.", true, 0, true);
+	q[ql - 11 - 34 - 4 + 1] = ZW_TYPE_A; /* the question's qtype */
+	m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	expect(m, ZW_RCODE_NOERROR, true, 1, 0);
+	q[8] = 0;
+	q[9] = 0;
+	q[7] = 1;
+	m = answer_pkt(T_MULTI, q, ql, &KNOT);
+	expect(m, ZW_RCODE_NOERROR, true, 1, 0);
+	assert_true(m->edns.present);
 }
 
 static void test_classes(void **state)
@@ -1126,7 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_outside_zones),
 		cmocka_unit_test(test_meta_types),
 		cmocka_unit_test(test_meta_types_as_knot),
-		cmocka_unit_test(test_ixfr_with_soa),
+		cmocka_unit_test(test_ixfr),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_class_any),
 		cmocka_unit_test(test_edns_below_512),
