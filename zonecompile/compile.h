@@ -33,15 +33,36 @@ struct zw_compile_opts {
 
 struct zw_compiled;
 
+/* Where the time of a load went: wall seconds, CPU seconds summed over
+ * threads, and the CPU seconds of the steps only one thread does. */
+struct zw_compile_load_stats {
+	unsigned parts;      /* the file was parsed in this many parts */
+	double parse, parse_cpu;
+	double add;          /* the other parts' records added */
+	double finish;       /* zw_zone_finish */
+};
+
 /* Load and finish a zone file for compiling, parsed by `threads` threads
  * (0: online CPUs) where the file can be cut without changing a thing
  * (compile_load.c), else by one; the same zone, errors and warnings either
- * way. NULL on failure with a "file:line: message" in err; *parts (may
- * be NULL): how many parts the file was parsed in. */
+ * way. NULL on failure with a "file:line: message" in err. st may be
+ * NULL. */
 struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 				unsigned threads, zw_zonefile_warn_fn *warn,
-				void *warn_ctx, unsigned *parts, char *err,
-				size_t errlen);
+				void *warn_ctx, struct zw_compile_load_stats *st,
+				char *err, size_t errlen);
+
+/* Where the time of zw_compile_zone went: the wall seconds of building
+ * the nodes, the CPU seconds of recording (summed over threads) and of
+ * the steps only one thread does. */
+struct zw_compile_stats {
+	unsigned threads;
+	double view;         /* the zone view */
+	double nodes;        /* wall: recording and assembling every node */
+	double record_cpu;   /* resolving and encoding */
+	double assemble_cpu; /* assembling the table in node order */
+	double finish;       /* index and hash table */
+};
 
 /* Compile a finished zone (zw_zone_finish). NULL on failure with a
  * message in err[0..errlen). */
@@ -49,6 +70,8 @@ struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
 				    const struct zw_compile_opts *opts,
 				    char *err, size_t errlen);
 void zw_compiled_free(struct zw_compiled *c);
+void zw_compiled_stats(const struct zw_compiled *c,
+		       struct zw_compile_stats *st);
 
 /* Octets the compiled zone takes in a table file. */
 size_t zw_compiled_size(const struct zw_compiled *c);

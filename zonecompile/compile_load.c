@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dns/err.h"
@@ -35,6 +36,7 @@ struct part {
 	struct cz_buf recs; /* owner len, owner, type, rdlen, ttl, line, rdata */
 	unsigned long lines; /* newlines in the text */
 	size_t nrecs;
+	double cpu;
 	int rc;
 	bool warned;
 	uint8_t first[ZW_NAME_MAX], last[ZW_NAME_MAX];
@@ -68,9 +70,17 @@ static int keep(struct part *p, const struct zw_rec *r)
 	return p->recs.failed ? ZW_ENOMEM : 0;
 }
 
+static double clk(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void *parse_part(void *arg)
 {
 	struct part *p = arg;
+	double t0 = clk(CLOCK_THREAD_CPUTIME_ID);
 	struct zw_zonefile_opts o = {p->origin, part_warn, p};
 	struct zw_zonefile *zf = zw_zonefile_new_mem(p->text, p->len,
 						     p->path, &o);
@@ -84,6 +94,7 @@ static void *parse_part(void *arg)
 	for (const char *s = p->text, *e = s + p->len;
 	     (s = memchr(s, '\n', (size_t)(e - s))); s++)
 		p->lines++;
+	p->cpu = clk(CLOCK_THREAD_CPUTIME_ID) - t0;
 	return NULL;
 }
 
@@ -168,8 +179,10 @@ static int add_part(struct zw_zone *z, const struct part *p,
 
 /* Parse the n parts of text; 1: fine, 0: not cut exactly (parse again
  * serially), < 0: the zone refused a record (message in the zone). */
-static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
+static int parts_load(struct zw_zone *z, struct part *ps, unsigned n,
+		      struct zw_compile_load_stats *st)
 {
+	double t0 = clk(CLOCK_MONOTONIC);
 	pthread_t t[MAX_PARTS];
 	bool started[MAX_PARTS] = {false};
 	for (unsigned k = 1; k < n; k++)
@@ -182,9 +195,13 @@ static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
 		else
 			parse_part(&ps[k]);
 	}
-	for (unsigned k = 0; k < n; k++)
+	for (unsigned k = 0; k < n; k++) {
 		ok = ok && ps[k].rc == 0 &&
 		     (k == 0 || !zw_name_equal(ps[k - 1].last, ps[k].first));
+		st->parse_cpu += ps[k].cpu;
+	}
+	st->parse = clk(CLOCK_MONOTONIC) - t0;
+	double t1 = clk(CLOCK_THREAD_CPUTIME_ID);
 	if (!ok)
 		return 0;
 	unsigned long line0 = 0;
@@ -194,6 +211,7 @@ static int parts_load(struct zw_zone *z, struct part *ps, unsigned n)
 			return rc;
 		line0 += ps[k].lines;
 	}
+	st->add = clk(CLOCK_THREAD_CPUTIME_ID) - t1;
 	return 1;
 }
 
@@ -209,7 +227,8 @@ static bool has_directive(const char *t, size_t len)
 
 /* The parts: loaded (or refused: *rc); 0: parse serially instead. */
 static unsigned try_parallel(struct zw_zone *z, const char *path,
-			const uint8_t *origin, unsigned threads, int *rc)
+			     const uint8_t *origin, unsigned threads, int *rc,
+			     struct zw_compile_load_stats *lst)
 {
 	struct part ps[MAX_PARTS];
 	size_t at[MAX_PARTS + 1];
@@ -236,7 +255,7 @@ static unsigned try_parallel(struct zw_zone *z, const char *path,
 			ps[k] = (struct part){.text = t + at[k],
 					      .len = at[k + 1] - at[k],
 					      .path = path, .origin = origin};
-		done = parts_load(z, ps, n);
+		done = parts_load(z, ps, n, lst);
 		*rc = done < 0 ? done : 0;
 		for (unsigned k = 0; k < n; k++)
 			cz_buf_free(&ps[k].recs);
@@ -270,12 +289,12 @@ static int serial_load(struct zw_zone *z, const char *path,
 
 struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 				unsigned threads, zw_zonefile_warn_fn *warn,
-				void *warn_ctx, unsigned *parts, char *err,
-				size_t errlen)
+				void *warn_ctx, struct zw_compile_load_stats *st,
+				char *err, size_t errlen)
 {
 	struct zw_zone *z = zw_zone_new(origin);
+	struct zw_compile_load_stats s = {0};
 	int rc = 0;
-	unsigned used = 1;
 	err[0] = '\0';
 	if (!z) {
 		snprintf(err, errlen, "out of memory");
@@ -286,21 +305,26 @@ struct zw_zone *zw_compile_load(const char *path, const uint8_t *origin,
 		threads = c > 0 ? (unsigned)c : 1;
 	}
 	if (threads < 2 ||
-	    !(used = try_parallel(z, path, origin, threads, &rc))) {
-		used = 1;
+	    !(s.parts = try_parallel(z, path, origin, threads, &rc, &s))) {
 		zw_zone_free(z); /* a failed try may have added records */
 		if (!(z = zw_zone_new(origin))) {
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
+		double t0 = clk(CLOCK_MONOTONIC), c0 = clk(CLOCK_THREAD_CPUTIME_ID);
 		rc = serial_load(z, path, origin, warn, warn_ctx, err, errlen);
+		s = (struct zw_compile_load_stats){
+			1, clk(CLOCK_MONOTONIC) - t0,
+			clk(CLOCK_THREAD_CPUTIME_ID) - c0, 0, 0};
 	} else if (rc < 0) {
 		snprintf(err, errlen, "%s", zw_zone_error(z));
 	}
+	double t0 = clk(CLOCK_THREAD_CPUTIME_ID);
 	if (rc == 0 && (rc = zw_zone_finish(z)) < 0)
 		snprintf(err, errlen, "%s", zw_zone_error(z));
-	if (parts)
-		*parts = used;
+	s.finish = clk(CLOCK_THREAD_CPUTIME_ID) - t0;
+	if (st)
+		*st = s;
 	if (rc < 0) {
 		zw_zone_free(z);
 		return NULL;

@@ -194,7 +194,7 @@ static int image_alloc(struct image *im, size_t total, bool map)
 	im->mapped = map;
 	if (map) {
 		void *p = mmap(NULL, im->cap, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (p == MAP_FAILED)
 			return ZW_ENOMEM;
 		im->p = p;

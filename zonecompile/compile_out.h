@@ -30,9 +30,9 @@ struct kmap {
 	bool mapped;
 };
 
-/* Zeroed memory: big blocks straight from the kernel (pages cleared when
- * first touched, none for the parts never used). Not MADV_HUGEPAGE: on
- * the 1M zone it cost more system time in clearing than it saved. */
+/* Zeroed memory: big blocks straight from the kernel, populated in one
+ * call rather than a fault per page. Not MADV_HUGEPAGE: on the 1M zone
+ * the kernel's clearing of huge pages cost more than it saved. */
 void *cc_zalloc(size_t size, bool *mapped);
 void cc_zfree(void *p, size_t size, bool mapped);
 
@@ -116,7 +116,11 @@ struct cc {
 	size_t blob_base;     /* offset of the blob in the data block */
 	struct cz_buf hash, blob, index, lf;
 	struct zwt_zone hdr;
+	struct zw_compile_stats stats;
 };
+
+/* Seconds on a clock (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID, ...). */
+double cc_clock(int clock_id);
 
 /* compile_rec.c */
 uint64_t cr_group_key(uint8_t kind, uint8_t anchor, uint32_t node);

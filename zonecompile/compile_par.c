@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dns/err.h"
@@ -24,6 +25,7 @@ struct pool {
 	size_t nring, nchunks;
 	size_t claim;     /* next chunk to record */
 	size_t assembled; /* chunks assembled so far */
+	double record_cpu; /* thread CPU seconds spent recording */
 	bool stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv; /* any chunk recorded or assembled, or stop */
@@ -55,8 +57,11 @@ static void record(struct pool *p, struct crec *w, size_t c)
 	struct cz_chunk *ch = ring_slot(p, c);
 	size_t from = c * CHUNK_NODES, to = from + CHUNK_NODES;
 	cr_chunk_reset(ch, from, to < p->cc->cz.n ? to : p->cc->cz.n);
+	double t0 = cc_clock(CLOCK_THREAD_CPUTIME_ID);
 	cr_record_chunk(w, ch);
+	double t = cc_clock(CLOCK_THREAD_CPUTIME_ID) - t0;
 	pthread_mutex_lock(&p->mu);
+	p->record_cpu += t;
 	ch->done = true;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
@@ -111,7 +116,9 @@ static int assemble_all(struct pool *p)
 			snprintf(cc->err, cc->errlen, "%s", ch->err);
 			return ch->rc;
 		}
+		double t0 = cc_clock(CLOCK_THREAD_CPUTIME_ID);
 		int rc = cc_assemble_nodes(cc, ch);
+		cc->stats.assemble_cpu += cc_clock(CLOCK_THREAD_CPUTIME_ID) - t0;
 		if (rc < 0)
 			return rc;
 		pthread_mutex_lock(&p->mu);
@@ -190,6 +197,8 @@ int cc_build_nodes(struct cc *cc, unsigned threads)
 	if (rc >= 0)
 		rc = assemble_all(&p);
 	stop_workers(&p, wk, nt - 1);
+	cc->stats.threads = nt;
+	cc->stats.record_cpu = p.record_cpu;
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	for (size_t i = 0; i < p.nring; i++)

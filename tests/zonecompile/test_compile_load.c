@@ -82,15 +82,15 @@ static void same_load(const char *odd, bool ok, unsigned nwarn, bool cut)
 	struct warns w1 = {0}, w3 = {0};
 	char *path = write_zone(odd);
 	zw_name_from_str(on, "example.", 8, (const uint8_t *)"");
-	unsigned p1 = 0, p3 = 0;
-	struct zw_zone *z1 = zw_compile_load(path, on, 1, warn, &w1, &p1, e1,
+	struct zw_compile_load_stats s1, s3;
+	struct zw_zone *z1 = zw_compile_load(path, on, 1, warn, &w1, &s1, e1,
 					     sizeof e1);
-	struct zw_zone *z3 = zw_compile_load(path, on, 3, warn, &w3, &p3, e3,
+	struct zw_zone *z3 = zw_compile_load(path, on, 3, warn, &w3, &s3, e3,
 					     sizeof e3);
 	unlink(path);
 	free(path);
-	assert_int_equal(p1, 1);
-	assert_int_equal(p3, cut ? 3 : 1);
+	assert_int_equal(s1.parts, 1);
+	assert_int_equal(s3.parts, cut ? 3 : 1);
 	assert_int_equal(z1 != NULL, ok);
 	assert_int_equal(z3 != NULL, ok);
 	if (ok)

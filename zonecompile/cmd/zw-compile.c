@@ -78,9 +78,10 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		return NULL;
 	}
 	struct stamp t0 = now();
-	unsigned parts;
+	struct zw_compile_load_stats ls;
+	struct zw_compile_stats cs;
 	struct zw_zone *z = zw_compile_load(path, on, o->threads, warn_cb, NULL,
-					    &parts, err, sizeof err);
+					    &ls, err, sizeof err);
 	if (!z) {
 		fprintf(stderr, "zw-compile: %s\n", err);
 		return NULL;
@@ -88,9 +89,10 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 	struct stamp t1 = now();
 	struct zw_compiled *c = zw_compile_zone(z, o, err, sizeof err);
 	struct stamp t2 = now();
-	if (!c)
+	if (!c) {
 		fprintf(stderr, "zw-compile: %s: %s\n", path, err);
-	else if (!quiet)
+	} else if (!quiet) {
+		zw_compiled_stats(c, &cs);
 		printf("%s: %zu records, %zu names, %zu table octets "
 		       "(%.1f per record); load %.2f s (%.2f CPU-s, %u part%s), "
 		       "compile %.2f s (%.2f CPU-s)\n",
@@ -99,9 +101,17 @@ static struct zw_compiled *compile_one(const char *path, const char *origin,
 		       (double)zw_compiled_size(c) /
 			       (double)(zw_zone_records(z) ? zw_zone_records(z)
 							   : 1),
-		       t1.wall - t0.wall, t1.cpu - t0.cpu, parts,
-		       parts == 1 ? "" : "s", t2.wall - t1.wall,
+		       t1.wall - t0.wall, t1.cpu - t0.cpu, ls.parts,
+		       ls.parts == 1 ? "" : "s", t2.wall - t1.wall,
 		       t2.cpu - t1.cpu);
+		printf("  load: parse %.2f s (%.2f CPU-s), then one thread: add "
+		       "%.2f, finish %.2f CPU-s; compile: view %.2f CPU-s, nodes "
+		       "%.2f s (record %.2f CPU-s on %u thread%s, assemble %.2f "
+		       "CPU-s), index and hash %.2f CPU-s\n",
+		       ls.parse, ls.parse_cpu, ls.add, ls.finish, cs.view,
+		       cs.nodes, cs.record_cpu, cs.threads,
+		       cs.threads == 1 ? "" : "s", cs.assemble_cpu, cs.finish);
+	}
 	zw_zone_free(z);
 	return c;
 }
