@@ -128,31 +128,6 @@ static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
 	return 0;
 }
 
-/* The end of the record at o (owner labels, maybe ending in a
- * compression pointer, which is not followed), or 0 when it runs past
- * len. */
-static size_t skip_rr(const uint8_t *pkt, size_t len, size_t o)
-{
-	for (;;) {
-		if (o >= len)
-			return 0;
-		uint8_t l = pkt[o];
-		if ((l & 0xc0) == 0xc0) {
-			o += 2;
-			break;
-		}
-		if (l & 0xc0)
-			return 0;
-		o += 1u + l;
-		if (!l)
-			break;
-	}
-	if (o + 10 > len)
-		return 0;
-	o += 10u + (size_t)(pkt[o + 8] << 8 | pkt[o + 9]);
-	return o <= len ? o : 0;
-}
-
 /* After the question: answer and authority records (an IXFR query's
  * SOA, RFC 1995 3; knotd and BIND ignore any others too) that must be
  * well formed, then the additional section, at most an OPT. */
@@ -161,7 +136,7 @@ static int parse_rest(const uint8_t *pkt, size_t len, struct query *q,
 {
 	size_t o = q->qend;
 	for (unsigned i = 0; i < an + ns; i++)
-		if (!(o = skip_rr(pkt, len, o)))
+		if (!(o = zwt_rr_skip(pkt, o, len, NULL)))
 			return -1;
 	return parse_opt(pkt, len, q, o, ar);
 }
