@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dataplane/engine.h"
+#include "dns/rrtype.h"
 
 static unsigned name_labels(const uint8_t *n)
 {
@@ -15,22 +16,16 @@ static unsigned name_labels(const uint8_t *n)
 	return l;
 }
 
-const struct zw_table *zw_engine_pick(const struct zw_tset *ts,
-				      const uint8_t *msg, size_t len)
+/* The table with the longest zone origin that name (wire, len octets)
+ * is in, or NULL. */
+static const struct zw_table *longest_zone(const struct zw_tset *ts,
+					   const uint8_t *name, size_t len)
 {
-	const struct zw_table *best = ts->t[0];
+	const struct zw_table *best = NULL;
 	unsigned best_labels = 0;
-	size_t o = 12;
-
-	if (ts->n == 1)
-		return best;
-	while (o < len && msg[o] && !(msg[o] & 0xc0))
-		o += 1u + msg[o];
-	if (o >= len || msg[o] != 0)
-		return best; /* malformed: any table says FORMERR */
 	for (unsigned i = 0; i < ts->n; i++) {
-		const struct zwt_zone *z =
-			zw_table_find_zone(ts->t[i], msg + 12, o + 1 - 12);
+		const struct zwt_zone *z = zw_table_find_zone(ts->t[i], name,
+							      len);
 		if (!z)
 			continue;
 		struct zw_table_zone_info zi;
@@ -42,6 +37,29 @@ const struct zw_table *zw_engine_pick(const struct zw_tset *ts,
 		}
 	}
 	return best;
+}
+
+const struct zw_table *zw_engine_pick(const struct zw_tset *ts,
+				      const uint8_t *msg, size_t len)
+{
+	const struct zw_table *best = NULL;
+	size_t o = 12;
+
+	if (ts->n == 1)
+		return ts->t[0];
+	while (o < len && msg[o] && !(msg[o] & 0xc0))
+		o += 1u + msg[o];
+	if (o >= len || msg[o] != 0)
+		return ts->t[0]; /* malformed: any table says FORMERR */
+	/* DS lives on the parent side of a cut (RFC 4035 3.1.4.1): the zone
+	 * of the name's parent answers it, as zw_table_answer does when
+	 * both zones are in one table */
+	if (o + 3 <= len && msg[o + 1] == 0 && msg[o + 2] == ZW_TYPE_DS &&
+	    o > 12)
+		best = longest_zone(ts, msg + 13 + msg[12], o - 12 - msg[12]);
+	if (!best)
+		best = longest_zone(ts, msg + 12, o + 1 - 12);
+	return best ? best : ts->t[0];
 }
 
 unsigned zw_engine_rcode(const uint8_t *m, size_t n)

@@ -13,49 +13,15 @@
 #include <cmocka.h>
 
 #include "dataplane/engine.h"
-#include "dns/name.h"
-#include "dns/zone.h"
-#include "dns/zonefile.h"
+#include "dns/rrtype.h"
 #include "tests/dataplane/frames.h"
 #include "tests/util/testutil.h"
-#include "zonecompile/compile.h"
+#include "tests/zonecompile/tabletest.h"
 
 #define FRAME_CAP 2048
 
 static const uint8_t us_mac[6] = T_MAC_US, cli_mac[6] = T_MAC_CLI;
 static const uint8_t us4[4] = T_IP4_US, us6[16] = T_IP6_US;
-
-static struct zw_table *load_table(const char *path, const char *origin,
-				   void **mem)
-{
-	uint8_t on[ZW_NAME_MAX];
-	char err[256];
-	int e = 0, rc;
-	assert_true(zw_name_from_str(on, origin, strlen(origin),
-				     (const uint8_t *)"") > 0);
-	struct zw_zonefile_opts o = {on, NULL, NULL};
-	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &e);
-	assert_non_null(zf);
-	struct zw_zone *z = zw_zone_new(on);
-	struct zw_rec r;
-	while ((rc = zw_zonefile_next(zf, &r)) > 0)
-		assert_int_equal(zw_zone_add(z, &r), 0);
-	assert_int_equal(rc, 0);
-	zw_zonefile_free(zf);
-	assert_int_equal(zw_zone_finish(z), 0);
-	struct zw_compile_opts co = {.minimal = true};
-	struct zw_compiled *c = zw_compile_zone(z, &co, err, sizeof(err));
-	assert_non_null(c);
-	size_t len;
-	*mem = zw_compile_to_mem(&c, 1, &len);
-	zw_compiled_free(c);
-	zw_zone_free(z);
-	struct zw_table *t = zw_table_from_mem(*mem, len, err);
-	if (!t)
-		print_error("%s\n", err);
-	assert_non_null(t);
-	return t;
-}
 
 struct fixture {
 	void *mem[2];
@@ -73,7 +39,7 @@ static int setup(void **state)
 	struct fixture *x = calloc(1, sizeof(*x));
 	char path[512];
 	x->ts.n = 2;
-	x->ts.t[0] = load_table(zw_test_vector("rfc/rfc4035-appendix-a.zone"),
+	x->ts.t[0] = tt_table(zw_test_vector("rfc/rfc4035-appendix-a.zone"),
 				"example.", &x->mem[0]);
 	snprintf(path, sizeof(path), "%s/other.zone", zw_test_tmpdir());
 	FILE *fp = fopen(path, "w");
@@ -81,7 +47,7 @@ static int setup(void **state)
 	fputs("$ORIGIN other.test.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n"
 	      "@ NS ns\nns A 192.0.2.53\nwww A 192.0.2.80\n", fp);
 	fclose(fp);
-	x->ts.t[1] = load_table(path, "other.test.", &x->mem[1]);
+	x->ts.t[1] = tt_table(path, "other.test.", &x->mem[1]);
 	x->cfg = (struct zw_pkt_cfg){.has4 = true, .has6 = true,
 				     .exception = true};
 	memcpy(x->cfg.mac, us_mac, 6);
@@ -307,6 +273,68 @@ static void test_no_tables(void **state)
 	assert_int_equal(x->st.drops[ZW_DROP_ANSWER], 1);
 }
 
+static const char *write_zone(const char *file, const char *text)
+{
+	static char path[2][512];
+	static int k;
+	char *p = path[k++ & 1];
+	snprintf(p, sizeof(path[0]), "%s/%s", zw_test_tmpdir(), file);
+	FILE *fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+/* Parent and child zones in two table files: DS at the child's apex is
+ * the parent's (RFC 4035 3.1.4.1), in either order of the files;
+ * everything else at or below the apex, DS below it included, is the
+ * child's. */
+static void test_ds_parent_table(void **state)
+{
+	struct fixture *x = *state;
+	void *mem[2];
+	struct zw_table *par = tt_table(write_zone("par.zone",
+		"$ORIGIN par.test.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n"
+		"@ NS ns\nns A 192.0.2.53\nsub NS ns.sub\n"
+		"ns.sub A 192.0.2.54\nsub DS 12345 13 2 "
+		"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+		"0123456789ABCDEF\n"), "par.test.", &mem[0]);
+	struct zw_table *chi = tt_table(write_zone("chi.zone",
+		"$ORIGIN sub.par.test.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n"
+		"@ NS ns\nns A 192.0.2.54\n"), "sub.par.test.", &mem[1]);
+	struct zw_tset ts = {.n = 2};
+	x->e.ts = &ts;
+	for (int order = 0; order < 2; order++) {
+		ts.t[0] = order ? par : chi;
+		ts.t[1] = order ? chi : par;
+		reset(x);
+		add_query(x, false, "sub.par.test", ZW_TYPE_DS, 1232, false);
+		add_query(x, false, "SUB.par.test", ZW_TYPE_DS, -1, false);
+		add_query(x, false, "x.sub.par.test", ZW_TYPE_DS, 1232, false);
+		add_query(x, false, "sub.par.test", ZW_TYPE_SOA, 1232, false);
+		add_query(x, false, "par.test", ZW_TYPE_DS, 1232, false);
+		zw_engine_burst(&x->e, x->f, x->n);
+		size_t dns = 14 + 28;
+		check_reply(x, 0, par, false, "sub.par.test", ZW_TYPE_DS,
+			    1232, false);
+		assert_int_equal(t_rd16(x->f[0].data + dns + 6), 1); /* DS */
+		check_reply(x, 1, par, false, "SUB.par.test", ZW_TYPE_DS, -1,
+			    false);
+		check_reply(x, 2, chi, false, "x.sub.par.test", ZW_TYPE_DS,
+			    1232, false);
+		check_reply(x, 3, chi, false, "sub.par.test", ZW_TYPE_SOA,
+			    1232, false);
+		check_reply(x, 4, par, false, "par.test", ZW_TYPE_DS, 1232,
+			    false);
+	}
+	x->e.ts = &x->ts;
+	zw_table_close(par);
+	zw_table_close(chi);
+	free(mem[0]);
+	free(mem[1]);
+}
+
 static void test_stats_json(void **state)
 {
 	(void)state;
@@ -336,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_reflect),
 		cmocka_unit_test(test_rrl),
 		cmocka_unit_test(test_no_tables),
+		cmocka_unit_test(test_ds_parent_table),
 		cmocka_unit_test(test_stats_json),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
