@@ -174,6 +174,33 @@ for m in $MODES; do
 	done
 done
 
+# two_core REPORT: what the run's CPU seconds come to on two otherwise
+# idle cores (a model, for this shared box): the parts of the file parse
+# side by side, recording shares both cores with the assembling, the rest
+# runs on one thread (the write's disk time overlaps its checksum).
+two_core() {
+	awk '
+		/CPU-s, [0-9]+ part/ { match($0, /[0-9]+ parts?\)/); parts = substr($0, RSTART) + 0 }
+		/^  load: parse/ {
+			for (i = 1; i <= NF; i++) {
+				if ($i == "parse") { pc = $(i + 3); gsub(/[(]/, "", pc) }
+				if ($i == "add") add = $(i + 1) + 0
+				if ($i == "finish") fin = $(i + 1) + 0
+				if ($i == "view") view = $(i + 1) + 0
+				if ($i == "(record") rec = $(i + 1) + 0
+				if ($i == "assemble") asm = $(i + 1) + 0
+				if ($i == "hash") idx = $(i + 1) + 0
+			}
+		}
+		/^wrote / { match($0, /\([0-9.]+ CPU-s\)/); w = substr($0, RSTART + 1) + 0 }
+		END {
+			n = parts < 2 ? 1 : 2
+			nodes = (rec + asm) / 2; if (asm > nodes) nodes = asm
+			printf "    modelled on two idle cores: %.2f s (parse %.2f, one-thread load %.2f, view %.2f, nodes %.2f, index %.2f, write %.2f CPU-s)\n",
+				pc / n + add + fin + view + nodes + idx + w, pc / n, add + fin, view, nodes, idx, w
+		}' "$1"
+}
+
 echo
 echo "zw-compile, signed $DELEGATIONS-delegation zone, medians of $RUNS runs"
 printf '%-7s %3s %10s %8s %8s %10s %10s %8s %8s %6s\n' mode -j records wall-s \
@@ -181,9 +208,11 @@ printf '%-7s %3s %10s %8s %8s %10s %10s %8s %8s %6s\n' mode -j records wall-s \
 for r in "${rows[@]}"; do echo "$r"; done
 for m in $MODES; do
 	for t in $THREADS; do
-		[ -s "$tmp/report.$m.$t" ] &&
-			echo "  $m -j $t (last run): $(sed -n 's/.*; \(load .*\)/\1/p' "$tmp/report.$m.$t");" \
-				"$(sed -n 's/^wrote .* in \(.*\)/write \1/p' "$tmp/report.$m.$t")"
+		[ -s "$tmp/report.$m.$t" ] || continue
+		echo "  $m -j $t (last run): $(sed -n 's/.*; \(load .*\)/\1/p' "$tmp/report.$m.$t");" \
+			"$(sed -n 's/^wrote .* in \(.*\)/write \1/p' "$tmp/report.$m.$t")"
+		sed -n 's/^  \(load: .*\)/    \1/p' "$tmp/report.$m.$t"
+		two_core "$tmp/report.$m.$t"
 	done
 done
 best=$(printf '%s\n' "${rows[@]}" | awk '$1 == "nsec" { w = $4 } END { print w }')
