@@ -103,8 +103,13 @@ signed() {
 # ---- timing ---------------------------------------------------------------
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# Does this zw-compile take -j? (Older builds: one thread only.)
-has_j() { "$compile" -h 2>&1 | grep -q -- '-j'; }
+# Does this zw-compile take -j? (Older builds: one thread only.) Its usage
+# exits 1: no pipe under pipefail.
+has_j() {
+	local u
+	u=$("$compile" -h 2>&1 || true)
+	[[ $u == *"-j threads"* ]]
+}
 
 # run_compile ZONE THREADS OUT: one timed run; appends "wall cpu kB" to
 # $tmp/times and keeps zw-compile's own report line in $tmp/report.

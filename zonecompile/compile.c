@@ -168,10 +168,27 @@ static uint32_t *keyed_slot(struct cc *cc, uint8_t kind, uint8_t anchor,
 	uint32_t **a = &cc->keyed[kind][anchor];
 	if (!*a && find)
 		return NULL;
-	if (!*a && !(*a = cc_zalloc(cc->cz.n * sizeof(uint32_t),
-				    &cc->keyed_mapped[kind][anchor])))
-		return NULL;
+	if (!*a) {
+		uint32_t *p = cc_zalloc(cc->cz.n * sizeof(uint32_t),
+					&cc->keyed_mapped[kind][anchor]);
+		if (!p)
+			return NULL;
+		__atomic_store_n(a, p, __ATOMIC_RELEASE); /* cc_keyed_done */
+	}
 	return &(*a)[node];
+}
+
+/* Has the shared group's piece gone into the table? Any thread may ask
+ * while the assembler works: a yes stays a yes, so a recorder need not
+ * encode that piece again. */
+bool cc_keyed_done(const struct cc *cc, uint8_t kind, uint8_t anchor,
+		   uint32_t node)
+{
+	if (kind >= 8 || anchor >= 3 || node >= cc->cz.n)
+		return false;
+	uint32_t *a = __atomic_load_n(&cc->keyed[kind][anchor],
+				      __ATOMIC_ACQUIRE);
+	return a && __atomic_load_n(&a[node], __ATOMIC_RELAXED);
 }
 
 /* The piece of a recorded group: shared groups go in once per zone. */
@@ -188,7 +205,7 @@ static uint32_t piece_ref(struct cc *cc, const struct cz_chunk *ch,
 	}
 	uint32_t ref = copy_piece(cc, ch, &g->pc);
 	if (slot)
-		*slot = ref;
+		__atomic_store_n(slot, ref, __ATOMIC_RELAXED);
 	return ref;
 }
 
@@ -463,6 +480,7 @@ static int cc_init(struct cc *cc, const struct zw_zone *z,
 	    cc_kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
 	    cc_kmap_init(&cc->recipes, cc->cz.n * 2) < 0)
 		return ZW_ENOMEM;
+	cc->main->cc = cc;
 	cc->main->cz = cc->cz;
 	cc->main->cz.err = cc->main->errbuf;
 	cc->main->cz.errlen = sizeof(cc->main->errbuf);

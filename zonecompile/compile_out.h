@@ -89,6 +89,7 @@ struct cz_chunk {
 
 /* A recording thread's working memory. */
 struct crec {
+	const struct cc *cc;
 	struct cz cz;         /* the zone view, with err pointing at errbuf */
 	struct cz_chunk *ch;
 	struct cz_resp resp, resp2;
@@ -141,6 +142,8 @@ int cc_assemble_entry(struct cc *cc, const struct cz_chunk *ch, size_t *pos,
 uint32_t cc_assemble_single(struct cc *cc, const struct cz_chunk *ch,
 			    size_t *pos);
 uint32_t cc_proof_piece(struct cc *cc, long node);
+bool cc_keyed_done(const struct cc *cc, uint8_t kind, uint8_t anchor,
+		   uint32_t node);
 
 /* compile_par.c: record and assemble every table node. */
 int cc_build_nodes(struct cc *cc, unsigned threads);

@@ -148,6 +148,7 @@ static struct crec *recorder_new(const struct cc *cc)
 	struct crec *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
+	w->cc = cc;
 	w->cz = cc->cz;
 	w->cz.err = w->errbuf;
 	w->cz.errlen = sizeof(w->errbuf);

@@ -2,8 +2,9 @@
  * the types worth an entry, each entry's response resolved and its pieces
  * encoded, and the node's proof pieces. Runs on any thread: it reads the
  * shared zone view and writes only the chunk and the recorder. A shared
- * piece (keyed by group) is encoded once per chunk; the assembler keeps the
- * first copy the zone needs. */
+ * piece (keyed by group) is encoded once per chunk, and not at all when
+ * the assembler already has it; the assembler keeps the first copy the
+ * zone needs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,10 @@ static int group_piece(struct crec *w, const struct cz_resp *r, int g,
 	const uint8_t *anchor = anchor_name(w, r, g, spec_anchor);
 	if (gr->kind == G_SPEC)
 		return encode(w, r, 1u << g, true, anchor, pc);
+	if (cc_keyed_done(w->cc, gr->kind, gr->anchor, gr->node)) {
+		pc->off = pc->len = 0; /* the assembler will not look */
+		return 0;
+	}
 	struct cz_chunk *ch = w->ch;
 	uint32_t *slot = cc_kmap_slot(&ch->keyed,
 				      cr_group_key(gr->kind, gr->anchor,
