@@ -32,7 +32,7 @@ CXXFLAGS := -std=c++17 $(OPT) -g -Wall -Wextra -Werror -pthread $(SANFLAGS)
 LDFLAGS  := -pthread $(SANFLAGS)
 DEPFLAGS  = -MMD -MP
 
-MODULES := dns crypto hsm zonecompile dataplane control perf
+MODULES := dns crypto hsm zonecompile dataplane control perf cli
 
 # Fragments set, per module m: m_DEPS (modules it links against, in link
 # order), m_LDLIBS (system libraries), optionally m_CFLAGS.

@@ -9,13 +9,13 @@
  * only KSKs are used unless -A is given, in canonical RDATA order; the
  * zone name defaults to the file name. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "crypto/ds.h"
 #include "crypto/keyfile.h"
 #include "dns/base.h"
@@ -25,25 +25,9 @@
 #include "dns/rrtype.h"
 #include "dns/zonefile.h"
 
-static const char *prog = "zw-dsfromkey";
-
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage:\n"
 		"    %s [-1|-2|-a alg]... [-C] [-T TTL] [-K directory] "
 		"keyfile\n"
@@ -57,8 +41,7 @@ static void usage(void)
 		"    -f file [zonename]: DNSKEYs of zonename in a zone file "
 		"(- for stdin)\n"
 		"    -A: with -f, ZSKs too\n",
-		prog, prog);
-	exit(1);
+		zw_cli_prog(), zw_cli_prog());
 }
 
 struct opts {
@@ -77,7 +60,7 @@ static void add_digest(struct opts *o, const char *name)
 	int t = zw_ds_digest_from_name(name);
 
 	if (t < 0 || !zw_ds_digest_supported((uint8_t)t))
-		die("unknown DS algorithm %s", name);
+		zw_cli_die("unknown DS algorithm %s", name);
 	o->digest[t] = true;
 	o->any_digest = true;
 }
@@ -88,7 +71,7 @@ static uint32_t parse_ttl(const char *s)
 	unsigned long v = strtoul(s, &end, 10);
 
 	if (end == s || *end || v > 0x7fffffff)
-		die("bad TTL '%s'", s);
+		zw_cli_die("bad TTL '%s'", s);
 	return (uint32_t)v;
 }
 
@@ -105,11 +88,12 @@ static void print_ds(const uint8_t *owner, const uint8_t *dnskey,
 	if (n < 4 || zw_hex_encode(rd + 4, (size_t)n - 4, hex,
 				   sizeof(hex)) < 0 ||
 	    zw_name_to_str(owner, name, sizeof(name)) < 0)
-		die("cannot make DS record: %s", zw_strerror(n < 0 ? n : 0));
+		zw_cli_die("cannot make DS record: %s",
+			   zw_strerror(n < 0 ? n : 0));
 	if (o->has_ttl)
 		snprintf(ttl, sizeof(ttl), " %u", o->ttl);
 	if (zw_class_to_str(rclass, cls, sizeof(cls)) < 0)
-		die("bad class %u", rclass);
+		zw_cli_die("bad class %u", rclass);
 	printf("%s%s %s %s %u %u %u %s\n", name, ttl, cls,
 	       o->cds ? "CDS" : "DS",
 	       rd[0] << 8 | rd[1], rd[2], rd[3], hex);
@@ -135,10 +119,10 @@ static void key_mode(const struct opts *o, const char *name)
 	kf = zw_keyfile_load(o->dir, name, ZW_KF_PUBLIC, &err, msg,
 			     sizeof(msg));
 	if (!kf)
-		die("can't load %s: %s", name, msg);
+		zw_cli_die("can't load %s: %s", name, msg);
 	len = zw_key_dnskey_rdata(kf->key, rd, sizeof(rd));
 	if (len < 4)
-		die("%s: %s", name, zw_strerror(len));
+		zw_cli_die("%s: %s", name, zw_strerror(len));
 	print_key(kf->key->owner, rd, (size_t)len, kf->rclass, o);
 	zw_keyfile_free(kf);
 }
@@ -175,7 +159,7 @@ static void zone_warn(void *ctx, const char *file, unsigned long line,
 		      const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "%s: warning: %s:%lu: %s\n", prog, file, line, msg);
+	zw_cli_warn("%s:%lu: %s", file, line, msg);
 }
 
 static struct zw_zonefile *open_zone(const char *file, const uint8_t *origin)
@@ -191,7 +175,7 @@ static struct zw_zonefile *open_zone(const char *file, const uint8_t *origin)
 	else
 		zf = zw_zonefile_open(file, &zo, &err);
 	if (!zf)
-		die("can't load %s: %s", file, zw_strerror(err));
+		zw_cli_die("can't load %s: %s", file, zw_strerror(err));
 	return zf;
 }
 
@@ -201,11 +185,11 @@ static void add_rd(struct rdset *s, const uint8_t *rd, size_t len)
 		s->cap = s->cap ? 2 * s->cap : 16;
 		s->v = realloc(s->v, s->cap * sizeof(s->v[0]));
 		if (!s->v)
-			die("out of memory");
+			zw_cli_die("out of memory");
 	}
 	s->v[s->n].p = malloc(len ? len : 1);
 	if (!s->v[s->n].p)
-		die("out of memory");
+		zw_cli_die("out of memory");
 	memcpy(s->v[s->n].p, rd, len);
 	s->v[s->n++].len = len;
 }
@@ -228,7 +212,7 @@ static void collect(const char *file, const uint8_t *zone, struct rdset *s)
 		    zw_name_equal(rec.owner, zone))
 			add_rd(s, rec.rdata, rec.rdlen);
 	if (r < 0)
-		die("can't load %s: %s", file, zw_zonefile_error(zf));
+		zw_cli_die("can't load %s: %s", file, zw_zonefile_error(zf));
 	zw_zonefile_free(zf);
 }
 
@@ -242,13 +226,14 @@ static void zone_mode(const struct opts *o, const char *zonename)
 	r = zw_name_from_str(zone, zonename, strlen(zonename),
 			     (const uint8_t *)"");
 	if (r < 0)
-		die("invalid zone name %s: %s", zonename, zw_strerror(r));
+		zw_cli_die("invalid zone name %s: %s", zonename,
+			   zw_strerror(r));
 	collect(o->file, zone, &s);
 	if (s.n == 0) {
 		zw_name_to_str(zone, name, sizeof(name));
 		if (strlen(name) > 1)
 			name[strlen(name) - 1] = 0;
-		die("no DNSKEY RR for %s in %s", name, o->file);
+		zw_cli_die("no DNSKEY RR for %s in %s", name, o->file);
 	}
 	qsort(s.v, s.n, sizeof(s.v[0]), cmp_rd);
 	for (size_t i = 0; i < s.n; i++) {
@@ -267,6 +252,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	int c;
 
+	zw_cli_init("zw-dsfromkey");
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt(argc, argv, "12a:CT:K:f:Ac:v:h")) != -1) {
 		switch (c) {
@@ -280,7 +266,8 @@ int main(int argc, char **argv)
 		case 'A': o.zsks = true; break;
 		case 'c':
 			if (strcasecmp(optarg, "IN") != 0)
-				die("unsupported class %s (only IN)", optarg);
+				zw_cli_die("unsupported class %s (only IN)",
+					   optarg);
 			break;
 		case 'v': break;
 		default: usage();

@@ -9,7 +9,6 @@
  * Prints the base name (Kname.+013+12345). A key whose tag or revoked tag
  * clashes with one already in the directory (either way round, the
  * revocation rule of the BIND manual) is thrown away and a fresh one made. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/keyopt.h"
 #include "crypto/keyfile.h"
 #include "crypto/keytime.h"
 #include "dns/err.h"
@@ -24,25 +25,9 @@
 
 #define MAX_TRIES 100
 
-static const char *prog = "zw-keygen";
-
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage:\n    %s -a alg [options] name\n"
 		"    -a alg: RSASHA256 RSASHA512 ECDSAP256SHA256 "
 		"ECDSAP384SHA384 ED25519 ED448 (or number)\n"
@@ -58,8 +43,7 @@ static void usage(void)
 		"    -i interval: prepublication interval\n"
 		"    -3: NSEC3-capable algorithm\n"
 		"    -q: quiet\n",
-		prog);
-	exit(1);
+		zw_cli_prog());
 }
 
 struct opts {
@@ -68,98 +52,24 @@ struct opts {
 	uint16_t flags;
 	const char *dir;
 	uint32_t ttl;
-	bool set[ZW_KFT_COUNT];
-	int64_t when[ZW_KFT_COUNT];
+	struct zw_cli_keytimes kt;
 	bool nodates, nsec3;
-	int64_t interval;
-	bool has_interval;
-	int64_t now;
 };
 
 static int parse_alg(const char *s, bool nsec3)
 {
-	int a;
+	int a = zw_cli_key_alg(s, nsec3);
 
-	if (!strcasecmp(s, "ECDSA256"))
-		a = ZW_ALG_ECDSAP256;
-	else if (!strcasecmp(s, "ECDSA384"))
-		a = ZW_ALG_ECDSAP384;
-	else
-		a = zw_alg_from_name(s);
-	if (a < 0)
-		die("unknown algorithm %s", s);
-	if (nsec3 && a == ZW_ALG_RSASHA1)
-		a = ZW_ALG_RSASHA1_NSEC3;
 	if (!zw_alg_supported((uint8_t)a))
-		die("unsupported algorithm %s (%d): zw-keygen makes "
-		    "RSASHA256, RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, "
-		    "ED25519 and ED448 keys", s, a);
+		zw_cli_die("unsupported algorithm %s (%d): zw-keygen makes "
+			   "RSASHA256, RSASHA512, ECDSAP256SHA256, "
+			   "ECDSAP384SHA384, ED25519 and ED448 keys", s, a);
 	return a;
-}
-
-static void set_date(struct opts *o, int which, const char *arg)
-{
-	const char *why = NULL;
-
-	if (zw_keytime_parse(arg, o->now, &o->when[which], &why) != 0)
-		die("time value %s is invalid: %s", arg, why);
-	o->set[which] = true;
-}
-
-/* -P and -D take an optional "sync" word before the date. */
-static void date_opt(struct opts *o, int c, const char *arg, char **argv,
-		     int argc)
-{
-	int which = c == 'P' ? ZW_KT_PUBLISH : c == 'A' ? ZW_KT_ACTIVATE :
-		    c == 'I' ? ZW_KT_INACTIVE : c == 'D' ? ZW_KT_DELETE :
-							ZW_KT_REVOKE;
-
-	if ((c == 'P' || c == 'D') && !strcasecmp(arg, "sync")) {
-		if (optind >= argc)
-			die("-%c sync needs a date", c);
-		which = c == 'P' ? ZW_KT_SYNCPUBLISH : ZW_KT_SYNCDELETE;
-		arg = argv[optind++];
-	}
-	set_date(o, which, arg);
-}
-
-static void flag_opt(struct opts *o, const char *arg)
-{
-	if (!strcasecmp(arg, "KSK"))
-		o->flags |= ZW_DNSKEY_SEP;
-	else if (!strcasecmp(arg, "REVOKE"))
-		o->flags |= ZW_DNSKEY_REVOKE;
-	else
-		die("unknown flag '%s' (KSK or REVOKE)", arg);
-}
-
-static void nametype_opt(struct opts *o, const char *arg)
-{
-	if (!strcasecmp(arg, "ZONE"))
-		o->flags |= ZW_DNSKEY_ZONE;
-	else if (!strcasecmp(arg, "OTHER"))
-		o->flags &= (uint16_t)~ZW_DNSKEY_ZONE;
-	else
-		die("unsupported name type '%s' (ZONE or OTHER; KEY records "
-		    "for HOST/USER/ENTITY are not made)", arg);
-}
-
-static uint32_t parse_ttl(const char *s)
-{
-	int64_t v;
-	const char *why;
-
-	if (!strcasecmp(s, "none"))
-		return 0;
-	if (zw_keytime_interval(s, &v, &why) != 0 || v > 0x7fffffff)
-		die("bad TTL %s", s);
-	return (uint32_t)v;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
 	const char *alg = NULL;
-	const char *why;
 	int c;
 
 	while ((c = getopt(argc, argv, "a:b:n:f:K:L:P:A:I:D:R:Gi:3qv:hCp:"))
@@ -167,60 +77,41 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		switch (c) {
 		case 'a': alg = optarg; break;
 		case 'b': o->bits = (unsigned)atoi(optarg); break;
-		case 'n': nametype_opt(o, optarg); break;
-		case 'f': flag_opt(o, optarg); break;
+		case 'n':
+			zw_cli_name_type(&o->flags, optarg, "ZONE or OTHER; "
+					 "KEY records for HOST/USER/ENTITY "
+					 "are not made");
+			break;
+		case 'f': zw_cli_key_flag(&o->flags, optarg); break;
 		case 'K': o->dir = optarg; break;
-		case 'L': o->ttl = parse_ttl(optarg); break;
+		case 'L': o->ttl = zw_cli_ttl(optarg); break;
 		case 'P': case 'A': case 'I': case 'D': case 'R':
-			date_opt(o, c, optarg, argv, argc);
+			zw_cli_keytime_opt(&o->kt, c, optarg, argc, argv,
+					   false);
 			break;
 		case 'G': o->nodates = true; break;
-		case 'i':
-			if (zw_keytime_interval(optarg, &o->interval, &why))
-				die("bad interval %s: %s", optarg, why);
-			o->has_interval = true;
-			break;
+		case 'i': zw_cli_interval_opt(&o->kt, optarg); break;
 		case '3': o->nsec3 = true; break;
 		case 'q': case 'v': break;
 		case 'p':
 			if (strcmp(optarg, "3") != 0)
-				die("protocol must be 3");
+				zw_cli_die("protocol must be 3");
 			break;
 		default: usage();
 		}
 	}
 	if (!alg)
-		die("no algorithm specified");
+		zw_cli_die("no algorithm specified");
 	if (optind != argc - 1)
 		usage();
 	o->alg = parse_alg(alg, o->nsec3);
 	if (o->bits && zw_alg_default_bits((uint8_t)o->alg) == 2048 &&
 	    (o->bits < 1024 || o->bits > 4096))
-		die("RSA key size %u out of range (1024..4096)", o->bits);
-	if (o->nodates && (o->set[ZW_KT_PUBLISH] || o->set[ZW_KT_ACTIVATE]))
-		die("-G and -P or -A are mutually exclusive");
-}
-
-/* Publish/Activate defaults as dnssec-keygen: both now unless -G; -A alone
- * puts Publish interval before it, -P alone (with -i) Activate after. */
-static void default_dates(struct opts *o)
-{
-	bool p = o->set[ZW_KT_PUBLISH], a = o->set[ZW_KT_ACTIVATE];
-
-	o->when[ZW_KT_CREATED] = o->now;
-	o->set[ZW_KT_CREATED] = true;
-	if (o->nodates)
-		return;
-	if (a && !p)
-		o->when[ZW_KT_PUBLISH] = o->when[ZW_KT_ACTIVATE] ?
-			o->when[ZW_KT_ACTIVATE] - o->interval : 0;
-	else if (p && !a)
-		o->when[ZW_KT_ACTIVATE] = o->has_interval &&
-			o->when[ZW_KT_PUBLISH] ?
-			o->when[ZW_KT_PUBLISH] + o->interval : o->now;
-	if (!p && !a)
-		o->when[ZW_KT_PUBLISH] = o->when[ZW_KT_ACTIVATE] = o->now;
-	o->set[ZW_KT_PUBLISH] = o->set[ZW_KT_ACTIVATE] = true;
+		zw_cli_die("RSA key size %u out of range (1024..4096)",
+			   o->bits);
+	if (o->nodates &&
+	    (o->kt.set[ZW_KT_PUBLISH] || o->kt.set[ZW_KT_ACTIVATE]))
+		zw_cli_die("-G and -P or -A are mutually exclusive");
 }
 
 static struct zw_key *fresh_key(const struct opts *o, const uint8_t *owner)
@@ -235,16 +126,17 @@ static struct zw_key *fresh_key(const struct opts *o, const uint8_t *owner)
 		k = zw_key_generate(owner, (uint8_t)o->alg, o->bits, o->flags,
 				    &err);
 		if (!k)
-			die("key generation failed: %s", zw_strerror(err));
+			zw_cli_die("key generation failed: %s",
+				   zw_strerror(err));
 		hit = zw_keyfile_collides(o->dir, k, msg, sizeof(msg));
 		if (hit < 0)
-			die("%s", msg);
+			zw_cli_die("%s", msg);
 		if (hit == 0)
 			return k;
 		zw_key_free(k);
 	}
-	die("could not make a key whose tag does not collide in %s",
-	    o->dir ? o->dir : ".");
+	zw_cli_die("could not make a key whose tag does not collide in %s",
+		   o->dir ? o->dir : ".");
 }
 
 int main(int argc, char **argv)
@@ -255,22 +147,23 @@ int main(int argc, char **argv)
 	struct zw_keyfile *kf;
 	int err, r;
 
-	o.now = (int64_t)time(NULL);
+	zw_cli_init("zw-keygen");
+	o.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
 	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
 			     (const uint8_t *)"");
 	if (r < 0)
-		die("invalid key name %s: %s", argv[optind], zw_strerror(r));
-	default_dates(&o);
+		zw_cli_die("invalid key name %s: %s", argv[optind],
+			   zw_strerror(r));
+	zw_cli_keytimes_defaults(&o.kt, o.nodates);
 	kf = zw_keyfile_new(fresh_key(&o, owner), &err);
 	if (!kf)
-		die("cannot prepare the key files: %s", zw_strerror(err));
+		zw_cli_die("cannot prepare the key files: %s",
+			   zw_strerror(err));
 	kf->key->ttl = o.ttl;
-	for (int i = 0; i < ZW_KFT_COUNT; i++)
-		if (o.set[i])
-			zw_keyfile_set_time(kf, i, o.when[i]);
+	zw_cli_keytimes_apply(&o.kt, kf);
 	if (zw_keyfile_save(kf, o.dir, msg, sizeof(msg)) != 0)
-		die("%s", msg);
+		zw_cli_die("%s", msg);
 	zw_keyfile_basename(kf->key->owner, kf->key->alg, kf->key->tag, base,
 			    sizeof(base));
 	printf("%s\n", base);

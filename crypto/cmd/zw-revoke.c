@@ -9,54 +9,27 @@
  * the old files are always removed (-r is accepted and implied): a key
  * directory holding both halves of the same key confuses signers. -f
  * overwrites existing files of the revoked tag; -R only prints that tag. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/keyopt.h"
 #include "crypto/keyfile.h"
 #include "dns/err.h"
 #include "dns/name.h"
 
-static const char *prog = "zw-revoke";
-
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage:\n    %s [options] keyfile\n"
 		"    -K directory: key file location\n"
 		"    -f: overwrite existing files of the revoked key\n"
 		"    -R: print the revoked key's tag, change nothing\n"
 		"    -r: remove the old files (always done)\n",
-		prog);
-	exit(1);
-}
-
-static void key_label(const struct zw_key *k, char *buf, size_t n)
-{
-	char owner[ZW_NAME_STR_MAX];
-	const char *alg = zw_alg_name(k->alg);
-
-	zw_name_to_str(k->owner, owner, sizeof(owner));
-	if (strlen(owner) > 1)
-		owner[strlen(owner) - 1] = 0;
-	snprintf(buf, n, "%s/%s/%u", owner, alg ? alg : "?", k->tag);
+		zw_cli_prog());
 }
 
 /* "<dir>/<base>" as dnssec-revoke prints it (no "./" without -K). */
@@ -77,8 +50,8 @@ static void refuse_existing(const char *dir, const char *base)
 	if (access(p, F_OK) != 0)
 		snprintf(p, sizeof(p), "%s.private", path);
 	if (access(p, F_OK) == 0)
-		die("Key file %s already exists; use -f to force overwrite",
-		    p);
+		zw_cli_die("Key file %s already exists; use -f to force "
+			   "overwrite", p);
 }
 
 int main(int argc, char **argv)
@@ -91,6 +64,7 @@ int main(int argc, char **argv)
 	struct zw_keyfile *kf;
 	int c, err;
 
+	zw_cli_init("zw-revoke");
 	while ((c = getopt(argc, argv, "K:fRrv:E:h")) != -1) {
 		switch (c) {
 		case 'K': dir = optarg; break;
@@ -103,22 +77,25 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage();
 	name = argv[optind];
-	if (!dir)       /* as dnssec-revoke: write beside the key file */
-		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf)), dir = dirbuf;
+	/* As dnssec-revoke: write beside the key file. */
+	if (!dir) {
+		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf));
+		dir = dirbuf;
+	}
 	kf = zw_keyfile_load(dir, name, 0, &err, msg, sizeof(msg));
 	if (!kf)
-		die("Invalid keyfile name %s: %s", argv[optind], msg);
-	key_label(kf->key, label, sizeof(label));
+		zw_cli_die("Invalid keyfile name %s: %s", argv[optind], msg);
+	zw_cli_key_label(kf->key, label, sizeof(label));
 	if (kf->key->flags & ZW_DNSKEY_REVOKE)
-		die("Key %s is already revoked", label);
+		zw_cli_die("Key %s is already revoked", label);
 	if (print_only) {
 		printf("%u\n", zw_keyfile_revoked_tag(kf->key));
 		zw_keyfile_free(kf);
 		return 0;
 	}
 	if (!(kf->key->flags & ZW_DNSKEY_SEP))
-		fprintf(stderr, "%s: warning: Key is not flagged as a KSK. "
-			"Revoking a ZSK is legal, but undefined.\n", prog);
+		zw_cli_warn("Key is not flagged as a KSK. Revoking a ZSK is "
+			    "legal, but undefined.");
 	zw_keyfile_basename(kf->key->owner, kf->key->alg, kf->key->tag,
 			    oldbase, sizeof(oldbase));
 	zw_key_set_flags(kf->key, kf->key->flags | ZW_DNSKEY_REVOKE);
@@ -128,9 +105,9 @@ int main(int argc, char **argv)
 	if (!force)
 		refuse_existing(dir, newbase);
 	if (zw_keyfile_save(kf, dir, msg, sizeof(msg)) != 0)
-		die("%s", msg);
+		zw_cli_die("%s", msg);
 	if (zw_keyfile_remove(dir, oldbase, msg, sizeof(msg)) != 0)
-		die("%s", msg);
+		zw_cli_die("%s", msg);
 	path_of(dir, newbase, path, sizeof(path));
 	printf("%s\n", path);
 	zw_keyfile_free(kf);

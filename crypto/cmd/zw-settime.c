@@ -10,7 +10,6 @@
  * with the times changed (BIND reads the .state's times over the
  * .private's, so a stale one would hide the change); -s also creates one. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,35 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/keyopt.h"
 #include "crypto/keyfile.h"
 #include "crypto/keytime.h"
 #include "dns/err.h"
 #include "dns/name.h"
 
-static const char *prog = "zw-settime";
-
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void warn(const char *msg)
-{
-	fprintf(stderr, "%s: warning: %s\n", prog, msg);
-}
-
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage:\n    %s [options] keyfile\n"
 		"    -f: force update of old-style (v1.2) keys\n"
 		"    -K directory: key file location\n"
@@ -62,8 +42,7 @@ static void usage(void)
 		"KSK RRSIG, ZSK RRSIG state\n"
 		"    -p C/P/Pds/Psync/A/R/I/D/Dds/Dsync/all: print times\n"
 		"    -u: print times as UNIX epoch\n",
-		prog);
-	exit(1);
+		zw_cli_prog());
 }
 
 /* Printing order and labels of dnssec-settime -p. */
@@ -86,12 +65,9 @@ static const struct {
 struct opts {
 	const char *dir, *pred, *name;
 	bool force, epoch, mkstate, print[ZW_KFT_COUNT], any_print;
-	bool set[ZW_KFT_COUNT];
-	int64_t when[ZW_KFT_COUNT];
+	struct zw_cli_keytimes kt;
 	bool set_ttl;
 	uint32_t ttl;
-	bool has_interval;
-	int64_t interval;
 	const char *state[NSTATE];      /* lower-cased into statebuf */
 	char statebuf[NSTATE][16];
 	int64_t state_when[NSTATE];
@@ -101,44 +77,12 @@ struct opts {
 static bool changes(const struct opts *o)
 {
 	for (int i = 0; i < ZW_KFT_COUNT; i++)
-		if (o->set[i])
+		if (o->kt.set[i])
 			return true;
 	for (int i = 0; i < NSTATE; i++)
 		if (o->state[i])
 			return true;
 	return o->set_ttl || o->pred || o->mkstate;
-}
-
-static int64_t parse_date(const struct opts *o, const char *arg)
-{
-	const char *why = NULL;
-	int64_t t;
-
-	if (zw_keytime_parse(arg, o->now, &t, &why) != 0)
-		die("time value %s is invalid: %s", arg, why);
-	return t;
-}
-
-/* -P/-D take an optional "ds" or "sync" word before the date. */
-static void date_opt(struct opts *o, int c, const char *arg, int argc,
-		     char **argv)
-{
-	int which = c == 'P' ? ZW_KT_PUBLISH : c == 'A' ? ZW_KT_ACTIVATE :
-		    c == 'I' ? ZW_KT_INACTIVE : c == 'D' ? ZW_KT_DELETE :
-							ZW_KT_REVOKE;
-	bool sync = !strcasecmp(arg, "sync"), ds = !strcasecmp(arg, "ds");
-
-	if ((c == 'P' || c == 'D') && (sync || ds)) {
-		if (optind >= argc)
-			die("-%c %s needs a date", c, arg);
-		if (sync)
-			which = c == 'P' ? ZW_KT_SYNCPUBLISH : ZW_KT_SYNCDELETE;
-		else
-			which = c == 'P' ? ZW_KFT_DSPUBLISH : ZW_KFT_DSDELETE;
-		arg = argv[optind++];
-	}
-	o->when[which] = parse_date(o, arg);
-	o->set[which] = true;
 }
 
 static void print_opt(struct opts *o, const char *s)
@@ -188,51 +132,35 @@ static void state_opt(struct opts *o, int c, const char *arg, int argc,
 	for (size_t j = 0; j < 4; j++)
 		valid |= !strcasecmp(arg, ok[j]) && (c != 'g' || j % 2 == 0);
 	if (!valid)
-		die("-%c: bad state '%s' (%s)", c, arg, c == 'g' ?
-		    "HIDDEN or OMNIPRESENT" :
-		    "HIDDEN, RUMOURED, OMNIPRESENT or UNRETENTIVE");
+		zw_cli_die("-%c: bad state '%s' (%s)", c, arg, c == 'g' ?
+			   "HIDDEN or OMNIPRESENT" :
+			   "HIDDEN, RUMOURED, OMNIPRESENT or UNRETENTIVE");
 	for (size_t j = 0; arg[j] && j < sizeof(o->statebuf[0]) - 1; j++)
 		o->statebuf[i][j] = (char)tolower((unsigned char)arg[j]);
 	o->state[i] = o->statebuf[i];
 	if (c != 'g') {
 		if (optind >= argc)
-			die("-%c %s needs a date", c, arg);
-		o->state_when[i] = parse_date(o, argv[optind++]);
+			zw_cli_die("-%c %s needs a date", c, arg);
+		o->state_when[i] = zw_cli_keytime(&o->kt, argv[optind++]);
 	}
-}
-
-static uint32_t parse_ttl(const char *s)
-{
-	int64_t v;
-	const char *why;
-
-	if (!strcasecmp(s, "none"))
-		return 0;
-	if (zw_keytime_interval(s, &v, &why) != 0 || v > 0x7fffffff)
-		die("bad TTL %s", s);
-	return (uint32_t)v;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
-	const char *why;
 	int c;
 
-	while ((c = getopt(argc, argv, "fK:L:P:A:R:I:D:S:i:sg:d:k:r:z:p:uv:E:h"))
-	       != -1) {
+	while ((c = getopt(argc, argv,
+			   "fK:L:P:A:R:I:D:S:i:sg:d:k:r:z:p:uv:E:h")) != -1) {
 		switch (c) {
 		case 'f': o->force = true; break;
 		case 'K': o->dir = optarg; break;
-		case 'L': o->ttl = parse_ttl(optarg); o->set_ttl = true; break;
+		case 'L': o->ttl = zw_cli_ttl(optarg); o->set_ttl = true; break;
 		case 'P': case 'A': case 'R': case 'I': case 'D':
-			date_opt(o, c, optarg, argc, argv);
+			zw_cli_keytime_opt(&o->kt, c, optarg, argc, argv,
+					   true);
 			break;
 		case 'S': o->pred = optarg; break;
-		case 'i':
-			if (zw_keytime_interval(optarg, &o->interval, &why))
-				die("bad interval %s: %s", optarg, why);
-			o->has_interval = true;
-			break;
+		case 'i': zw_cli_interval_opt(&o->kt, optarg); break;
 		case 's': o->mkstate = true; break;
 		case 'g': case 'd': case 'k': case 'r': case 'z':
 			state_opt(o, c, optarg, argc, argv);
@@ -256,19 +184,8 @@ static struct zw_keyfile *load(const char *dir, const char *name)
 
 	kf = zw_keyfile_load(dir, name, 0, &err, msg, sizeof(msg));
 	if (!kf)
-		die("Invalid keyfile %s: %s", name, msg);
+		zw_cli_die("Invalid keyfile %s: %s", name, msg);
 	return kf;
-}
-
-static void key_label(const struct zw_key *k, char *buf, size_t n)
-{
-	char owner[ZW_NAME_STR_MAX];
-	const char *alg = zw_alg_name(k->alg);
-
-	zw_name_to_str(k->owner, owner, sizeof(owner));
-	if (strlen(owner) > 1)
-		owner[strlen(owner) - 1] = 0;   /* BIND drops the final dot */
-	snprintf(buf, n, "%s/%s/%u", owner, alg ? alg : "?", k->tag);
 }
 
 /* Key size in bits as BIND's .state "Length" gives it. */
@@ -298,7 +215,7 @@ static void make_state(struct zw_keyfile *kf)
 
 	kf->state = calloc(1, sizeof(*kf->state));
 	if (!kf->state)
-		die("out of memory");
+		zw_cli_die("out of memory");
 	snprintf(v, sizeof(v), "%u", kf->key->alg);
 	zw_keystate_set(kf->state, "Algorithm", v);
 	snprintf(v, sizeof(v), "%u", key_bits(kf->key));
@@ -316,7 +233,7 @@ static void set_change_time(struct zw_keyfile *kf, const char *tag, int64_t t)
 
 	if (zw_keytime_fmt(t, ts, sizeof(ts)) < 0 ||
 	    zw_keytime_ctime(t, ct, sizeof(ct)) < 0)
-		die("time out of range");
+		zw_cli_die("time out of range");
 	snprintf(v, sizeof(v), "%s (%s)", ts, ct);
 	zw_keystate_set(kf->state, tag, v);
 }
@@ -358,7 +275,7 @@ static void save(const struct opts *o, struct zw_keyfile *kf)
 	char msg[ZW_KF_MSG];
 
 	if (zw_keyfile_save(kf, o->dir, msg, sizeof(msg)) != 0)
-		die("%s", msg);
+		zw_cli_die("%s", msg);
 	print_paths(o, kf);
 }
 
@@ -369,7 +286,7 @@ static struct zw_keyfile *successor(struct zw_keyfile *kf, struct opts *o)
 	struct zw_keyfile *pred = load(o->dir, o->pred);
 	const struct zw_key *p = pred->key, *k = kf->key;
 	int64_t inactive = zw_keyfile_get_time(pred, ZW_KT_INACTIVE);
-	int64_t iv = o->has_interval ? o->interval : 30 * 86400;
+	int64_t iv = o->kt.has_interval ? o->kt.interval : 30 * 86400;
 
 	const char *why = !zw_name_equal(p->owner, k->owner) ? "names differ" :
 			  p->alg != k->alg ? "algorithms differ" :
@@ -379,13 +296,14 @@ static struct zw_keyfile *successor(struct zw_keyfile *kf, struct opts *o)
 						       NULL;
 
 	if (why)
-		die("Key %s cannot succeed %s: %s", o->name, o->pred, why);
+		zw_cli_die("Key %s cannot succeed %s: %s", o->name, o->pred,
+			   why);
 	if (!inactive)
-		die("Predecessor has no inactivation date. You must set one "
-		    "before generating a successor.");
+		zw_cli_die("Predecessor has no inactivation date. You must "
+			   "set one before generating a successor.");
 	if (!zw_keyfile_get_time(pred, ZW_KT_DELETE))
-		warn("Predecessor has no removal date;\n\tit will remain in "
-		     "the zone indefinitely after rollover.");
+		zw_cli_warn("Predecessor has no removal date;\n\tit will "
+			    "remain in the zone indefinitely after rollover.");
 	zw_keyfile_set_time(kf, ZW_KT_ACTIVATE, inactive);
 	zw_keyfile_set_time(kf, ZW_KT_PUBLISH, inactive - iv);
 	zw_keyfile_set_num(pred, ZW_KFN_SUCCESSOR, true, k->tag);
@@ -395,37 +313,37 @@ static struct zw_keyfile *successor(struct zw_keyfile *kf, struct opts *o)
 
 static void apply_times(struct zw_keyfile *kf, struct opts *o)
 {
+	struct zw_cli_keytimes *kt = &o->kt;
 	char label[ZW_NAME_STR_MAX + 32];
 
 	if (kf->minor < 3) {
 		if (!o->force) {
-			key_label(kf->key, label, sizeof(label));
-			die("Key %s has incompatible format version 1.%u, use "
-			    "-f to force upgrade to new version.", label,
-			    kf->minor);
+			zw_cli_key_label(kf->key, label, sizeof(label));
+			zw_cli_die("Key %s has incompatible format version "
+				   "1.%u, use -f to force upgrade to new "
+				   "version.", label, kf->minor);
 		}
-		o->when[ZW_KT_CREATED] = o->now;
-		o->set[ZW_KT_CREATED] = true;
-		if (!o->set[ZW_KT_PUBLISH] && !o->set[ZW_KT_ACTIVATE]) {
-			o->when[ZW_KT_PUBLISH] = o->when[ZW_KT_ACTIVATE] = o->now;
-			o->set[ZW_KT_PUBLISH] = o->set[ZW_KT_ACTIVATE] = true;
+		kt->when[ZW_KT_CREATED] = kt->now;
+		kt->set[ZW_KT_CREATED] = true;
+		if (!kt->set[ZW_KT_PUBLISH] && !kt->set[ZW_KT_ACTIVATE]) {
+			kt->when[ZW_KT_PUBLISH] = kt->when[ZW_KT_ACTIVATE] =
+				kt->now;
+			kt->set[ZW_KT_PUBLISH] = kt->set[ZW_KT_ACTIVATE] = true;
 		}
 	}
-	if (o->has_interval && !o->pred) {
-		bool p = o->set[ZW_KT_PUBLISH], a = o->set[ZW_KT_ACTIVATE];
+	if (kt->has_interval && !o->pred) {
+		bool p = kt->set[ZW_KT_PUBLISH], a = kt->set[ZW_KT_ACTIVATE];
 
-		if (a && !p && o->when[ZW_KT_ACTIVATE])
+		if (a && !p && kt->when[ZW_KT_ACTIVATE])
 			zw_keyfile_set_time(kf, ZW_KT_PUBLISH,
-					    o->when[ZW_KT_ACTIVATE] -
-						    o->interval);
-		if (p && !a && o->when[ZW_KT_PUBLISH])
+					    kt->when[ZW_KT_ACTIVATE] -
+						    kt->interval);
+		if (p && !a && kt->when[ZW_KT_PUBLISH])
 			zw_keyfile_set_time(kf, ZW_KT_ACTIVATE,
-					    o->when[ZW_KT_PUBLISH] +
-						    o->interval);
+					    kt->when[ZW_KT_PUBLISH] +
+						    kt->interval);
 	}
-	for (int i = 0; i < ZW_KFT_COUNT; i++)
-		if (o->set[i])
-			zw_keyfile_set_time(kf, i, o->when[i]);
+	zw_cli_keytimes_apply(kt, kf);
 	if (o->set_ttl)
 		kf->key->ttl = o->ttl;
 }
@@ -436,16 +354,16 @@ static void check_times(const struct zw_keyfile *kf, const struct opts *o)
 	int64_t inact = zw_keyfile_get_time(kf, ZW_KT_INACTIVE);
 	char label[ZW_NAME_STR_MAX + 32];
 
-	if (o->set[ZW_KT_REVOKE] && o->when[ZW_KT_REVOKE] &&
+	if (o->kt.set[ZW_KT_REVOKE] && o->kt.when[ZW_KT_REVOKE] &&
 	    !(kf->key->flags & ZW_DNSKEY_SEP)) {
-		key_label(kf->key, label, sizeof(label));
-		fprintf(stderr, "%s: warning: Key %s is not flagged as a KSK, "
-			"but -R was used.  Revoking a ZSK is legal, but "
-			"undefined.\n", prog, label);
+		zw_cli_key_label(kf->key, label, sizeof(label));
+		zw_cli_warn("Key %s is not flagged as a KSK, but -R was "
+			    "used.  Revoking a ZSK is legal, but undefined.",
+			    label);
 	}
 	if (del && inact && del < inact)
-		warn("Key is scheduled to be deleted before it is\n"
-		     "\tscheduled to be inactive.");
+		zw_cli_warn("Key is scheduled to be deleted before it is\n"
+			    "\tscheduled to be inactive.");
 }
 
 static void print_times(const struct zw_keyfile *kf, const struct opts *o)
@@ -474,12 +392,16 @@ int main(int argc, char **argv)
 	const char *name;
 	bool change;
 
+	zw_cli_init("zw-settime");
 	memset(&o, 0, sizeof(o));
-	o.now = (int64_t)time(NULL);
+	o.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
 	name = argv[optind];
-	if (!o.dir)     /* as dnssec-settime: write beside the key file */
-		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf)), o.dir = dirbuf;
+	/* As dnssec-settime: write beside the key file. */
+	if (!o.dir) {
+		name = zw_keyfile_split(name, dirbuf, sizeof(dirbuf));
+		o.dir = dirbuf;
+	}
 	kf = load(o.dir, name);
 	change = changes(&o) || (o.force && kf->minor < 3);
 	if (change) {

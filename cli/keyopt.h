@@ -1,0 +1,60 @@
+/* cli/keyopt: the key options zw-keygen, zw-keyfromlabel, zw-settime and
+ * zw-revoke share with BIND's dnssec-* tools. Each parser dies with the
+ * program's message on a bad value (cli.h), so only programs call them. */
+#ifndef ZW_CLI_KEYOPT_H
+#define ZW_CLI_KEYOPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/keyfile.h"
+
+/* The times given on the command line (-P/-A/-I/-D/-R [sync|ds]) and -i. */
+struct zw_cli_keytimes {
+	int64_t now;                    /* what "now" and +offsets count from */
+	bool set[ZW_KFT_COUNT];
+	int64_t when[ZW_KFT_COUNT];     /* 0: "none", unset */
+	bool has_interval;
+	int64_t interval;               /* -i: prepublication interval */
+};
+
+/* A date, +/-offset, now or none; dies "time value X is invalid: why". */
+int64_t zw_cli_keytime(const struct zw_cli_keytimes *kt, const char *arg);
+
+/* -P/-A/-I/-D/-R (option letter c) with its argument. -P and -D take an
+ * optional "sync" word (with ds_ok also "ds") and then the date from the
+ * next argument (optind moves past it). */
+void zw_cli_keytime_opt(struct zw_cli_keytimes *kt, int c, const char *arg,
+			int argc, char **argv, bool ds_ok);
+
+/* -i interval; dies "bad interval X: why". */
+void zw_cli_interval_opt(struct zw_cli_keytimes *kt, const char *arg);
+
+/* Created is now; Publish/Activate default as dnssec-keygen and
+ * dnssec-keyfromlabel: both now unless nodates (-G); -A alone puts
+ * Publish the interval before it, -P alone (with -i) Activate after. */
+void zw_cli_keytimes_defaults(struct zw_cli_keytimes *kt, bool nodates);
+
+/* Every time given goes into kf (and its .state). */
+void zw_cli_keytimes_apply(const struct zw_cli_keytimes *kt,
+			   struct zw_keyfile *kf);
+
+/* -L ttl: an interval or "none" (0); dies "bad TTL X". */
+uint32_t zw_cli_ttl(const char *s);
+
+/* -a: algorithm name (ECDSA256/ECDSA384 too) or number, RSASHA1 becoming
+ * NSEC3RSASHA1 with -3; dies "unknown algorithm X". */
+int zw_cli_key_alg(const char *s, bool nsec3);
+
+/* -f KSK|REVOKE: adds the flag; dies "unknown flag 'X' (KSK or REVOKE)". */
+void zw_cli_key_flag(uint16_t *flags, const char *arg);
+
+/* -n ZONE|OTHER: sets or clears the ZONE flag; else dies
+ * "unsupported name type 'X' (<choices>)". */
+void zw_cli_name_type(uint16_t *flags, const char *arg, const char *choices);
+
+/* "owner/ALG/tag" as BIND names a key in messages (no final dot). */
+void zw_cli_key_label(const struct zw_key *k, char *buf, size_t n);
+
+#endif
