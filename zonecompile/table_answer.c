@@ -482,11 +482,24 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 	    q->qtype == ZW_TYPE_AXFR || q->qtype == ZW_TYPE_IXFR ||
 	    q->qtype == 0)
 		return false;
-	q->edns = q->dnssec = false;
+	const uint8_t *r = pkt + q->qend; /* OPT: root, type, class=size,
+					   * ext. rcode, version, DO, rdlength */
 	q->ednsver = 0;
-	q->udp = 0;
-	if (parse_opt(pkt, c->len, q, q->qend, pkt[11]) < 0 || q->ednsver)
-		return false;
+	if (!pkt[11]) {
+		if (q->qend != c->len)
+			return false;
+		q->edns = q->dnssec = false;
+		q->udp = 0;
+	} else {
+		if (q->qend + 11 > c->len || r[0] || r[1] ||
+		    r[2] != ZW_TYPE_OPT || r[6] ||
+		    q->qend + 11 + (size_t)(r[9] << 8 | r[10]) != c->len)
+			return false;
+		uint16_t udp = (uint16_t)(r[3] << 8 | r[4]);
+		q->edns = true;
+		q->udp = udp < 512 ? 512 : udp;
+		q->dnssec = (r[7] & 0x80) != 0;
+	}
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
 	return (c->zh = query_zone(t, &q->name, q->qtype)) != NULL;

@@ -99,7 +99,8 @@ static inline const uint32_t *zwt_recipe_pieces(const struct zwt_recipe *r)
 
 /* A piece taken apart: part descriptors by part index (NULL when the
  * part is empty), the fixups and unit ends of each part, the wire octets
- * and each part's offset inside them. */
+ * and each part's offset inside them (fix, units and off are set for the
+ * parts present only). */
 struct zwt_pview {
 	const struct zwt_piece *pc;
 	const struct zwt_part *part[ZWT_PARTS];

@@ -84,19 +84,17 @@ bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v)
 	for (unsigned j = 0; j < np; j++)
 		unit += 2u * pd[j].nfix;
 	v->pc = pc;
-	for (int k = 0; k < ZWT_PARTS; k++) {
+	memset(v->part, 0, sizeof(v->part));
+	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++) {
+		int k = __builtin_ctz(bits);
 		v->fix[k] = p + fix;
 		v->units[k] = p + unit;
 		v->off[k] = (uint16_t)w;
-		v->part[k] = NULL;
-		if (!(pc->parts & (1u << k)))
-			continue;
 		v->part[k] = pd;
 		fix += 2u * pd->nfix;
 		if (pd->nunit > 1)
 			unit += (size_t)ZWT_UNIT_SIZE * pd->nunit;
 		w += pd->len;
-		pd++;
 	}
 	if (unit != pc->wire || w != pc->size || unit + w > avail)
 		return false;
