@@ -126,7 +126,7 @@ static void run_set(const struct zw_table *t, struct qset *s)
 	s->n = 0;
 }
 
-static void query_zone(const struct zw_table *t, const struct zwt_zone *z)
+static void ask_zone(const struct zw_table *t, const struct zwt_zone *z)
 {
 	const uint8_t *d = zwt_data(z);
 	const uint64_t *slots = (const uint64_t *)(d + z->hash_off);
@@ -173,7 +173,7 @@ static void try_table(const uint8_t *data, size_t size, bool fix)
 		CHECK(err[0] != 0); /* refused with a reason */
 	} else {
 		for (size_t i = 0; i < zw_table_nzones(t); i++)
-			query_zone(t, zw_table_zone(t, i));
+			ask_zone(t, zw_table_zone(t, i));
 		zw_table_close(t);
 	}
 	free(buf);
