@@ -14,7 +14,6 @@
  * verify with the public key read before anything is written. Prints the
  * base name (Kname.+013+12345). A key whose tag, or revoked tag, collides
  * with one in the directory is refused (-y: warned about), as BIND does. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,31 +21,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/keyopt.h"
 #include "crypto/keyfile.h"
 #include "crypto/keytime.h"
 #include "dns/err.h"
 #include "dns/name.h"
 #include "hsm/hsm.h"
 
-static const char *prog = "zw-keyfromlabel";
-
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage:\n    %s -l label [-E engine] -a alg [options] name\n"
 		"    -l label: PKCS#11 URI of the key, e.g. "
 		"\"token=T;object=O;pin-source=FILE\"\n"
@@ -65,8 +50,7 @@ static void usage(void)
 		"    -3: NSEC3-capable algorithm\n"
 		"    -y: allow a key tag that collides after revocation\n"
 		"    -q: quiet\n",
-		prog);
-	exit(1);
+		zw_cli_prog());
 }
 
 struct opts {
@@ -74,110 +58,27 @@ struct opts {
 	uint16_t flags;
 	const char *dir, *label, *engine;
 	uint32_t ttl;
-	bool set[ZW_KFT_COUNT];
-	int64_t when[ZW_KFT_COUNT];
+	struct zw_cli_keytimes kt;
 	bool nodates, nsec3, allow_collision;
-	int64_t interval;
-	bool has_interval;
-	int64_t now;
 };
-
-static int parse_alg(const char *s, bool nsec3)
-{
-	int a;
-
-	if (!strcasecmp(s, "ECDSA256"))
-		a = ZW_ALG_ECDSAP256;
-	else if (!strcasecmp(s, "ECDSA384"))
-		a = ZW_ALG_ECDSAP384;
-	else
-		a = zw_alg_from_name(s);
-	if (a < 0)
-		die("unknown algorithm %s", s);
-	if (nsec3 && a == ZW_ALG_RSASHA1)
-		a = ZW_ALG_RSASHA1_NSEC3;
-	return a;
-}
-
-static void set_date(struct opts *o, int which, const char *arg)
-{
-	const char *why = NULL;
-
-	if (zw_keytime_parse(arg, o->now, &o->when[which], &why) != 0)
-		die("time value %s is invalid: %s", arg, why);
-	o->set[which] = true;
-}
-
-/* -P and -D take an optional "sync" word before the date. */
-static void date_opt(struct opts *o, int c, const char *arg, char **argv,
-		     int argc)
-{
-	int which = c == 'P' ? ZW_KT_PUBLISH : c == 'A' ? ZW_KT_ACTIVATE :
-		    c == 'I' ? ZW_KT_INACTIVE : c == 'D' ? ZW_KT_DELETE :
-							ZW_KT_REVOKE;
-
-	if ((c == 'P' || c == 'D') && !strcasecmp(arg, "sync")) {
-		if (optind >= argc)
-			die("-%c sync needs a date", c);
-		which = c == 'P' ? ZW_KT_SYNCPUBLISH : ZW_KT_SYNCDELETE;
-		arg = argv[optind++];
-	}
-	set_date(o, which, arg);
-}
-
-static void flag_opt(struct opts *o, const char *arg)
-{
-	if (!strcasecmp(arg, "KSK"))
-		o->flags |= ZW_DNSKEY_SEP;
-	else if (!strcasecmp(arg, "REVOKE"))
-		o->flags |= ZW_DNSKEY_REVOKE;
-	else
-		die("unknown flag '%s' (KSK or REVOKE)", arg);
-}
-
-static void nametype_opt(struct opts *o, const char *arg)
-{
-	if (!strcasecmp(arg, "ZONE"))
-		o->flags |= ZW_DNSKEY_ZONE;
-	else if (!strcasecmp(arg, "OTHER"))
-		o->flags &= (uint16_t)~ZW_DNSKEY_ZONE;
-	else
-		die("unsupported name type '%s' (ZONE or OTHER)", arg);
-}
-
-static uint32_t parse_ttl(const char *s)
-{
-	int64_t v;
-	const char *why;
-
-	if (!strcasecmp(s, "none"))
-		return 0;
-	if (zw_keytime_interval(s, &v, &why) != 0 || v > 0x7fffffff)
-		die("bad TTL %s", s);
-	return (uint32_t)v;
-}
 
 static void other_opt(struct opts *o, int c, const char *arg)
 {
-	const char *why;
-
 	switch (c) {
 	case 'i':
-		if (zw_keytime_interval(arg, &o->interval, &why))
-			die("bad interval %s: %s", arg, why);
-		o->has_interval = true;
+		zw_cli_interval_opt(&o->kt, arg);
 		break;
 	case 'c':
 		if (strcasecmp(arg, "IN"))
-			die("class %s: only IN is supported", arg);
+			zw_cli_die("class %s: only IN is supported", arg);
 		break;
 	case 'p':
 		if (strcmp(arg, "3") != 0)
-			die("invalid DNSKEY protocol: %s", arg);
+			zw_cli_die("invalid DNSKEY protocol: %s", arg);
 		break;
 	case 'k': case 'S': case 'C': case 't':
-		die("-%c is not supported (KEY records, successor keys and "
-		    "old-style files are not made)", c);
+		zw_cli_die("-%c is not supported (KEY records, successor keys "
+			   "and old-style files are not made)", c);
 	default:
 		usage();
 	}
@@ -195,12 +96,15 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'a': alg = optarg; break;
 		case 'E': o->engine = optarg; break;
 		case 'l': o->label = optarg; break;
-		case 'n': nametype_opt(o, optarg); break;
-		case 'f': flag_opt(o, optarg); break;
+		case 'n':
+			zw_cli_name_type(&o->flags, optarg, "ZONE or OTHER");
+			break;
+		case 'f': zw_cli_key_flag(&o->flags, optarg); break;
 		case 'K': o->dir = optarg; break;
-		case 'L': o->ttl = parse_ttl(optarg); break;
+		case 'L': o->ttl = zw_cli_ttl(optarg); break;
 		case 'P': case 'A': case 'I': case 'D': case 'R':
-			date_opt(o, c, optarg, argv, argc);
+			zw_cli_keytime_opt(&o->kt, c, optarg, argc, argv,
+					   false);
 			break;
 		case 'G': o->nodates = true; break;
 		case '3': o->nsec3 = true; break;
@@ -210,38 +114,16 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		}
 	}
 	if (!o->label)
-		die("the key label was not specified");
+		zw_cli_die("the key label was not specified");
 	if (!alg)
-		die("no algorithm specified");
+		zw_cli_die("no algorithm specified");
 	if (optind != argc - 1)
-		die(optind < argc ? "extraneous arguments" :
-				    "the key name was not specified");
-	o->alg = parse_alg(alg, o->nsec3);
-	if (o->nodates && (o->set[ZW_KT_PUBLISH] || o->set[ZW_KT_ACTIVATE]))
-		die("cannot use -G together with -P or -A options");
-}
-
-/* Publish/Activate defaults as dnssec-keyfromlabel: both now unless -G;
- * -A alone puts Publish interval before it, -P alone (with -i) Activate
- * interval after. */
-static void default_dates(struct opts *o)
-{
-	bool p = o->set[ZW_KT_PUBLISH], a = o->set[ZW_KT_ACTIVATE];
-
-	o->when[ZW_KT_CREATED] = o->now;
-	o->set[ZW_KT_CREATED] = true;
-	if (o->nodates)
-		return;
-	if (a && !p)
-		o->when[ZW_KT_PUBLISH] = o->when[ZW_KT_ACTIVATE] ?
-			o->when[ZW_KT_ACTIVATE] - o->interval : 0;
-	else if (p && !a)
-		o->when[ZW_KT_ACTIVATE] = o->has_interval &&
-			o->when[ZW_KT_PUBLISH] ?
-			o->when[ZW_KT_PUBLISH] + o->interval : o->now;
-	if (!p && !a)
-		o->when[ZW_KT_PUBLISH] = o->when[ZW_KT_ACTIVATE] = o->now;
-	o->set[ZW_KT_PUBLISH] = o->set[ZW_KT_ACTIVATE] = true;
+		zw_cli_die(optind < argc ? "extraneous arguments" :
+					   "the key name was not specified");
+	o->alg = zw_cli_key_alg(alg, o->nsec3);
+	if (o->nodates &&
+	    (o->kt.set[ZW_KT_PUBLISH] || o->kt.set[ZW_KT_ACTIVATE]))
+		zw_cli_die("cannot use -G together with -P or -A options");
 }
 
 /* BIND: an existing key of that name is fatal; a tag that collides once
@@ -253,18 +135,19 @@ static void check_collision(const struct opts *o, const struct zw_key *k,
 	int hit = zw_keyfile_collides(o->dir, k, msg, sizeof(msg));
 
 	if (hit < 0)
-		die("%s", msg);
+		zw_cli_die("%s", msg);
 	if (!hit)
 		return;
 	snprintf(path, sizeof(path), "%s/%s.key", o->dir ? o->dir : ".",
 		 base);
 	if (access(path, F_OK) == 0)
-		die("%s already exists", path);
+		zw_cli_die("%s already exists", path);
 	if (!o->allow_collision)
-		die("%s could collide with another key upon revocation", base);
+		zw_cli_die("%s could collide with another key upon revocation",
+			   base);
 	fprintf(stderr, "%s: WARNING: key %s could collide with another key "
 		"upon revocation. If you plan to revoke keys, destroy this "
-		"key and make a different one.\n", prog, base);
+		"key and make a different one.\n", zw_cli_prog(), base);
 }
 
 int main(int argc, char **argv)
@@ -276,30 +159,33 @@ int main(int argc, char **argv)
 	struct zw_key *key;
 	int err = 0, r;
 
-	o.now = (int64_t)time(NULL);
+	zw_cli_init("zw-keyfromlabel");
+	o.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
 	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
 			     (const uint8_t *)"");
 	if (r < 0)
-		die("invalid key name %s: %s", argv[optind], zw_strerror(r));
-	default_dates(&o);
+		zw_cli_die("invalid key name %s: %s", argv[optind],
+			   zw_strerror(r));
+	zw_cli_keytimes_defaults(&o.kt, o.nodates);
 	key = zw_hsm_key_from_label(owner, (uint8_t)o.alg, o.flags, o.engine,
 				    o.label, &err, msg, sizeof(msg));
-	if (!key)
-		die("failed to get key %s/%s: %s", argv[optind],
-		    zw_alg_name((uint8_t)o.alg) ? zw_alg_name((uint8_t)o.alg)
-						 : "?", msg);
+	if (!key) {
+		const char *alg = zw_alg_name((uint8_t)o.alg);
+
+		zw_cli_die("failed to get key %s/%s: %s", argv[optind],
+			   alg ? alg : "?", msg);
+	}
 	zw_keyfile_basename(key->owner, key->alg, key->tag, base,
 			    sizeof(base));
 	check_collision(&o, key, base);
 	key->ttl = o.ttl;
 	if (!(kf = zw_hsm_keyfile_new(key, &err)))
-		die("cannot prepare the key files: %s", zw_strerror(err));
-	for (int i = 0; i < ZW_KFT_COUNT; i++)
-		if (o.set[i])
-			zw_keyfile_set_time(kf, i, o.when[i]);
+		zw_cli_die("cannot prepare the key files: %s",
+			   zw_strerror(err));
+	zw_cli_keytimes_apply(&o.kt, kf);
 	if (zw_keyfile_save(kf, o.dir, kmsg, sizeof(kmsg)) != 0)
-		die("%s", kmsg);
+		zw_cli_die("%s", kmsg);
 	printf("%s\n", base);
 	zw_keyfile_free(kf);
 	return fflush(stdout) == 0 ? 0 : 1;
