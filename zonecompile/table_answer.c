@@ -15,7 +15,6 @@
 
 #define RCODE_YXDOMAIN 6
 #define EDE_NOT_AUTH 20
-#define CHASE_MAX 16
 
 struct query {
 	uint16_t id, flags;
@@ -308,10 +307,19 @@ static void plan_query(const struct tl_zone *z, struct query *q,
 	p->nsynth = 0;
 	p->names[0].pos = 12;
 	p->names[0].len = q->qwlen;
-	for (int step = 0; step < CHASE_MAX; step++) {
+	/* each DNAME step is one follow of knotd's limit, and the chain
+	 * compiled for the name reached counts on (tl_chain_limit) */
+	for (int step = 0;; step++) {
+		int s0 = p->nseg;
 		const struct zwt_node *e = tl_resolve(z, cur, q->qtype,
 						      dnssec, p, (uint8_t)idx);
-		if (!e)
+		if (!e) {
+			if (step)
+				tl_chain_limit(p, s0, q->qtype,
+					       TL_FOLLOW_MAX - step);
+			return;
+		}
+		if (step == TL_FOLLOW_MAX)
 			return;
 		p->sigs = dnssec;
 		int t = dname_step(z, e, p, cur, idx);

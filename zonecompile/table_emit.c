@@ -39,6 +39,7 @@ struct em {
 	uint16_t sq[TL_MAXNAMES];
 	uint16_t counts[4];
 	bool full, tc;
+	struct zwt_part cpart[2]; /* parts 0, 1 of the cut segment */
 };
 
 static uint8_t lower(uint8_t c)
@@ -510,6 +511,26 @@ static uint16_t rdata_cut(struct em *m, int i, int k)
 	return 0;
 }
 
+/* Segment i keeps only the first RR groups of its answer and their
+ * RRSIGs (tl_chain_limit): the two parts shortened in a copy of their
+ * descriptors, the other parts left out. */
+static void cut_chain(struct em *m, int i)
+{
+	const struct tl_plan *p = m->p;
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		if (k > 1 || !m->v[i].part[k] || !p->cutunits[k]) {
+			m->v[i].part[k] = NULL;
+			continue;
+		}
+		struct zwt_part *c = &m->cpart[k];
+		*c = *m->v[i].part[k];
+		c->len = p->cutlen[k];
+		c->count = p->cutcnt[k];
+		c->nunit = p->cutunits[k];
+		m->v[i].part[k] = c;
+	}
+}
+
 static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		  size_t pos, size_t limit, const uint8_t *qwire)
 {
@@ -532,6 +553,8 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		if (!p->seg[i].pc)
 			continue;
 		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
+		if (i == p->cut - 1)
+			cut_chain(m, i);
 		/* the names worth it are in the authority section (CUTP):
 		 * NSEC owners (DO=1; the RRSIG parts start with a pointer
 		 * to them), NS targets of referrals, the SOA MNAME */

@@ -83,6 +83,11 @@ struct tl_plan {
 	bool aa;
 	bool sigs;
 	bool overflow;
+	/* tl_chain_limit: segment cut-1 writes only its first cutunits[k]
+	 * RR groups (cutlen[k] octets, cutcnt[k] RRs) of parts 0 and 1 */
+	uint8_t cut;
+	uint8_t cutunits[2];
+	uint16_t cutlen[2], cutcnt[2];
 	int nseg;
 	struct tl_seg seg[TL_MAXSEG];
 	int nnames;
@@ -105,6 +110,14 @@ uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
 const struct zwt_node *tl_resolve(const struct tl_zone *z,
 				  const struct tl_name *q, uint16_t qtype,
 				  int dnssec, struct tl_plan *p, uint8_t name);
+
+/* CNAME and DNAME records knotd 3.2 follows for one query. */
+#define TL_FOLLOW_MAX 5
+
+/* The recipe resolve added from segment s0 on, reached after query-time
+ * DNAME steps, may follow `allowed` more records: cut its chain there
+ * (table_chain.c). */
+void tl_chain_limit(struct tl_plan *p, int s0, uint16_t qtype, int allowed);
 
 /* Write the plan's sections after the question (which ends at `pos`),
  * within `limit` octets (room for the OPT record already taken off).

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "zonecompile/table_answer.c"
+#include "zonecompile/table_chain.c"
 #include "zonecompile/table_emit.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_read.c"

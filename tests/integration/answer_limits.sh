@@ -1,0 +1,138 @@
+#!/bin/bash
+# Answers the table assembles at query time where a limit of knotd's
+# applies, against knotd 3.2 (issue 5, "Correctness"):
+#  - the CNAME/DNAME chain limit (knotd follows at most 5 records, then
+#    answers NOERROR with what it has): chains of query-time DNAME steps,
+#    DNAME steps into names whose compiled CNAME chains (themselves with
+#    DNAMEs) count on, and what the limit must not touch (QTYPE CNAME and
+#    ANY, NXDOMAIN after the fifth step).
+# A zone signed by BIND as NSEC and as NSEC3, served by one knotd
+# (zonefile-load: whole) on a free 127.0.0.1 port and compiled by
+# zw-compile; each query with DO, without DO and without EDNS goes to both
+# and the responses must agree section by section (lib/dnsdiff.py).
+# Exit 77 (skip) without the programs or peers.
+set -uo pipefail
+ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BIN=${ZW_BIN:-$ROOT/build/bin}
+LIB=$ROOT/tests/integration/lib
+export PYTHONDONTWRITEBYTECODE=1
+
+for t in "$BIN/zw-compile" "$BIN/zw-lookup"; do
+	[ -x "$t" ] || { echo "skip: $t is not built yet" >&2; exit 77; }
+done
+for t in knotd kdig dnssec-keygen dnssec-signzone named-checkzone python3; do
+	command -v $t >/dev/null || { echo "skip: $t missing" >&2; exit 77; }
+done
+
+tmp=$(mktemp -d)
+knot_pid=
+trap '[ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null && wait "$knot_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+fail=0
+
+zone() {
+	local i
+	printf '$TTL 3600\n@ SOA ns1 hostmaster 1 7200 1800 1209600 300\n'
+	printf '@ NS ns1\nns1 A 192.0.2.1\n'
+	# DNAME steps only: e1 -> e2 -> ... -> e8
+	for i in 1 2 3 4 5 6 7; do echo "e$i DNAME e$((i + 1))"; done
+	echo 'x.e8 A 192.0.2.8'
+	# one DNAME step into a CNAME chain of 6
+	echo 'd1 DNAME t1'
+	echo 'x.t1 CNAME c1'
+	for i in 1 2 3 4 5; do echo "c$i CNAME c$((i + 1))"; done
+	echo 'c6 A 192.0.2.6'
+	# compiled chains with DNAME steps in them, reached by a DNAME step
+	echo 'g1 DNAME g2'
+	echo 'y.g2 CNAME y.e3'
+	echo 'w.g2 CNAME q1'
+	echo 'q1 CNAME q2'
+	echo 'q2 CNAME q3'
+	echo 'q3 CNAME x.d1'
+	echo 'v.g2 CNAME nothing'
+	echo 'm1 CNAME x.d1'
+	echo 'm2 CNAME x.e1'
+	echo 'dn.g2 A 192.0.2.7'
+	echo 'dd.g2 CNAME e4'
+}
+
+# Relative query names and types.
+queries() {
+	cat <<'EOF'
+x.e1 A
+x.e2 A
+x.e3 A
+x.e4 A
+X.E2 AAAA
+nx.e3 A
+nx.e2 A
+x.e1 CNAME
+x.e1 ANY
+x.e1 DNAME
+x.d1 A
+x.d1 TXT
+x.d1 CNAME
+x.t1 A
+y.g1 A
+w.g1 A
+v.g1 A
+dn.g1 A
+dd.g1 A
+dd.g1 DNAME
+m1 A
+m2 A
+EOF
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/knot/db"
+printf 'server:\n  rundir: "%s"\n  listen: 127.0.0.1@%s\n  udp-max-payload: 1232\n' \
+	"$tmp/knot" "$port" >"$tmp/knot/knot.conf"
+printf 'database:\n  storage: "%s"\nzone:\n' "$tmp/knot/db" >>"$tmp/knot/knot.conf"
+chains=("nsec|" "nsec3|-3 5eed -H 1")
+for c in "${chains[@]}"; do
+	IFS='|' read -r ch flags <<<"$c"
+	o=lim-$ch.zwtest.
+	d=$tmp/$ch
+	mkdir -p "$d/keys"
+	zone >"$d/unsigned.zone"
+	(cd "$d/keys" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$o" &&
+		dnssec-keygen -q -a ECDSAP256SHA256 "$o") >/dev/null &&
+	# shellcheck disable=SC2086
+	(cd "$d" && dnssec-signzone -S -K keys -o "$o" $flags \
+		-f signed.zone unsigned.zone) >"$d/sign.log" 2>&1 &&
+	named-checkzone -q -k ignore -i none -n ignore -m ignore -M ignore \
+		-S ignore -T ignore -D -o "$d/dump" "$o" "$d/signed.zone" &&
+	python3 "$LIB/dnswire.py" knotify "$d/dump" "$d/knot.zone" &&
+	"$BIN/zw-compile" -o "$o" -O "$d/table.zwt" "$d/signed.zone" \
+		>"$d/compile.log" 2>&1 ||
+		{ echo "FAIL: $o: sign or compile"; tail -5 "$d"/*.log; exit 1; }
+	printf '  - domain: %s\n    file: "%s"\n    %s\n    %s\n    %s\n' \
+		"$o" "$d/knot.zone" "zonefile-load: whole" \
+		"journal-content: none" "semantic-checks: off" \
+		>>"$tmp/knot/knot.conf"
+	queries | while read -r n t; do
+		for opt in edns=1232,do edns=1232 noedns; do
+			printf 'limits\t%s.%s\t%s\t%s\n' "$n" "$o" "$t" "$opt"
+		done
+	done >"$d/queries"
+done
+
+knotd -c "$tmp/knot/knot.conf" >"$tmp/knot/log" 2>&1 &
+knot_pid=$!
+for i in $(seq 1 100); do
+	kdig @127.0.0.1 -p "$port" +time=1 +retry=0 lim-nsec3.zwtest. SOA 2>/dev/null |
+		grep -q 'status: NOERROR' && break
+	kill -0 "$knot_pid" 2>/dev/null && [ "$i" -lt 100 ] ||
+		{ echo "FAIL: knotd did not start"; tail "$tmp/knot/log"; exit 1; }
+	sleep 0.1
+done
+
+for c in "${chains[@]}"; do
+	ch=${c%%|*}
+	python3 "$LIB/dnsdiff.py" --zone "lim-$ch" --queries "$tmp/$ch/queries" \
+		--left "udp:127.0.0.1:$port" \
+		--right "lookup:$BIN/zw-lookup:$tmp/$ch/table.zwt" \
+		--lookup-arg=-u --lookup-arg=1232 --show 4 || fail=1
+done
+exit $fail
