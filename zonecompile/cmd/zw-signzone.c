@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "crypto/keytime.h"
 #include "dns/base.h"
 #include "dns/err.h"
@@ -33,35 +33,20 @@
 #include "zonecompile/sign.h"
 #include "zonecompile/verify.h"
 
-#define PROG "zw-signzone"
 #define DEFAULT_CYCLE_DIV 4
 #define MONTH (30 * 86400)
 
 static bool quiet;
 
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: fatal: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void warn_cb(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "%s: warning: %s\n", PROG, msg);
+	zw_cli_warn("%s", msg);
 }
 
 static void usage(void)
 {
-	fprintf(stderr,
+	zw_cli_usage(
 		"Usage: %s [options] zonefile [keys]\n"
 		"  -o origin      zone origin (default: zonefile name)\n"
 		"  -f file        output (default <zonefile>.signed, - stdout)\n"
@@ -86,8 +71,7 @@ static void usage(void)
 		"  -P             no post-sign verification\n"
 		"  -t             statistics\n"
 		"  -q             quiet\n",
-		PROG, ZW_SIGN_MAX_ITERATIONS);
-	exit(1);
+		zw_cli_prog(), ZW_SIGN_MAX_ITERATIONS);
 }
 
 /* ---- arguments ---- */
@@ -111,13 +95,13 @@ static int64_t parse_time(const char *s, int64_t now, int64_t base,
 
 	if (s[0] == '+' || s[0] == '-') {
 		if (zw_keytime_interval(s + 1, &off, &why) < 0)
-			die("%s %s is invalid: %s", what, s,
-			    why ? why : "bad offset");
+			zw_cli_die("%s %s is invalid: %s", what, s,
+				   why ? why : "bad offset");
 		return s[0] == '+' ? base + off : base - off;
 	}
 	if (zw_keytime_parse(s, now, &t, &why) < 0 || t == 0)
-		die("%s %s is invalid%s%s", what, s, why ? ": " : "",
-		    why ? why : "");
+		zw_cli_die("%s %s is invalid%s%s", what, s, why ? ": " : "",
+			   why ? why : "");
 	return t;
 }
 
@@ -129,7 +113,7 @@ static uint32_t parse_u32(const char *s, const char *what, uint32_t max)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || v > max)
-		die("%s '%s' is invalid (0..%u)", what, s, max);
+		zw_cli_die("%s '%s' is invalid (0..%u)", what, s, max);
 	return (uint32_t)v;
 }
 
@@ -139,8 +123,8 @@ static uint32_t parse_interval(const char *s, const char *what)
 	int64_t v;
 
 	if (zw_keytime_interval(s, &v, &why) < 0 || v < 0 || v > INT32_MAX)
-		die("%s '%s' is invalid%s%s", what, s, why ? ": " : "",
-		    why ? why : "");
+		zw_cli_die("%s '%s' is invalid%s%s", what, s, why ? ": " : "",
+			   why ? why : "");
 	return (uint32_t)v;
 }
 
@@ -153,10 +137,11 @@ static void parse_salt(struct zw_sign_opts *o, const char *s)
 	if (!strcmp(s, "-"))
 		return;
 	if (len > 2 * 255)
-		die("salt too long: %zu octets, at most 255", (len + 1) / 2);
+		zw_cli_die("salt too long: %zu octets, at most 255",
+			   (len + 1) / 2);
 	n = zw_hex_decode(s, len, o->salt, sizeof o->salt);
 	if (n < 0 || len % 2)
-		die("bad hex salt '%s'", s);
+		zw_cli_die("bad hex salt '%s'", s);
 	o->saltlen = (uint8_t)n;
 }
 
@@ -170,7 +155,8 @@ static enum zw_sign_serial parse_serial(const char *s)
 		return ZW_SERIAL_UNIXTIME;
 	if (!strcmp(s, "date"))
 		return ZW_SERIAL_DATE;
-	die("unknown serial format '%s' (keep, increment, unixtime, date)", s);
+	zw_cli_die("unknown serial format '%s' (keep, increment, unixtime, "
+		   "date)", s);
 }
 
 static void opt(struct args *a, int c, const char *v)
@@ -180,7 +166,7 @@ static void opt(struct args *a, int c, const char *v)
 	case 'A': a->o.optout = true; break;
 	case 'c':
 		if (strcasecmp(v, "IN"))
-			die("class %s not supported (IN only)", v);
+			zw_cli_die("class %s not supported (IN only)", v);
 		break;
 	case 'C': a->keyset = true; break;
 	case 'd': a->dir = v; break;
@@ -198,7 +184,7 @@ static void opt(struct args *a, int c, const char *v)
 	case 'n':
 		a->o.threads = parse_u32(v, "threads", 256);
 		if (!a->o.threads)
-			die("-n needs at least one thread");
+			zw_cli_die("-n needs at least one thread");
 		break;
 	case 'N': a->o.serial = parse_serial(v); break;
 	case 'o': a->origin = v; break;
@@ -228,16 +214,16 @@ static void times(struct args *a)
 	end = a->end ? parse_time(a->end, now, start, "end time")
 		     : start + MONTH;
 	if (end <= start)
-		die("start time is not before end time");
+		zw_cli_die("start time is not before end time");
 	if (end < now)
-		die("end time is in the past");
+		zw_cli_die("end time is in the past");
 	a->o.inception = (uint32_t)start;
 	a->o.expiration = (uint32_t)end;
 	a->o.refresh = a->cycle ? parse_interval(a->cycle, "cycle interval")
 				: (uint32_t)((end - start) / DEFAULT_CYCLE_DIV);
 	a->o.jitter = a->jitter ? parse_interval(a->jitter, "jitter") : 0;
 	if (a->o.jitter > end - start)
-		die("jitter is longer than the signature validity");
+		zw_cli_die("jitter is longer than the signature validity");
 }
 
 static void parse_args(struct args *a, int argc, char **argv)
@@ -258,13 +244,13 @@ static void parse_args(struct args *a, int argc, char **argv)
 	if (!a->origin)
 		a->origin = a->zonefile;
 	if (a->o.optout && !a->o.nsec3)
-		die("-A (opt-out) needs NSEC3 (-3)");
+		zw_cli_die("-A (opt-out) needs NSEC3 (-3)");
 	if (a->o.nsec3 && a->o.iterations > ZW_SIGN_MAX_ITERATIONS)
-		die("NSEC3 iterations %u too high: at most %d",
-		    a->o.iterations, ZW_SIGN_MAX_ITERATIONS);
+		zw_cli_die("NSEC3 iterations %u too high: at most %d",
+			   a->o.iterations, ZW_SIGN_MAX_ITERATIONS);
 	if (a->o.nsec3 && a->o.iterations > 0)
-		fprintf(stderr, "%s: warning: NSEC3 iterations %u > 0: RFC 9276 "
-			"recommends 0\n", PROG, a->o.iterations);
+		zw_cli_warn("NSEC3 iterations %u > 0: RFC 9276 recommends 0",
+			    a->o.iterations);
 	if (a->want_dsset_dir)
 		a->o.dsset_dir = a->dir ? a->dir : ".";
 	times(a);
@@ -306,9 +292,9 @@ static void out_open(struct out *o, const char *path)
 	}
 	if (snprintf(o->tmp, sizeof o->tmp, "%s.zwtmpXXXXXX", path) >=
 	    (int)sizeof o->tmp)
-		die("%s: path too long", path);
+		zw_cli_die("%s: path too long", path);
 	if ((o->fd = mkstemp(o->tmp)) < 0)
-		die("%s: cannot create: %s", o->tmp, strerror(errno));
+		zw_cli_die("%s: cannot create: %s", o->tmp, strerror(errno));
 	fchmod(o->fd, 0644);
 }
 
@@ -328,13 +314,14 @@ static void out_commit(struct out *o)
 		int e = errno;
 
 		unlink(o->tmp);
-		die("%s: %s", o->tmp, strerror(e));
+		zw_cli_die("%s: %s", o->tmp, strerror(e));
 	}
 	if (rename(o->tmp, o->path) < 0) {
 		int e = errno;
 
 		unlink(o->tmp);
-		die("%s: cannot rename into place: %s", o->path, strerror(e));
+		zw_cli_die("%s: cannot rename into place: %s", o->path,
+			   strerror(e));
 	}
 }
 
@@ -347,7 +334,7 @@ static void write_file(const char *path, const char *text, size_t len)
 	rc = write_all(&o, text, len);
 	if (rc < 0) {
 		out_abort(&o);
-		die("%s: %s", path, zw_strerror(rc));
+		zw_cli_die("%s: %s", path, zw_strerror(rc));
 	}
 	out_commit(&o);
 }
@@ -398,12 +385,12 @@ static void post_verify(const struct args *a, struct out *o,
 	if (a->no_verify || !o->tmp[0])
 		return;
 	if (fsync(o->fd) < 0)
-		die("%s: %s", o->tmp, strerror(errno));
+		zw_cli_die("%s: %s", o->tmp, strerror(errno));
 	rc = zw_verify_file(o->tmp, origin, &vo, &r);
 	if (rc < 0) {
 		out_abort(o);
-		die("the signed zone does not verify (%s); %s not written",
-		    zw_strerror(rc), o->path);
+		zw_cli_die("the signed zone does not verify (%s); %s not "
+			   "written", zw_strerror(rc), o->path);
 	}
 	if (!quiet)
 		summary(&r);
@@ -418,7 +405,8 @@ static void set_file(struct zw_signer *s, const struct args *a, bool dsset)
 	int n = zw_signer_keyset_text(s, dsset, text, sizeof text);
 
 	if (n < 0)
-		die("%s: %s", dsset ? "dsset" : "keyset", zw_strerror(n));
+		zw_cli_die("%s: %s", dsset ? "dsset" : "keyset",
+			   zw_strerror(n));
 	zw_name_to_str(zw_signer_origin(s), name, sizeof name);
 	snprintf(path, sizeof path, "%s%s%s-%s", a->dir ? a->dir : "",
 		 a->dir ? "/" : "", dsset ? "dsset" : "keyset", name);
@@ -431,10 +419,10 @@ static void load_keys(struct zw_signer *s, const struct args *a)
 {
 	for (int i = 0; i < a->nkeys; i++)
 		if (zw_signer_key_file(s, a->keydir, a->keys[i]) < 0)
-			die("%s", zw_signer_error(s));
+			zw_cli_die("%s", zw_signer_error(s));
 	if (a->o.smart &&
 	    zw_signer_keys_from_dir(s, a->keydir ? a->keydir : ".") < 0)
-		die("%s", zw_signer_error(s));
+		zw_cli_die("%s", zw_signer_error(s));
 }
 
 static void print_stats(const struct zw_sign_stats *st, double total)
@@ -480,28 +468,29 @@ int main(int argc, char **argv)
 	char defout[4096];
 	struct timespec t0, t1;
 
+	zw_cli_init("zw-signzone");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	parse_args(&a, argc, argv);
 	if (zw_name_from_str(origin, a.origin, strlen(a.origin),
 			     (const uint8_t *)"") < 0)
-		die("bad origin '%s'", a.origin);
+		zw_cli_die("bad origin '%s'", a.origin);
 	if (!(s = zw_signer_new(&a.o, warn_cb, NULL)))
-		die("out of memory");
+		zw_cli_die("out of memory");
 	zw_signer_set_origin(s, origin);
 	load_keys(s, &a);
 	if (zw_signer_load(s, a.zonefile, origin) < 0)
-		die("%s", zw_signer_error(s));
+		zw_cli_die("%s", zw_signer_error(s));
 	if (zw_signer_zone_keys(s, a.keydir ? a.keydir : ".") < 0)
-		die("%s", zw_signer_error(s));
+		zw_cli_die("%s", zw_signer_error(s));
 	if (zw_signer_prepare(s) < 0)
-		die("%s", zw_signer_error(s));
+		zw_cli_die("%s", zw_signer_error(s));
 	if (!quiet)
 		describe_keys(s);
 	snprintf(defout, sizeof defout, "%s.signed", a.zonefile);
 	out_open(&o, a.out ? a.out : defout);
 	if (zw_signer_write(s, write_all, &o) < 0) {
 		out_abort(&o);
-		die("%s", zw_signer_error(s));
+		zw_cli_die("%s", zw_signer_error(s));
 	}
 	post_verify(&a, &o, zw_signer_origin(s));
 	out_commit(&o);

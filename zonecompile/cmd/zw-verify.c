@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cli/cli.h"
 #include "crypto/key.h"
 #include "dns/err.h"
 #include "dns/name.h"
@@ -35,11 +36,9 @@ static int verbose;
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: zw-verify [-o origin] [-x] [-z] [-q] [-v level] "
-		"[-c class] [-I format] [-E engine] [-n threads] [--now time] "
-		"signedfile\n");
-	exit(1);
+	zw_cli_usage("usage: %s [-o origin] [-x] [-z] [-q] [-v level] "
+		     "[-c class] [-I format] [-E engine] [-n threads] "
+		     "[--now time] signedfile\n", zw_cli_prog());
 }
 
 static void on_msg(void *ctx, enum zw_verify_level lvl, const char *text)
@@ -89,7 +88,7 @@ struct args {
 
 static void bad_arg(const char *what, const char *val)
 {
-	fprintf(stderr, "zw-verify: %s '%s'\n", what, val);
+	zw_cli_error("%s '%s'", what, val);
 	exit(1);
 }
 
@@ -207,6 +206,7 @@ static void print_stats(const struct zw_verify_report *r, double load)
 int main(int argc, char **argv)
 {
 	struct args a = {0};
+	zw_cli_init("zw-verify");
 	parse_args(argc, argv, &a);
 	a.o.msg = on_msg;
 	uint8_t origin[ZW_NAME_MAX];
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 	if (rc == 0 || rc == ZW_EBADSIG)
 		print_result(&r, a.o.ksk_only);
 	else
-		fprintf(stderr, "zw-verify: %s: %s\n", a.file, zw_strerror(rc));
+		zw_cli_error("%s: %s", a.file, zw_strerror(rc));
 	if (verbose >= 1)
 		print_stats(&r, total - r.t_keys - r.t_nodes - r.t_nsec3);
 	return rc == 0 ? 0 : 1;
