@@ -5,4 +5,4 @@
 # programs use it lists cli in its _DEPS; cli/keyopt.c calls into crypto,
 # so crypto's own programs list crypto again after cli.
 cli_DEPS := crypto dns
-cli_LDLIBS := -lcrypto -lIPSec_MB
+cli_LDLIBS :=

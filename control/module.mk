@@ -1,3 +1,4 @@
-# control/: control plane (key management, updates, XFR) and zwctl.
-control_DEPS := dns
+# control/: control plane (key management, updates, XFR) and zwctl
+# (which links cli/ for its messages).
+control_DEPS := cli dns
 control_LDLIBS :=

@@ -1,3 +1,4 @@
-# dns/: libc only.
-dns_DEPS :=
+# dns/: libc only. zw-checkzone links cli/ (its messages; cli/cli.o
+# needs libc only).
+dns_DEPS := cli
 dns_LDLIBS :=

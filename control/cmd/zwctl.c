@@ -12,27 +12,28 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+
 #define DEFAULT_SOCK "/run/zwd.sock"
 
-static int usage(void)
+static void usage(void)
 {
-	fprintf(stderr, "usage: zwctl [-s SOCKET] reload|stats|stop\n");
-	return 1;
+	zw_cli_usage("usage: %s [-s SOCKET] reload|stats|stop\n",
+		     zw_cli_prog());
 }
 
 static int connect_to(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "zwctl: socket path too long\n");
+		zw_cli_error("socket path too long");
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "zwctl: %s: %s (is zwd running with "
-				"--control %s?)\n",
-			path, strerror(errno), path);
+		zw_cli_error("%s: %s (is zwd running with --control %s?)",
+			     path, strerror(errno), path);
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -46,23 +47,25 @@ int main(int argc, char **argv)
 	char buf[4096], line[64];
 	int ok = 0, first = 1;
 
+	zw_cli_init("zwctl");
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-s") && i + 1 < argc)
 			sock = argv[++i];
 		else if (!cmd && argv[i][0] != '-')
 			cmd = argv[i];
 		else
-			return usage();
+			usage();
 	}
 	if (!cmd || (strcmp(cmd, "reload") && strcmp(cmd, "stats") &&
 		     strcmp(cmd, "stop")))
-		return usage();
+		usage();
 	int fd = connect_to(sock);
 	if (fd < 0)
 		return 1;
 	int n = snprintf(line, sizeof(line), "%s\n", cmd);
 	if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n) {
-		fprintf(stderr, "zwctl: send: %s\n", strerror(errno));
+		zw_cli_error("send: %s", strerror(errno));
 		close(fd);
 		return 1;
 	}
@@ -75,6 +78,6 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	if (first)
-		fprintf(stderr, "zwctl: no answer from zwd\n");
+		zw_cli_error("no answer from zwd");
 	return ok ? 0 : 1;
 }

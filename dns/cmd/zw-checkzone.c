@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "dns/err.h"
 #include "dns/name.h"
 #include "dns/rdata.h"
@@ -34,9 +35,8 @@ static void warn_cb(void *ctx, const char *file, unsigned long line,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: zw-checkzone [-o origin] [-D] [-q] "
-			"zonefile\n");
-	exit(1);
+	zw_cli_usage("usage: %s [-o origin] [-D] [-q] zonefile\n",
+		     zw_cli_prog());
 }
 
 /* Zone name as named-checkzone shows it: no trailing dot except root. */
@@ -203,13 +203,13 @@ int main(int argc, char **argv)
 	uint8_t origin[ZW_NAME_MAX];
 	bool have_origin = false, print = false;
 	int c;
+	zw_cli_init("zw-checkzone");
 	while ((c = getopt(argc, argv, "o:Dq")) != -1) {
 		if (c == 'o') {
 			static const uint8_t root[1] = {0};
 			if (zw_name_from_str(origin, optarg, strlen(optarg),
 					     root) < 0) {
-				fprintf(stderr, "zw-checkzone: bad origin '%s'\n",
-					optarg);
+				zw_cli_error("bad origin '%s'", optarg);
 				return 1;
 			}
 			have_origin = true;
@@ -230,8 +230,7 @@ int main(int argc, char **argv)
 	struct zw_zonefile *zf = zw_zonefile_open(file, &opts, &err);
 	if (!zf) {
 		if (!quiet)
-			fprintf(stderr, "zw-checkzone: %s: %s\n", file,
-				zw_strerror(err));
+			zw_cli_error("%s: %s", file, zw_strerror(err));
 		return 1;
 	}
 	struct zw_zone *z = zw_zone_new(have_origin ? origin : NULL);
