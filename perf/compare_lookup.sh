@@ -6,7 +6,8 @@
 # build/bench (rebuilt when zw-compile is newer than the table), then the
 # Lookup/1M benchmarks of zw-bench (perf/bench_lookup.cc): DO=0 and DO=1,
 # single queries and bursts of 32, 10% nonexistent names; medians of RUNS
-# repetitions in ns per query (CPU time).
+# repetitions in ns per query of CPU time (wall/CPU well above 1 means
+# the machine was busy: the figures are then upper bounds).
 #
 #   RUNS=5 perf/compare_lookup.sh
 set -euo pipefail
@@ -39,9 +40,22 @@ if [ ! -s "$table" ] || [ "$BIN/zw-compile" -nt "$table" ]; then
 	"$BIN/zw-compile" -o example. -O "$table" "$signed"
 fi
 
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 ZW_BENCH_DIR=$dir ZW_BENCH_TABLE=$table "$BIN/zw-bench" \
 	--benchmark_filter='^Lookup/1M/' \
 	--benchmark_repetitions="$RUNS" \
-	--benchmark_report_aggregates_only=true \
-	--benchmark_counters_tabular=true 2>&1 |
-	awk '/_median/ || /^-/ || /^Benchmark/ || /ERROR|error/'
+	--benchmark_out="$out" --benchmark_out_format=json >/dev/null 2>&1
+python3 - "$out" "$RUNS" <<'PY'
+import json, sys
+rows = {}
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("run_type") != "aggregate" or b.get("aggregate_name") != "median":
+        continue
+    name = b["run_name"].replace("/min_time:1.000", "")
+    rows[name] = (b["ns/query"] * 1e9, b["real_time"] / b["cpu_time"])
+print("lookup + assembly, signed 1M-delegation table, median of %s runs" % sys.argv[2])
+print("%-28s %10s %14s" % ("", "ns/query", "wall/CPU"))
+for name, (ns, ratio) in rows.items():
+    print("%-28s %10.1f %14.2f" % (name, ns, ratio))
+PY
