@@ -61,7 +61,7 @@ struct zw_compile_stats {
 	double nodes;        /* wall: recording and assembling every node */
 	double record_cpu;   /* resolving and encoding */
 	double assemble_cpu; /* assembling the table in node order */
-	double finish;       /* index and hash table */
+	double finish;       /* index and hash table (side by side) */
 };
 
 /* Compile a finished zone (zw_zone_finish). NULL on failure with a
