@@ -130,6 +130,26 @@ void zw_cli_name_type(uint16_t *flags, const char *arg, const char *choices)
 		zw_cli_die("unsupported name type '%s' (%s)", arg, choices);
 }
 
+bool zw_cli_newkey_opt(struct zw_cli_newkey *nk, int c, const char *arg,
+		       int argc, char **argv, const char *name_types)
+{
+	switch (c) {
+	case 'n': zw_cli_name_type(&nk->flags, arg, name_types); break;
+	case 'f': zw_cli_key_flag(&nk->flags, arg); break;
+	case 'K': nk->dir = arg; break;
+	case 'L': nk->ttl = zw_cli_ttl(arg); break;
+	case 'P': case 'A': case 'I': case 'D': case 'R':
+		zw_cli_keytime_opt(&nk->kt, c, arg, argc, argv, false);
+		break;
+	case 'G': nk->nodates = true; break;
+	case 'i': zw_cli_interval_opt(&nk->kt, arg); break;
+	case '3': nk->nsec3 = true; break;
+	case 'q': case 'v': break;
+	default: return false;
+	}
+	return true;
+}
+
 void zw_cli_key_label(const struct zw_key *k, char *buf, size_t n)
 {
 	char owner[ZW_NAME_STR_MAX];

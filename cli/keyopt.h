@@ -54,6 +54,34 @@ void zw_cli_key_flag(uint16_t *flags, const char *arg);
  * "unsupported name type 'X' (<choices>)". */
 void zw_cli_name_type(uint16_t *flags, const char *arg, const char *choices);
 
+/* The options zw-keygen and zw-keyfromlabel share with dnssec-keygen. */
+struct zw_cli_newkey {
+	uint16_t flags;                 /* DNSKEY flags; start with ZONE */
+	const char *dir;                /* -K */
+	uint32_t ttl;                   /* -L */
+	bool nodates, nsec3;            /* -G, -3 */
+	struct zw_cli_keytimes kt;      /* -P/-A/-I/-D/-R [sync], -i */
+};
+
+/* Their lines of the usage text, in this order. */
+#define ZW_CLI_NEWKEY_USAGE \
+	"    -n ZONE|OTHER: name type (default ZONE)\n" \
+	"    -f KSK|REVOKE: set a flag\n" \
+	"    -K directory: where to write the key files\n" \
+	"    -L ttl: default TTL of the DNSKEY\n" \
+	"    -P|-A|-R|-I|-D date/[+-]offset/none: publish, activate, " \
+	"revoke, inactivate, delete\n" \
+	"    -P sync|-D sync date: CDS/CDNSKEY publish, delete\n" \
+	"    -G: no publish or activate date\n" \
+	"    -i interval: prepublication interval\n" \
+	"    -3: NSEC3-capable algorithm\n"
+
+/* Takes option c (-n -f -K -L -P -A -I -D -R -G -i -3, and -q -v which
+ * are ignored) into nk; false for any other option. A bad -n dies naming
+ * the choices ("ZONE or OTHER"). */
+bool zw_cli_newkey_opt(struct zw_cli_newkey *nk, int c, const char *arg,
+		       int argc, char **argv, const char *name_types);
+
 /* "owner/ALG/tag" as BIND names a key in messages (no final dot). */
 void zw_cli_key_label(const struct zw_key *k, char *buf, size_t n);
 

@@ -32,16 +32,7 @@ static void usage(void)
 		"    -a alg: RSASHA256 RSASHA512 ECDSAP256SHA256 "
 		"ECDSAP384SHA384 ED25519 ED448 (or number)\n"
 		"    -b bits: RSA key size (1024..4096, default 2048)\n"
-		"    -n ZONE|OTHER: name type (default ZONE)\n"
-		"    -f KSK|REVOKE: set a flag\n"
-		"    -K directory: where to write the key files\n"
-		"    -L ttl: default TTL of the DNSKEY\n"
-		"    -P|-A|-R|-I|-D date/[+-]offset/none: publish, activate, "
-		"revoke, inactivate, delete\n"
-		"    -P sync|-D sync date: CDS/CDNSKEY publish, delete\n"
-		"    -G: no publish or activate date\n"
-		"    -i interval: prepublication interval\n"
-		"    -3: NSEC3-capable algorithm\n"
+		ZW_CLI_NEWKEY_USAGE
 		"    -q: quiet\n",
 		zw_cli_prog());
 }
@@ -49,11 +40,7 @@ static void usage(void)
 struct opts {
 	int alg;
 	unsigned bits;
-	uint16_t flags;
-	const char *dir;
-	uint32_t ttl;
-	struct zw_cli_keytimes kt;
-	bool nodates, nsec3;
+	struct zw_cli_newkey nk;
 };
 
 static int parse_alg(const char *s, bool nsec3)
@@ -74,25 +61,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "a:b:n:f:K:L:P:A:I:D:R:Gi:3qv:hCp:"))
 	       != -1) {
+		if (zw_cli_newkey_opt(&o->nk, c, optarg, argc, argv,
+				      "ZONE or OTHER; KEY records for "
+				      "HOST/USER/ENTITY are not made"))
+			continue;
 		switch (c) {
 		case 'a': alg = optarg; break;
 		case 'b': o->bits = (unsigned)atoi(optarg); break;
-		case 'n':
-			zw_cli_name_type(&o->flags, optarg, "ZONE or OTHER; "
-					 "KEY records for HOST/USER/ENTITY "
-					 "are not made");
-			break;
-		case 'f': zw_cli_key_flag(&o->flags, optarg); break;
-		case 'K': o->dir = optarg; break;
-		case 'L': o->ttl = zw_cli_ttl(optarg); break;
-		case 'P': case 'A': case 'I': case 'D': case 'R':
-			zw_cli_keytime_opt(&o->kt, c, optarg, argc, argv,
-					   false);
-			break;
-		case 'G': o->nodates = true; break;
-		case 'i': zw_cli_interval_opt(&o->kt, optarg); break;
-		case '3': o->nsec3 = true; break;
-		case 'q': case 'v': break;
 		case 'p':
 			if (strcmp(optarg, "3") != 0)
 				zw_cli_die("protocol must be 3");
@@ -104,13 +79,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		zw_cli_die("no algorithm specified");
 	if (optind != argc - 1)
 		usage();
-	o->alg = parse_alg(alg, o->nsec3);
+	o->alg = parse_alg(alg, o->nk.nsec3);
 	if (o->bits && zw_alg_default_bits((uint8_t)o->alg) == 2048 &&
 	    (o->bits < 1024 || o->bits > 4096))
 		zw_cli_die("RSA key size %u out of range (1024..4096)",
 			   o->bits);
-	if (o->nodates &&
-	    (o->kt.set[ZW_KT_PUBLISH] || o->kt.set[ZW_KT_ACTIVATE]))
+	if (o->nk.nodates &&
+	    (o->nk.kt.set[ZW_KT_PUBLISH] || o->nk.kt.set[ZW_KT_ACTIVATE]))
 		zw_cli_die("-G and -P or -A are mutually exclusive");
 }
 
@@ -123,12 +98,12 @@ static struct zw_key *fresh_key(const struct opts *o, const uint8_t *owner)
 	for (int i = 0; i < MAX_TRIES; i++) {
 		int hit;
 
-		k = zw_key_generate(owner, (uint8_t)o->alg, o->bits, o->flags,
-				    &err);
+		k = zw_key_generate(owner, (uint8_t)o->alg, o->bits,
+				    o->nk.flags, &err);
 		if (!k)
 			zw_cli_die("key generation failed: %s",
 				   zw_strerror(err));
-		hit = zw_keyfile_collides(o->dir, k, msg, sizeof(msg));
+		hit = zw_keyfile_collides(o->nk.dir, k, msg, sizeof(msg));
 		if (hit < 0)
 			zw_cli_die("%s", msg);
 		if (hit == 0)
@@ -136,33 +111,33 @@ static struct zw_key *fresh_key(const struct opts *o, const uint8_t *owner)
 		zw_key_free(k);
 	}
 	zw_cli_die("could not make a key whose tag does not collide in %s",
-		   o->dir ? o->dir : ".");
+		   o->nk.dir ? o->nk.dir : ".");
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .flags = ZW_DNSKEY_ZONE };
+	struct opts o = { .nk.flags = ZW_DNSKEY_ZONE };
 	uint8_t owner[ZW_NAME_MAX];
 	char msg[ZW_KF_MSG], base[1024];
 	struct zw_keyfile *kf;
 	int err, r;
 
 	zw_cli_init("zw-keygen");
-	o.kt.now = (int64_t)time(NULL);
+	o.nk.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
 	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
 			     (const uint8_t *)"");
 	if (r < 0)
 		zw_cli_die("invalid key name %s: %s", argv[optind],
 			   zw_strerror(r));
-	zw_cli_keytimes_defaults(&o.kt, o.nodates);
+	zw_cli_keytimes_defaults(&o.nk.kt, o.nk.nodates);
 	kf = zw_keyfile_new(fresh_key(&o, owner), &err);
 	if (!kf)
 		zw_cli_die("cannot prepare the key files: %s",
 			   zw_strerror(err));
-	kf->key->ttl = o.ttl;
-	zw_cli_keytimes_apply(&o.kt, kf);
-	if (zw_keyfile_save(kf, o.dir, msg, sizeof(msg)) != 0)
+	kf->key->ttl = o.nk.ttl;
+	zw_cli_keytimes_apply(&o.nk.kt, kf);
+	if (zw_keyfile_save(kf, o.nk.dir, msg, sizeof(msg)) != 0)
 		zw_cli_die("%s", msg);
 	zw_keyfile_basename(kf->key->owner, kf->key->alg, kf->key->tag, base,
 			    sizeof(base));

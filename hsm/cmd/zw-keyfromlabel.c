@@ -38,16 +38,7 @@ static void usage(void)
 		"    -E engine: OpenSSL engine (default pkcs11)\n"
 		"    -a alg: RSASHA256 RSASHA512 ECDSAP256SHA256 "
 		"ECDSAP384SHA384 RSASHA1 NSEC3RSASHA1 (or number)\n"
-		"    -n ZONE|OTHER: name type (default ZONE)\n"
-		"    -f KSK|REVOKE: set a flag\n"
-		"    -K directory: where to write the key files\n"
-		"    -L ttl: default TTL of the DNSKEY\n"
-		"    -P|-A|-R|-I|-D date/[+-]offset/none: publish, activate, "
-		"revoke, inactivate, delete\n"
-		"    -P sync|-D sync date: CDS/CDNSKEY publish, delete\n"
-		"    -G: no publish or activate date\n"
-		"    -i interval: prepublication interval\n"
-		"    -3: NSEC3-capable algorithm\n"
+		ZW_CLI_NEWKEY_USAGE
 		"    -y: allow a key tag that collides after revocation\n"
 		"    -q: quiet\n",
 		zw_cli_prog());
@@ -55,19 +46,15 @@ static void usage(void)
 
 struct opts {
 	int alg;
-	uint16_t flags;
-	const char *dir, *label, *engine;
-	uint32_t ttl;
-	struct zw_cli_keytimes kt;
-	bool nodates, nsec3, allow_collision;
+	const char *label, *engine;
+	bool allow_collision;
+	struct zw_cli_newkey nk;
 };
 
-static void other_opt(struct opts *o, int c, const char *arg)
+/* The options dnssec-keyfromlabel has that zw-keyfromlabel only checks. */
+static void other_opt(int c, const char *arg)
 {
 	switch (c) {
-	case 'i':
-		zw_cli_interval_opt(&o->kt, arg);
-		break;
 	case 'c':
 		if (strcasecmp(arg, "IN"))
 			zw_cli_die("class %s: only IN is supported", arg);
@@ -92,25 +79,15 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	while ((c = getopt(argc, argv,
 			   "3a:A:c:CD:E:f:GhI:i:kK:l:L:n:P:p:qR:S:t:v:Vy"))
 	       != -1) {
+		if (zw_cli_newkey_opt(&o->nk, c, optarg, argc, argv,
+				      "ZONE or OTHER"))
+			continue;
 		switch (c) {
 		case 'a': alg = optarg; break;
 		case 'E': o->engine = optarg; break;
 		case 'l': o->label = optarg; break;
-		case 'n':
-			zw_cli_name_type(&o->flags, optarg, "ZONE or OTHER");
-			break;
-		case 'f': zw_cli_key_flag(&o->flags, optarg); break;
-		case 'K': o->dir = optarg; break;
-		case 'L': o->ttl = zw_cli_ttl(optarg); break;
-		case 'P': case 'A': case 'I': case 'D': case 'R':
-			zw_cli_keytime_opt(&o->kt, c, optarg, argc, argv,
-					   false);
-			break;
-		case 'G': o->nodates = true; break;
-		case '3': o->nsec3 = true; break;
 		case 'y': o->allow_collision = true; break;
-		case 'q': case 'v': break;
-		default: other_opt(o, c, optarg);
+		default: other_opt(c, optarg);
 		}
 	}
 	if (!o->label)
@@ -120,9 +97,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	if (optind != argc - 1)
 		zw_cli_die(optind < argc ? "extraneous arguments" :
 					   "the key name was not specified");
-	o->alg = zw_cli_key_alg(alg, o->nsec3);
-	if (o->nodates &&
-	    (o->kt.set[ZW_KT_PUBLISH] || o->kt.set[ZW_KT_ACTIVATE]))
+	o->alg = zw_cli_key_alg(alg, o->nk.nsec3);
+	if (o->nk.nodates &&
+	    (o->nk.kt.set[ZW_KT_PUBLISH] || o->nk.kt.set[ZW_KT_ACTIVATE]))
 		zw_cli_die("cannot use -G together with -P or -A options");
 }
 
@@ -132,13 +109,13 @@ static void check_collision(const struct opts *o, const struct zw_key *k,
 			    const char *base)
 {
 	char msg[ZW_KF_MSG], path[4096];
-	int hit = zw_keyfile_collides(o->dir, k, msg, sizeof(msg));
+	int hit = zw_keyfile_collides(o->nk.dir, k, msg, sizeof(msg));
 
 	if (hit < 0)
 		zw_cli_die("%s", msg);
 	if (!hit)
 		return;
-	snprintf(path, sizeof(path), "%s/%s.key", o->dir ? o->dir : ".",
+	snprintf(path, sizeof(path), "%s/%s.key", o->nk.dir ? o->nk.dir : ".",
 		 base);
 	if (access(path, F_OK) == 0)
 		zw_cli_die("%s already exists", path);
@@ -152,7 +129,7 @@ static void check_collision(const struct opts *o, const struct zw_key *k,
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .flags = ZW_DNSKEY_ZONE };
+	struct opts o = { .nk.flags = ZW_DNSKEY_ZONE };
 	uint8_t owner[ZW_NAME_MAX];
 	char msg[ZW_HSM_MSG], kmsg[ZW_KF_MSG], base[1024];
 	struct zw_keyfile *kf;
@@ -160,16 +137,16 @@ int main(int argc, char **argv)
 	int err = 0, r;
 
 	zw_cli_init("zw-keyfromlabel");
-	o.kt.now = (int64_t)time(NULL);
+	o.nk.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
 	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
 			     (const uint8_t *)"");
 	if (r < 0)
 		zw_cli_die("invalid key name %s: %s", argv[optind],
 			   zw_strerror(r));
-	zw_cli_keytimes_defaults(&o.kt, o.nodates);
-	key = zw_hsm_key_from_label(owner, (uint8_t)o.alg, o.flags, o.engine,
-				    o.label, &err, msg, sizeof(msg));
+	zw_cli_keytimes_defaults(&o.nk.kt, o.nk.nodates);
+	key = zw_hsm_key_from_label(owner, (uint8_t)o.alg, o.nk.flags,
+				    o.engine, o.label, &err, msg, sizeof(msg));
 	if (!key) {
 		const char *alg = zw_alg_name((uint8_t)o.alg);
 
@@ -179,12 +156,12 @@ int main(int argc, char **argv)
 	zw_keyfile_basename(key->owner, key->alg, key->tag, base,
 			    sizeof(base));
 	check_collision(&o, key, base);
-	key->ttl = o.ttl;
+	key->ttl = o.nk.ttl;
 	if (!(kf = zw_hsm_keyfile_new(key, &err)))
 		zw_cli_die("cannot prepare the key files: %s",
 			   zw_strerror(err));
-	zw_cli_keytimes_apply(&o.kt, kf);
-	if (zw_keyfile_save(kf, o.dir, kmsg, sizeof(kmsg)) != 0)
+	zw_cli_keytimes_apply(&o.nk.kt, kf);
+	if (zw_keyfile_save(kf, o.nk.dir, kmsg, sizeof(kmsg)) != 0)
 		zw_cli_die("%s", kmsg);
 	printf("%s\n", base);
 	zw_keyfile_free(kf);

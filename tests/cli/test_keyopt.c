@@ -220,6 +220,38 @@ static void test_defaults(void **state)
 	assert_int_equal(kt.when[ZW_KT_ACTIVATE], NOW + 3 * 86400);
 }
 
+/* What zw-keygen and zw-keyfromlabel leave to zw_cli_newkey_opt. */
+static void test_newkey_opt(void **state)
+{
+	struct zw_cli_newkey nk = { .flags = ZW_DNSKEY_ZONE, .kt.now = NOW };
+	char *argv[] = { "p", "-D", "sync", "+2d", NULL };
+	const char *nt = "ZONE or OTHER";
+
+	(void)state;
+	assert_true(zw_cli_newkey_opt(&nk, 'n', "OTHER", 4, argv, nt));
+	assert_true(zw_cli_newkey_opt(&nk, 'f', "KSK", 4, argv, nt));
+	assert_int_equal(nk.flags, ZW_DNSKEY_SEP);
+	assert_true(zw_cli_newkey_opt(&nk, 'K', "dir", 4, argv, nt));
+	assert_string_equal(nk.dir, "dir");
+	assert_true(zw_cli_newkey_opt(&nk, 'L', "1d", 4, argv, nt));
+	assert_int_equal(nk.ttl, 86400);
+	assert_true(zw_cli_newkey_opt(&nk, 'G', NULL, 4, argv, nt));
+	assert_true(zw_cli_newkey_opt(&nk, '3', NULL, 4, argv, nt));
+	assert_true(nk.nodates && nk.nsec3);
+	assert_true(zw_cli_newkey_opt(&nk, 'i', "1h", 4, argv, nt));
+	assert_true(nk.kt.has_interval);
+	assert_int_equal(nk.kt.interval, 3600);
+	optind = 3;
+	assert_true(zw_cli_newkey_opt(&nk, 'D', "sync", 4, argv, nt));
+	assert_int_equal(optind, 4);
+	assert_int_equal(nk.kt.when[ZW_KT_SYNCDELETE], NOW + 2 * 86400);
+	assert_false(nk.kt.set[ZW_KT_DELETE]);
+	assert_true(zw_cli_newkey_opt(&nk, 'q', NULL, 4, argv, nt));
+	assert_false(zw_cli_newkey_opt(&nk, 'a', "13", 4, argv, nt));
+	assert_false(zw_cli_newkey_opt(&nk, 'b', "2048", 4, argv, nt));
+	assert_false(zw_cli_newkey_opt(&nk, '?', NULL, 4, argv, nt));
+}
+
 static void test_key_label(void **state)
 {
 	struct zw_key k;
@@ -247,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_keytime_opt),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_newkey_opt),
 		cmocka_unit_test(test_key_label),
 	};
 
