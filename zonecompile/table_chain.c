@@ -14,9 +14,8 @@
 
 #define MAXU 32  /* answer RR groups looked at: a capped chain has <= 11 */
 
-/* Type (and for an RRSIG the type covered) of the RR at w[o..end). */
-static bool rr_types(const uint8_t *w, size_t o, size_t end,
-		     uint16_t *type, uint16_t *covered)
+bool tl_rr_types(const uint8_t *w, size_t o, size_t end, uint16_t *type,
+		 uint16_t *covered)
 {
 	if (!zwt_rr_skip(w, o, end, type))
 		return false;
@@ -43,7 +42,7 @@ static int groups(const struct zwt_pview *v, int k, uint16_t end[MAXU],
 		cnt[u] = pd->nunit > 1 ? zwt_get16(r + 2) : pd->count;
 		size_t from = u ? end[u - 1] : 0;
 		if (end[u] > pd->len || from >= end[u] ||
-		    !rr_types(w, from, end[u], &type[u], &cov[u]))
+		    !tl_rr_types(w, from, end[u], &type[u], &cov[u]))
 			return -1;
 	}
 	return nu;

@@ -12,6 +12,10 @@
 #include "dns/rrtype.h"
 #include "zonecompile/table_lookup.h"
 
+#define NSKIP 8
+#define CUTP 2   /* the part where names are cut (owner_cut, rdata_cut) */
+#define ZWT_KEYMAX 258
+
 struct em {
 	const struct tl_plan *p;
 	uint8_t *out;
@@ -40,6 +44,15 @@ struct em {
 	uint16_t counts[4];
 	bool full, tc;
 	struct zwt_part cpart[2]; /* parts 0, 1 of the cut segment */
+	/* optional additional RR groups left out (put_add_units): ranges
+	 * [skf, ske) of parts 4 and 5 per segment; the owner of the last
+	 * group that did not fit and whether the last one tried did not */
+	uint8_t nsk[TL_MAXSEG][2];
+	uint16_t skf[TL_MAXSEG][2][NSKIP], ske[TL_MAXSEG][2][NSKIP];
+	uint8_t failkey[ZWT_KEYMAX];
+	size_t failkeylen;
+	int failseg;
+	bool addfail;
 };
 
 static uint8_t lower(uint8_t c)
@@ -231,23 +244,167 @@ static void left_out(struct em *m, const struct zwt_part *pd,
 	}
 }
 
+/* The owner of the RR at part-relative offset rel of part k of segment
+ * i as a key for equality within the segment: its labels lower-cased
+ * and, where it goes on in the question (the anchor), 0xff and the
+ * offset there. 0 when malformed. */
+static size_t owner_key(const struct em *m, int i, int k, size_t rel,
+			uint8_t key[ZWT_KEYMAX])
+{
+	const struct zwt_pview *v = &m->v[i];
+	size_t canon = 12u + v->pc->alen + 4, abs = canon + v->off[k] + rel;
+	size_t n = 0;
+	for (int guard = 0; guard < 128; guard++) {
+		if (abs < canon) {
+			key[n++] = 0xff;
+			key[n++] = (uint8_t)(abs - 12);
+			return n;
+		}
+		size_t o = abs - canon;
+		uint8_t b = o < v->pc->size ? v->wire[o] : 0xff;
+		if (o + 1 >= v->pc->size || b == 0) {
+			key[n++] = 0;
+			return b == 0 ? n : 0;
+		}
+		if ((b & 0xc0) == 0xc0) {
+			abs = (size_t)(b & 0x3f) << 8 | v->wire[o + 1];
+			continue;
+		}
+		if ((b & 0xc0) || o + 1 + b > v->pc->size || n + 1 + b > 255)
+			return 0;
+		key[n++] = b;
+		for (unsigned j = 1; j <= b; j++)
+			key[n++] = lower(v->wire[o + j]);
+		abs += 1u + b;
+	}
+	return 0;
+}
+
+/* Octets of part k (additional: 4 or 5) of segment i left out before
+ * part-relative offset rel, or -1 when rel itself was left out. */
+static long add_shift(const struct em *m, int i, int k, long rel)
+{
+	long s = 0;
+	if (k < 4)
+		return 0;
+	for (unsigned r = 0; r < m->nsk[i][k - 4]; r++) {
+		long f = m->skf[i][k - 4][r], e = m->ske[i][k - 4][r];
+		if (rel >= f && rel < e)
+			return -1;
+		if (rel >= e)
+			s += e - f;
+	}
+	return s;
+}
+
+/* Does a pointer in [from, end) of part k point into a group left out? */
+static bool refs_skipped(const struct em *m, int i, int k, uint16_t from,
+			 uint16_t end)
+{
+	const struct zwt_pview *v = &m->v[i];
+	long canon = 12 + v->pc->alen + 4;
+	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
+		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		unsigned pos = ZWT_FIX_POS(fx), kt = ZWT_FIX_KIND(fx);
+		if (pos < from || pos + 2 > end || kt < ZWT_FIX_PART0 + 4)
+			continue;
+		const uint8_t *w = v->wire + v->off[k] + pos;
+		long val = (w[0] & 0x3f) << 8 | w[1];
+		kt -= ZWT_FIX_PART0;
+		if (add_shift(m, i, (int)kt, val - canon - v->off[kt]) < 0)
+			return true;
+	}
+	return false;
+}
+
+/* Leave group [from, end) of part k out; false when no room to note it
+ * (or an owner cut in the segment: its pointer fixing knows no gaps). */
+static bool add_skip(struct em *m, int i, int k, uint16_t from, uint16_t end)
+{
+	uint8_t *n = &m->nsk[i][k - 4];
+	if (*n >= NSKIP || m->cut[i][CUTP])
+		return false;
+	m->skf[i][k - 4][*n] = from;
+	m->ske[i][k - 4][*n] = end;
+	(*n)++;
+	return true;
+}
+
+/* Is the RRSIG group at `from` in part 5 the signature of an address
+ * RRset left out (same owner, type covered)? */
+static bool sig_of_skipped(const struct em *m, int i, uint16_t from)
+{
+	const struct zwt_pview *v = &m->v[i];
+	uint8_t k1[ZWT_KEYMAX], k2[ZWT_KEYMAX];
+	uint16_t t, cov, t2, c2;
+	if (!m->nsk[i][0] || !tl_rr_types(v->wire + v->off[5], from,
+					  v->part[5]->len, &t, &cov))
+		return false;
+	size_t l1 = owner_key(m, i, 5, from, k1);
+	for (unsigned r = 0; l1 && r < m->nsk[i][0]; r++) {
+		uint16_t f = m->skf[i][0][r];
+		if (tl_rr_types(v->wire + v->off[4], f, v->part[4]->len, &t2,
+				&c2) && t2 == cov &&
+		    owner_key(m, i, 4, f, k2) == l1 && !memcmp(k1, k2, l1))
+			return true;
+	}
+	return false;
+}
+
+/* Before an additional group is tried: left out without trying when
+ * knotd would not try it (the owner's other address type after one that
+ * did not fit; the RRSIG of an RRset left out) or it points into a group
+ * left out. */
+static bool add_pass(struct em *m, int i, int k, uint16_t from,
+		     uint16_t end)
+{
+	bool pass = refs_skipped(m, i, k, from, end);
+	if (!pass && k == 5) {
+		pass = sig_of_skipped(m, i, from);
+	} else if (!pass && m->failkeylen && m->failseg == i) {
+		uint8_t key[ZWT_KEYMAX];
+		pass = owner_key(m, i, 4, from, key) == m->failkeylen &&
+		       !memcmp(key, m->failkey, m->failkeylen);
+	}
+	return pass && add_skip(m, i, k, from, end);
+}
+
+/* An optional address RRset that does not fit is left out and the next
+ * owner's tried (knotd: RFC 1034 4.3.2 step 6 is best effort), without
+ * TC. Returns whether it was. */
+static bool add_miss(struct em *m, int i, int k, uint16_t from,
+		     uint16_t end, uint16_t mode)
+{
+	if (k != 4 || mode != ZWT_MODE_OPT || !add_skip(m, i, k, from, end))
+		return false;
+	m->failkeylen = owner_key(m, i, k, from, m->failkey);
+	m->failseg = i;
+	m->addfail = true;
+	return true;
+}
+
 /* Copy part k of segment i group by group while it fits. */
 static void put_part_units(struct em *m, int i, int k)
 {
 	const struct zwt_part *pd = m->v[i].part[k];
 	const uint8_t *u = m->v[i].units[k];
 	unsigned nu = pd->nunit > 1 ? pd->nunit : 1;
-	uint16_t from = 0;
+	uint16_t from = 0, end, cnt, mode;
 
-	if (m->full) {
+	/* knotd adds no additional RRSIGs when its last address failed */
+	if (m->full || (k == 5 && m->addfail)) {
 		left_out(m, pd, u, 0);
 		return;
 	}
 	m->at[i][k] = (int32_t)m->pos;
-	for (unsigned j = 0; j < nu; j++) {
-		uint16_t end, cnt, mode;
+	for (unsigned j = 0; j < nu; j++, from = end) {
 		unit_at(pd, u, j, &end, &cnt, &mode);
+		if (k >= 4 && (m->nsk[i][0] || m->failkeylen) &&
+		    add_pass(m, i, k, from, end))
+			continue;
 		if (m->pos + span_len(m, i, k, from, end) > m->limit) {
+			if (add_miss(m, i, k, from, end, mode))
+				continue;
 			m->full = true;
 			left_out(m, pd, u, j);
 			break;
@@ -255,7 +412,8 @@ static void put_part_units(struct em *m, int i, int k)
 		put_span(m, i, k, from, end);
 		m->counts[ZWT_PART_SEC(k)] += cnt;
 		m->done[i][k] = end;
-		from = end;
+		if (k == 4)
+			m->addfail = false;
 	}
 }
 
@@ -358,6 +516,29 @@ static bool fix_part_plain(struct em *m, int i, int k, const long *d)
 	return true;
 }
 
+/* With additional groups left out (add_skip): positions in parts 4 and
+ * 5, and pointers into them, move back over the gaps. */
+static bool fix_part_gaps(struct em *m, int i, int k, const long *d)
+{
+	const struct zwt_pview *v = &m->v[i];
+	long canon = 12 + v->pc->alen + 4;
+	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
+		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
+		long sh = add_shift(m, i, k, pos), tsh = 0;
+		if (pos + 2 > m->done[i][k] || sh < 0)
+			continue; /* not written */
+		long at = m->at[i][k] + (long)pos - sh, val = ptr_at(m, at);
+		if (kind >= ZWT_FIX_PART0 + 4) {
+			int kt = (int)kind - ZWT_FIX_PART0;
+			tsh = add_shift(m, i, kt, val - canon - v->off[kt]);
+		}
+		if (tsh < 0 || !set_ptr(m, at, val + d[kind] - tsh))
+			return false;
+	}
+	return true;
+}
+
 /* Where octet t of a cut part went (x: its output start, cut kp..kp+c
  * now a pointer to q). */
 struct cutmap {
@@ -373,7 +554,6 @@ static inline long cut_pos(const struct cutmap *cm, long t)
 
 /* With a cut in part CUTP: its own pointers move with the cut, and
  * pointers into it from later parts go through cut_pos. */
-#define CUTP 2
 static bool fix_part_cut(struct em *m, int i, int k, const long *d)
 {
 	const struct zwt_pview *v = &m->v[i];
@@ -403,13 +583,15 @@ static bool fix_seg(struct em *m, int i)
 	long d[2 + ZWT_PARTS];
 	unsigned cuts;
 
-	if (!seg_deltas(m, i, d, &cuts))
+	bool gaps = m->nsk[i][0] || m->nsk[i][1];
+	if (!seg_deltas(m, i, d, &cuts) && !gaps)
 		return true;
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		if (m->at[i][k] < 0 || !m->v[i].part[k])
 			continue;
 		if (!(cuts ? fix_part_cut(m, i, k, d)
-			   : fix_part_plain(m, i, k, d)))
+		      : gaps ? fix_part_gaps(m, i, k, d)
+			     : fix_part_plain(m, i, k, d)))
 			return false;
 	}
 	return true;
@@ -540,6 +722,8 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 	m->limit = limit;
 	m->qwire = qwire;
 	m->full = m->tc = false;
+	m->failkeylen = 0;
+	m->addfail = false;
 	memset(m->counts, 0, sizeof(m->counts));
 	memcpy(m->names, p->names, sizeof(m->names[0]) * (size_t)p->nnames);
 	for (int i = 0; i < p->nnames; i++)
@@ -550,6 +734,7 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		memset(m->at[i], 0xff, sizeof(m->at[i]));
 		memset(m->done[i], 0, sizeof(m->done[i]));
 		memset(m->cut[i], 0, sizeof(m->cut[i]));
+		m->nsk[i][0] = m->nsk[i][1] = 0;
 		if (!p->seg[i].pc)
 			continue;
 		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);

@@ -119,6 +119,11 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
  * (table_chain.c). */
 void tl_chain_limit(struct tl_plan *p, int s0, uint16_t qtype, int allowed);
 
+/* Type (and for an RRSIG the type covered, else 0) of the RR at
+ * w[o..end); false when it is malformed. */
+bool tl_rr_types(const uint8_t *w, size_t o, size_t end, uint16_t *type,
+		 uint16_t *covered);
+
 /* Write the plan's sections after the question (which ends at `pos`),
  * within `limit` octets (room for the OPT record already taken off).
  * Returns the end position and fills counts[1..3]; sets *tc when a

@@ -5,7 +5,13 @@
 #    answers NOERROR with what it has): chains of query-time DNAME steps,
 #    DNAME steps into names whose compiled CNAME chains (themselves with
 #    DNAMEs) count on, and what the limit must not touch (QTYPE CNAME and
-#    ANY, NXDOMAIN after the fifth step).
+#    ANY, NXDOMAIN after the fifth step);
+#  - optional additional records (addresses of MX targets, their RRSIGs)
+#    when not all fit: knotd leaves out an address RRset that does not
+#    fit (and the owner's other address type) and tries the next owner,
+#    never sets TC for them, adds the additional RRSIGs of what it put
+#    until one does not fit, and none when its last address did not fit.
+#    Asked at every buffer size from 512 to 1232 in steps of 16.
 # A zone signed by BIND as NSEC and as NSEC3, served by one knotd
 # (zonefile-load: whole) on a free 127.0.0.1 port and compiled by
 # zw-compile; each query with DO, without DO and without EDNS goes to both
@@ -54,9 +60,16 @@ zone() {
 	echo 'm2 CNAME x.e1'
 	echo 'dn.g2 A 192.0.2.7'
 	echo 'dd.g2 CNAME e4'
+	# MX targets: the first with an address RRset too big for small
+	# buffers, the others small
+	printf 'mx MX 10 ma\nmx MX 20 mb\nmx MX 30 mc\nma A 192.0.2.10\n'
+	for i in $(seq 1 18); do echo "ma AAAA 2001:db8::$i"; done
+	printf 'mb A 192.0.2.11\nmb AAAA 2001:db8::b\n'
+	printf 'mc A 192.0.2.12\nmc AAAA 2001:db8::c\n'
 }
 
-# Relative query names and types.
+# Relative query names and types, and the options to ask them with
+# (default: DO, no DO, no EDNS).
 queries() {
 	cat <<'EOF'
 x.e1 A
@@ -82,6 +95,11 @@ dd.g1 DNAME
 m1 A
 m2 A
 EOF
+	local b
+	for b in $(seq 512 16 1232); do
+		echo "mx MX edns=$b,do edns=$b"
+	done
+	echo "mx MX noedns"
 }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -111,8 +129,8 @@ for c in "${chains[@]}"; do
 		"$o" "$d/knot.zone" "zonefile-load: whole" \
 		"journal-content: none" "semantic-checks: off" \
 		>>"$tmp/knot/knot.conf"
-	queries | while read -r n t; do
-		for opt in edns=1232,do edns=1232 noedns; do
+	queries | while read -r n t opts; do
+		for opt in ${opts:-edns=1232,do edns=1232 noedns}; do
 			printf 'limits\t%s.%s\t%s\t%s\n' "$n" "$o" "$t" "$opt"
 		done
 	done >"$d/queries"
