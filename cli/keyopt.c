@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "crypto/keytime.h"
+#include "dns/err.h"
 #include "dns/name.h"
 
 int64_t zw_cli_keytime(const struct zw_cli_keytimes *kt, const char *arg)
@@ -148,6 +149,31 @@ bool zw_cli_newkey_opt(struct zw_cli_newkey *nk, int c, const char *arg,
 	default: return false;
 	}
 	return true;
+}
+
+void zw_cli_key_owner(uint8_t *owner, const char *name)
+{
+	int r = zw_name_from_str(owner, name, strlen(name),
+				 (const uint8_t *)"");
+
+	if (r < 0)
+		zw_cli_die("invalid key name %s: %s", name, zw_strerror(r));
+}
+
+int zw_cli_newkey_write(const struct zw_cli_newkey *nk,
+			struct zw_keyfile *kf)
+{
+	char msg[ZW_KF_MSG], base[1024];
+
+	kf->key->ttl = nk->ttl;
+	zw_cli_keytimes_apply(&nk->kt, kf);
+	if (zw_keyfile_save(kf, nk->dir, msg, sizeof(msg)) != 0)
+		zw_cli_die("%s", msg);
+	zw_keyfile_basename(kf->key->owner, kf->key->alg, kf->key->tag, base,
+			    sizeof(base));
+	printf("%s\n", base);
+	zw_keyfile_free(kf);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 void zw_cli_key_label(const struct zw_key *k, char *buf, size_t n)

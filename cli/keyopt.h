@@ -82,6 +82,16 @@ struct zw_cli_newkey {
 bool zw_cli_newkey_opt(struct zw_cli_newkey *nk, int c, const char *arg,
 		       int argc, char **argv, const char *name_types);
 
+/* The key's owner name from the command line (relative names are taken
+ * as absolute); dies "invalid key name X: why". */
+void zw_cli_key_owner(uint8_t *owner, const char *name);
+
+/* A new key's files: the TTL and times of nk go into kf, which is written
+ * to nk->dir (dies with the reason); prints the base name Kname.+alg+tag
+ * and frees kf. Returns the program's exit status (1: stdout failed). */
+int zw_cli_newkey_write(const struct zw_cli_newkey *nk,
+			struct zw_keyfile *kf);
+
 /* "owner/ALG/tag" as BIND names a key in messages (no final dot). */
 void zw_cli_key_label(const struct zw_key *k, char *buf, size_t n);
 

@@ -118,30 +118,17 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .nk.flags = ZW_DNSKEY_ZONE };
 	uint8_t owner[ZW_NAME_MAX];
-	char msg[ZW_KF_MSG], base[1024];
 	struct zw_keyfile *kf;
-	int err, r;
+	int err;
 
 	zw_cli_init("zw-keygen");
 	o.nk.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
-	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
-			     (const uint8_t *)"");
-	if (r < 0)
-		zw_cli_die("invalid key name %s: %s", argv[optind],
-			   zw_strerror(r));
+	zw_cli_key_owner(owner, argv[optind]);
 	zw_cli_keytimes_defaults(&o.nk.kt, o.nk.nodates);
 	kf = zw_keyfile_new(fresh_key(&o, owner), &err);
 	if (!kf)
 		zw_cli_die("cannot prepare the key files: %s",
 			   zw_strerror(err));
-	kf->key->ttl = o.nk.ttl;
-	zw_cli_keytimes_apply(&o.nk.kt, kf);
-	if (zw_keyfile_save(kf, o.nk.dir, msg, sizeof(msg)) != 0)
-		zw_cli_die("%s", msg);
-	zw_keyfile_basename(kf->key->owner, kf->key->alg, kf->key->tag, base,
-			    sizeof(base));
-	printf("%s\n", base);
-	zw_keyfile_free(kf);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return zw_cli_newkey_write(&o.nk, kf);
 }

@@ -131,19 +131,15 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .nk.flags = ZW_DNSKEY_ZONE };
 	uint8_t owner[ZW_NAME_MAX];
-	char msg[ZW_HSM_MSG], kmsg[ZW_KF_MSG], base[1024];
+	char msg[ZW_HSM_MSG], base[1024];
 	struct zw_keyfile *kf;
 	struct zw_key *key;
-	int err = 0, r;
+	int err = 0;
 
 	zw_cli_init("zw-keyfromlabel");
 	o.nk.kt.now = (int64_t)time(NULL);
 	parse_args(&o, argc, argv);
-	r = zw_name_from_str(owner, argv[optind], strlen(argv[optind]),
-			     (const uint8_t *)"");
-	if (r < 0)
-		zw_cli_die("invalid key name %s: %s", argv[optind],
-			   zw_strerror(r));
+	zw_cli_key_owner(owner, argv[optind]);
 	zw_cli_keytimes_defaults(&o.nk.kt, o.nk.nodates);
 	key = zw_hsm_key_from_label(owner, (uint8_t)o.alg, o.nk.flags,
 				    o.engine, o.label, &err, msg, sizeof(msg));
@@ -156,14 +152,8 @@ int main(int argc, char **argv)
 	zw_keyfile_basename(key->owner, key->alg, key->tag, base,
 			    sizeof(base));
 	check_collision(&o, key, base);
-	key->ttl = o.nk.ttl;
 	if (!(kf = zw_hsm_keyfile_new(key, &err)))
 		zw_cli_die("cannot prepare the key files: %s",
 			   zw_strerror(err));
-	zw_cli_keytimes_apply(&o.nk.kt, kf);
-	if (zw_keyfile_save(kf, o.nk.dir, kmsg, sizeof(kmsg)) != 0)
-		zw_cli_die("%s", kmsg);
-	printf("%s\n", base);
-	zw_keyfile_free(kf);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return zw_cli_newkey_write(&o.nk, kf);
 }

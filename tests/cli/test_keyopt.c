@@ -59,6 +59,13 @@ static void call_usage(const char *a) { zw_cli_usage("usage: %s x\n", a); }
 static void call_ttl(const char *a) { zw_cli_ttl(a); }
 static void call_alg(const char *a) { zw_cli_key_alg(a, false); }
 
+static void call_owner(const char *a)
+{
+	uint8_t owner[ZW_NAME_MAX];
+
+	zw_cli_key_owner(owner, a);
+}
+
 static void call_flag(const char *a)
 {
 	uint16_t f = 0;
@@ -105,6 +112,9 @@ static void test_bad_values(void **state)
 	expect_stderr(call_ttl, "99999999999",
 		      "zw-test: fatal: bad TTL 99999999999\n", 1);
 	expect_stderr(call_ttl, "x", "zw-test: fatal: bad TTL x\n", 1);
+	expect_stderr(call_owner, "bad..name", "zw-test: fatal: invalid key "
+		      "name bad..name: malformed input\n", 1);
+	expect_stderr(call_owner, "example.com", "", -1);
 	expect_stderr(call_alg, "FOO",
 		      "zw-test: fatal: unknown algorithm FOO\n", 1);
 	expect_stderr(call_flag, "ZSK", "zw-test: fatal: unknown flag 'ZSK' "
