@@ -1,6 +1,6 @@
 /* Helpers for the answer-table tests: a zone file loaded, compiled and
  * opened as a table in memory, and a query packet built. Included by
- * test_table*.c. */
+ * test_table*.c, test_lookup_rfc.c and tests/dataplane/test_engine.c. */
 #ifndef ZW_TESTS_TABLETEST_H
 #define ZW_TESTS_TABLETEST_H
 
@@ -39,13 +39,13 @@ static inline struct zw_zone *tt_load_zone(const char *path,
 	return z;
 }
 
-static inline struct zw_compiled *tt_compile(const char *path,
-					     const char *origin)
+static inline struct zw_compiled *
+tt_compile_opts(const char *path, const char *origin,
+		const struct zw_compile_opts *o)
 {
 	char err[256];
 	struct zw_zone *z = tt_load_zone(path, origin);
-	struct zw_compile_opts o = {.minimal = true};
-	struct zw_compiled *c = zw_compile_zone(z, &o, err, sizeof err);
+	struct zw_compiled *c = zw_compile_zone(z, o, err, sizeof err);
 	if (!c)
 		print_error("compile %s: %s\n", path, err);
 	assert_non_null(c);
@@ -53,12 +53,21 @@ static inline struct zw_compiled *tt_compile(const char *path,
 	return c;
 }
 
+/* Compiled with Knot-style minimal responses, as zw-compile does. */
+static inline struct zw_compiled *tt_compile(const char *path,
+					     const char *origin)
+{
+	struct zw_compile_opts o = {.minimal = true};
+	return tt_compile_opts(path, origin, &o);
+}
+
 /* The zone as a table in memory (*buf: free after zw_table_close). */
-static inline struct zw_table *tt_table(const char *path, const char *origin,
-					void **buf)
+static inline struct zw_table *
+tt_table_opts(const char *path, const char *origin,
+	      const struct zw_compile_opts *o, void **buf)
 {
 	char err[ZW_TABLE_ERRMAX];
-	struct zw_compiled *c = tt_compile(path, origin);
+	struct zw_compiled *c = tt_compile_opts(path, origin, o);
 	size_t len;
 	*buf = zw_compile_to_mem(&c, 1, &len);
 	zw_compiled_free(c);
@@ -68,6 +77,13 @@ static inline struct zw_table *tt_table(const char *path, const char *origin,
 		print_error("table: %s\n", err);
 	assert_non_null(t);
 	return t;
+}
+
+static inline struct zw_table *tt_table(const char *path, const char *origin,
+					void **buf)
+{
+	struct zw_compile_opts o = {.minimal = true};
+	return tt_table_opts(path, origin, &o, buf);
 }
 
 /* A query for (wire name, type) into q; bufsize 0: no EDNS. */

@@ -31,6 +31,7 @@
 #include "zonecompile/compile.h"
 #include "zonecompile/table.h"
 #include "tests/util/testutil.h"
+#include "tests/zonecompile/tabletest.h"
 
 #define MAXRR 64
 
@@ -57,35 +58,6 @@ struct block {
 	struct sec exp[3];
 	struct sec got[3];
 };
-
-static struct zw_zone *load_zone(const char *path)
-{
-	struct zw_zonefile_opts o = {(const uint8_t *)"\7example", NULL, NULL};
-	int err = 0, rc;
-	struct zw_zonefile *zf = zw_zonefile_open(path, &o, &err);
-	assert_non_null(zf);
-	struct zw_zone *z = zw_zone_new((const uint8_t *)"\7example");
-	struct zw_rec r;
-	while ((rc = zw_zonefile_next(zf, &r)) > 0)
-		assert_int_equal(zw_zone_add(z, &r), 0);
-	assert_int_equal(rc, 0);
-	zw_zonefile_free(zf);
-	assert_int_equal(zw_zone_finish(z), 0);
-	return z;
-}
-
-static void *compile_rfc(const char *rel, size_t *len)
-{
-	char err[256];
-	struct zw_zone *z = load_zone(zw_test_vector(rel));
-	struct zw_compile_opts o = {.minimal = false};
-	struct zw_compiled *c = zw_compile_zone(z, &o, err, sizeof err);
-	assert_non_null(c);
-	void *buf = zw_compile_to_mem(&c, 1, len);
-	zw_compiled_free(c);
-	zw_zone_free(z);
-	return buf;
-}
 
 /* Parse RR text (zone-file syntax) into a section. */
 static void parse_rrs(const char *text, struct sec *s, const char *what)
@@ -183,29 +155,15 @@ static int read_blocks(const char *rel, struct block *b, int max)
 	return n + 1;
 }
 
-static void answer(const void *table, size_t tlen, struct block *b,
-		   int *rcode, bool *aa)
+static void answer(const struct zw_table *t, struct block *b, int *rcode,
+		   bool *aa)
 {
-	char err[ZW_TABLE_ERRMAX];
-	struct zw_table *t = zw_table_from_mem(table, tlen, err);
-	assert_non_null(t);
 	uint8_t q[512], resp[65536], name[ZW_NAME_MAX];
 	int nl = zw_name_from_str(name, b->qname, strlen(b->qname),
 				  (const uint8_t *)"");
 	int qt = zw_rrtype_from_str(b->qtype, strlen(b->qtype));
 	assert_true(nl > 0 && qt > 0);
-	memset(q, 0, 12);
-	q[5] = 1;
-	q[11] = 1;
-	memcpy(q + 12, name, (size_t)nl);
-	size_t o = 12 + (size_t)nl;
-	q[o++] = (uint8_t)(qt >> 8);
-	q[o++] = (uint8_t)qt;
-	q[o++] = 0;
-	q[o++] = 1;
-	uint8_t opt[11] = {0, 0, 41, 0x10, 0, 0, 0, 0x80, 0, 0, 0};
-	memcpy(q + o, opt, 11);
-	o += 11;
+	size_t o = tt_query(q, name, (uint16_t)qt, 4096, true);
 	struct zw_answer_opts ao = {4096, false};
 	int n = zw_table_answer(t, q, o, resp, sizeof resp, &ao);
 	assert_true(n > 12);
@@ -232,7 +190,6 @@ static void answer(const void *table, size_t tlen, struct block *b,
 		zw_rdata_canonicalize(x->type, x->rd, x->rdlen);
 		x->matched = false;
 	}
-	zw_table_close(t);
 }
 
 static bool same(const struct rr *a, const struct rr *b)
@@ -295,8 +252,10 @@ static int compare(struct block *b, bool wildcard_extra)
 static void run_appendix(const char *zone, const char *appendix,
 			 const char *wild_block, int expect_blocks)
 {
-	size_t tlen;
-	void *table = compile_rfc(zone, &tlen);
+	void *buf;
+	struct zw_compile_opts o = {.minimal = false};
+	struct zw_table *t = tt_table_opts(zw_test_vector(zone), "example.",
+					   &o, &buf);
 	static struct block b[16];
 	int n = read_blocks(appendix, b, 16);
 	int bad = 0;
@@ -312,7 +271,7 @@ static void run_appendix(const char *zone, const char *appendix,
 		}
 		for (int s = 0; s < 3; s++)
 			parse_rrs(b[i].text[s], &b[i].exp[s], b[i].name);
-		answer(table, tlen, &b[i], &rcode, &aa);
+		answer(t, &b[i], &rcode, &aa);
 		if (rcode != b[i].rcode || aa != b[i].aa) {
 			print_error("%s: rcode %d aa %d, expected %d %d\n",
 				    b[i].name, rcode, aa, b[i].rcode, b[i].aa);
@@ -321,7 +280,8 @@ static void run_appendix(const char *zone, const char *appendix,
 		bad += compare(&b[i], wild_block &&
 					      !strcmp(b[i].name, wild_block));
 	}
-	free(table);
+	zw_table_close(t);
+	free(buf);
 	assert_int_equal(bad, 0);
 }
 
