@@ -18,22 +18,9 @@
 # and the responses must agree section by section (lib/dnsdiff.py).
 # Exit 77 (skip) without the programs or peers.
 set -uo pipefail
-ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BIN=${ZW_BIN:-$ROOT/build/bin}
-LIB=$ROOT/tests/integration/lib
-export PYTHONDONTWRITEBYTECODE=1
-
-for t in "$BIN/zw-compile" "$BIN/zw-lookup"; do
-	[ -x "$t" ] || { echo "skip: $t is not built yet" >&2; exit 77; }
-done
-for t in knotd kdig dnssec-keygen dnssec-signzone named-checkzone python3; do
-	command -v $t >/dev/null || { echo "skip: $t missing" >&2; exit 77; }
-done
-
-tmp=$(mktemp -d)
-knot_pid=
-trap '[ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null && wait "$knot_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/knotpeer.bash
+source "$(dirname "$0")/lib/knotpeer.bash"
+kp_setup
 fail=0
 
 zone() {
@@ -102,33 +89,10 @@ EOF
 	echo "mx MX noedns"
 }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$tmp/knot/db"
-printf 'server:\n  rundir: "%s"\n  listen: 127.0.0.1@%s\n  udp-max-payload: 1232\n' \
-	"$tmp/knot" "$port" >"$tmp/knot/knot.conf"
-printf 'database:\n  storage: "%s"\nzone:\n' "$tmp/knot/db" >>"$tmp/knot/knot.conf"
-chains=("nsec|" "nsec3|-3 5eed -H 1")
-for c in "${chains[@]}"; do
-	IFS='|' read -r ch flags <<<"$c"
+kp_zones lim
+for ch in "${chains[@]}"; do
 	o=lim-$ch.zwtest.
 	d=$tmp/$ch
-	mkdir -p "$d/keys"
-	zone >"$d/unsigned.zone"
-	(cd "$d/keys" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK "$o" &&
-		dnssec-keygen -q -a ECDSAP256SHA256 "$o") >/dev/null &&
-	# shellcheck disable=SC2086
-	(cd "$d" && dnssec-signzone -S -K keys -o "$o" $flags \
-		-f signed.zone unsigned.zone) >"$d/sign.log" 2>&1 &&
-	named-checkzone -q -k ignore -i none -n ignore -m ignore -M ignore \
-		-S ignore -T ignore -D -o "$d/dump" "$o" "$d/signed.zone" &&
-	python3 "$LIB/dnswire.py" knotify "$d/dump" "$d/knot.zone" &&
-	"$BIN/zw-compile" -o "$o" -O "$d/table.zwt" "$d/signed.zone" \
-		>"$d/compile.log" 2>&1 ||
-		{ echo "FAIL: $o: sign or compile"; tail -5 "$d"/*.log; exit 1; }
-	printf '  - domain: %s\n    file: "%s"\n    %s\n    %s\n    %s\n' \
-		"$o" "$d/knot.zone" "zonefile-load: whole" \
-		"journal-content: none" "semantic-checks: off" \
-		>>"$tmp/knot/knot.conf"
 	queries | while read -r n t opts; do
 		for opt in ${opts:-edns=1232,do edns=1232 noedns}; do
 			printf 'limits\t%s.%s\t%s\t%s\n' "$n" "$o" "$t" "$opt"
@@ -136,18 +100,9 @@ for c in "${chains[@]}"; do
 	done >"$d/queries"
 done
 
-knotd -c "$tmp/knot/knot.conf" >"$tmp/knot/log" 2>&1 &
-knot_pid=$!
-for i in $(seq 1 100); do
-	kdig @127.0.0.1 -p "$port" +time=1 +retry=0 lim-nsec3.zwtest. SOA 2>/dev/null |
-		grep -q 'status: NOERROR' && break
-	kill -0 "$knot_pid" 2>/dev/null && [ "$i" -lt 100 ] ||
-		{ echo "FAIL: knotd did not start"; tail "$tmp/knot/log"; exit 1; }
-	sleep 0.1
-done
+kp_start lim-nsec3.zwtest.
 
-for c in "${chains[@]}"; do
-	ch=${c%%|*}
+for ch in "${chains[@]}"; do
 	python3 "$LIB/dnsdiff.py" --zone "lim-$ch" --queries "$tmp/$ch/queries" \
 		--left "udp:127.0.0.1:$port" \
 		--right "lookup:$BIN/zw-lookup:$tmp/$ch/table.zwt" \
