@@ -4,10 +4,12 @@
  * of their own, each part's parser ending cleanly (no open parenthesis
  * or quote), the owner changing across every cut (so no run of an RRset
  * is split), and no warning from any part (so no omitted TTL fell back
- * on state a part could not know). Records go into the
- * zone in file order, with their real line numbers. Anything else, and
- * any error, and the file is parsed again by one parser, as it always
- * was, for the same result and messages. */
+ * on state a part could not know). The first part's records go into
+ * the zone while the others parse, theirs after: all in file order, with
+ * their real line numbers. Anything else, and any error (but the zone
+ * refusing a record of the first part, which one parser meets the same
+ * way), and the file is parsed again by one parser, as it always was,
+ * for the same result and messages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -33,6 +35,8 @@ struct part {
 	size_t len;
 	const char *path;
 	const uint8_t *origin;
+	struct zw_zone *direct; /* the first part adds to the zone at once */
+	int zone_rc;        /* what the zone said to a record of it */
 	struct cz_buf recs; /* owner len, owner, type, rdlen, ttl, line, rdata */
 	unsigned long lines; /* newlines in the text */
 	size_t nrecs;
@@ -56,6 +60,11 @@ static int keep(struct part *p, const struct zw_rec *r)
 	uint8_t h[1 + 2 + 2 + 4 + 4];
 	size_t ol = zw_name_len(r->owner);
 	uint32_t line = (uint32_t)r->line;
+	if (!p->nrecs++)
+		zw_name_copy(p->first, r->owner);
+	zw_name_copy(p->last, r->owner);
+	if (p->direct)
+		return p->zone_rc = zw_zone_add(p->direct, r);
 	h[0] = (uint8_t)ol;
 	memcpy(h + 1, &r->type, 2);
 	memcpy(h + 3, &r->rdlen, 2);
@@ -64,9 +73,6 @@ static int keep(struct part *p, const struct zw_rec *r)
 	cz_buf_append(&p->recs, h, sizeof h);
 	cz_buf_append(&p->recs, r->owner, ol);
 	cz_buf_append(&p->recs, r->rdata, r->rdlen);
-	if (!p->nrecs++)
-		zw_name_copy(p->first, r->owner);
-	zw_name_copy(p->last, r->owner);
 	return p->recs.failed ? ZW_ENOMEM : 0;
 }
 
@@ -90,7 +96,7 @@ static void *parse_part(void *arg)
 		if ((rc = keep(p, &r)) < 0)
 			break;
 	zw_zonefile_free(zf);
-	p->rc = rc < 0 || p->warned || !p->recs.len ? -1 : 0;
+	p->rc = rc < 0 || p->warned || !p->nrecs ? -1 : 0;
 	for (const char *s = p->text, *e = s + p->len;
 	     (s = memchr(s, '\n', (size_t)(e - s))); s++)
 		p->lines++;
@@ -202,10 +208,14 @@ static int parts_load(struct zw_zone *z, struct part *ps, unsigned n,
 	}
 	st->parse = clk(CLOCK_MONOTONIC) - t0;
 	double t1 = clk(CLOCK_THREAD_CPUTIME_ID);
+	/* the first part is the file's start, parsed as one parser would:
+	 * a record the zone refused there is the load's error */
+	if (ps[0].zone_rc < 0 && !ps[0].warned)
+		return ps[0].zone_rc;
 	if (!ok)
 		return 0;
-	unsigned long line0 = 0;
-	for (unsigned k = 0; k < n; k++) {
+	unsigned long line0 = ps[0].lines;
+	for (unsigned k = 1; k < n; k++) {
 		int rc = add_part(z, &ps[k], line0);
 		if (rc < 0)
 			return rc;
@@ -254,7 +264,8 @@ static unsigned try_parallel(struct zw_zone *z, const char *path,
 		for (unsigned k = 0; k < n; k++)
 			ps[k] = (struct part){.text = t + at[k],
 					      .len = at[k + 1] - at[k],
-					      .path = path, .origin = origin};
+					      .path = path, .origin = origin,
+					      .direct = k ? NULL : z};
 		done = parts_load(z, ps, n, lst);
 		*rc = done < 0 ? done : 0;
 		for (unsigned k = 0; k < n; k++)

@@ -33,9 +33,9 @@ static void warn(void *ctx, const char *file, unsigned long line,
 		w->first_line = line;
 }
 
-/* A zone file with one run of records per host; `odd` puts one record
- * in 3/4 of the way down. */
-static char *write_zone(const char *odd)
+/* A zone file with one run of records per host; `odd` goes in before
+ * host `at`. */
+static char *write_zone(const char *odd, int at)
 {
 	char *path = strdup("/tmp/zw-test-load.XXXXXX");
 	int fd = mkstemp(path);
@@ -46,7 +46,7 @@ static char *write_zone(const char *odd)
 		   "example. 3600 IN NS ns.example.\n"
 		   "ns.example. 3600 IN A 192.0.2.53\n");
 	for (int i = 0; i < HOSTS; i++) {
-		if (odd && i == HOSTS * 3 / 4)
+		if (odd && i == at)
 			fputs(odd, f);
 		fprintf(f, "h%06d.example.\t3600\tIN\tA\t192.0.2.%d\n"
 			   "h%06d.example.\t3600\tIN\tTXT\t\"text (%d) ; not "
@@ -75,12 +75,13 @@ static void assert_same_zone(const struct zw_zone *a, const struct zw_zone *b)
 
 /* Load with 1 and with 3 threads: same zone, or the same error; `cut`:
  * the file was parsed in parts. */
-static void same_load(const char *odd, bool ok, unsigned nwarn, bool cut)
+static void same_load_at(const char *odd, int at, bool ok, unsigned nwarn,
+			 bool cut)
 {
 	uint8_t on[ZW_NAME_MAX];
 	char e1[512], e3[512];
 	struct warns w1 = {0}, w3 = {0};
-	char *path = write_zone(odd);
+	char *path = write_zone(odd, at);
 	zw_name_from_str(on, "example.", 8, (const uint8_t *)"");
 	struct zw_compile_load_stats s1, s3;
 	struct zw_zone *z1 = zw_compile_load(path, on, 1, warn, &w1, &s1, e1,
@@ -102,6 +103,12 @@ static void same_load(const char *odd, bool ok, unsigned nwarn, bool cut)
 	assert_int_equal(w1.first_line, w3.first_line);
 	zw_zone_free(z1);
 	zw_zone_free(z3);
+}
+
+/* The same with `odd` 3/4 of the way down, in the last part. */
+static void same_load(const char *odd, bool ok, unsigned nwarn, bool cut)
+{
+	same_load_at(odd, HOSTS * 3 / 4, ok, nwarn, cut);
 }
 
 static void test_cut(void **state)
@@ -143,6 +150,19 @@ static void test_zone_error_line(void **state)
 		  "late.example. 60 IN A 192.0.2.3\n", false, 0, true);
 }
 
+/* In the first part, which goes into the zone as it is parsed. */
+static void test_errors_first_part(void **state)
+{
+	(void)state;
+	same_load_at("late.example. 60 IN CNAME h000001.example.\n"
+		     "late.example. 60 IN A 192.0.2.3\n", HOSTS / 10, false, 0,
+		     true);
+	same_load_at("late.example. 60 IN A 192.0.2.300\n", HOSTS / 10,
+		     false, 0, false);
+	same_load_at("late.example. IN A 192.0.2.1\n", HOSTS / 10, true, 1,
+		     false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_run_ttl),
 		cmocka_unit_test(test_error_line),
 		cmocka_unit_test(test_zone_error_line),
+		cmocka_unit_test(test_errors_first_part),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
