@@ -41,6 +41,11 @@ struct em {
 	 * a pointer to the question suffix at sq (0: none) */
 	uint8_t slit[TL_MAXNAMES];
 	uint16_t sq[TL_MAXNAMES];
+	/* bit i of segs[k]: segment i has part k to write; bit k of
+	 * wrote[i]: part k of segment i was started (at[i][k] set) */
+	uint32_t segs[ZWT_PARTS];
+	uint8_t wrote[TL_MAXSEG];
+	size_t total; /* octets of everything, when it all fits */
 	uint16_t counts[4];
 	bool full, tc;
 	struct zwt_part cpart[2]; /* parts 0, 1 of the cut segment */
@@ -211,6 +216,7 @@ static void put_part(struct em *m, int i, int k)
 {
 	const struct zwt_part *pd = m->v[i].part[k];
 	m->at[i][k] = (int32_t)m->pos;
+	m->wrote[i] |= (uint8_t)(1u << k);
 	put_span(m, i, k, 0, pd->len);
 	m->done[i][k] = pd->len;
 	m->counts[ZWT_PART_SEC(k)] += pd->count;
@@ -397,6 +403,7 @@ static void put_part_units(struct em *m, int i, int k)
 		return;
 	}
 	m->at[i][k] = (int32_t)m->pos;
+	m->wrote[i] |= (uint8_t)(1u << k);
 	for (unsigned j = 0; j < nu; j++, from = end) {
 		unit_at(pd, u, j, &end, &cnt, &mode);
 		if (k >= 4 && (m->nsk[i][0] || m->failkeylen) &&
@@ -428,9 +435,27 @@ static void put_synths_at(struct em *m, int segidx, bool careful)
 		}
 }
 
+/* Without synthesised CNAMEs: per part, only the segments that have it. */
+static void put_parts(struct em *m, bool careful)
+{
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		for (uint32_t b = m->segs[k]; b && !(m->full && m->tc);
+		     b &= b - 1) {
+			if (careful)
+				put_part_units(m, __builtin_ctz(b), k);
+			else
+				put_part(m, __builtin_ctz(b), k);
+		}
+	}
+}
+
 static void put_sections(struct em *m, bool careful)
 {
 	const struct tl_plan *p = m->p;
+	if (!p->nsynth) {
+		put_parts(m, careful);
+		return;
+	}
 	for (int sec = 0; sec < 3; sec++) {
 		for (int sig = 0; sig < 2; sig++) {
 			if (sig && !p->sigs)
@@ -439,7 +464,7 @@ static void put_sections(struct em *m, bool careful)
 			for (int i = 0; i < p->nseg; i++) {
 				if (k == 0 && p->nsynth)
 					put_synths_at(m, i, careful);
-				if (!p->seg[i].pc || !m->v[i].part[k] ||
+				if (!(m->segs[k] >> i & 1) ||
 				    (m->full && m->tc))
 					continue;
 				if (careful)
@@ -471,11 +496,13 @@ static bool seg_deltas(const struct em *m, int i, long d[2 + ZWT_PARTS],
 			  12;
 	any = d[ZWT_FIX_QSTART] || d[ZWT_FIX_QSUF];
 	*cuts = 0;
-	for (int k = 0; k < ZWT_PARTS; k++) {
-		d[ZWT_FIX_PART0 + k] = m->at[i][k] < 0 ? 0 :
-				       m->at[i][k] - (canon + v->off[k]);
+	for (int k = 0; k < ZWT_PARTS; k++)
+		d[ZWT_FIX_PART0 + k] = 0;
+	for (unsigned b = m->wrote[i]; b; b &= b - 1) {
+		int k = __builtin_ctz(b);
+		d[ZWT_FIX_PART0 + k] = m->at[i][k] - (canon + v->off[k]);
 		any |= d[ZWT_FIX_PART0 + k] != 0;
-		if (m->at[i][k] >= 0 && m->cut[i][k])
+		if (m->cut[i][k])
 			*cuts |= 1u << k;
 	}
 	return any || *cuts;
@@ -586,9 +613,8 @@ static bool fix_seg(struct em *m, int i)
 	bool gaps = m->nsk[i][0] || m->nsk[i][1];
 	if (!seg_deltas(m, i, d, &cuts) && !gaps)
 		return true;
-	for (int k = 0; k < ZWT_PARTS; k++) {
-		if (m->at[i][k] < 0 || !m->v[i].part[k])
-			continue;
+	for (unsigned b = m->wrote[i]; b; b &= b - 1) {
+		int k = __builtin_ctz(b);
 		if (!(cuts ? fix_part_cut(m, i, k, d)
 		      : gaps ? fix_part_gaps(m, i, k, d)
 			     : fix_part_plain(m, i, k, d)))
@@ -713,6 +739,45 @@ static void cut_chain(struct em *m, int i)
 	}
 }
 
+/* zwt_piece_view without its checks: the table reader validated every
+ * piece when the table was opened. */
+static void view_piece(const uint8_t *p, struct zwt_pview *v)
+{
+	static const uint8_t bits4[16] = {0, 1, 1, 2, 1, 2, 2, 3,
+					  1, 2, 2, 3, 2, 3, 3, 4};
+	const struct zwt_piece *pc = (const struct zwt_piece *)p;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	unsigned np = bits4[pc->parts & 15] + bits4[pc->parts >> 4 & 3];
+	const uint8_t *fix = (const uint8_t *)(pd + np), *unit = fix;
+	unsigned w = 0;
+	for (unsigned j = 0; j < np; j++)
+		unit += 2u * pd[j].nfix;
+	v->pc = pc;
+	memset(v->part, 0, sizeof(v->part));
+	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++) {
+		int k = __builtin_ctz(bits);
+		v->fix[k] = fix;
+		v->units[k] = unit;
+		v->off[k] = (uint16_t)w;
+		v->part[k] = pd;
+		fix += 2u * pd->nfix;
+		if (pd->nunit > 1)
+			unit += (size_t)ZWT_UNIT_SIZE * pd->nunit;
+		w += pd->len;
+	}
+	v->wire = p + pc->wire;
+}
+
+/* Segment i's part mask bits and octets (after its cut). */
+static void seg_parts(struct em *m, int i)
+{
+	for (int k = 0; k < ZWT_PARTS; k++)
+		if (m->v[i].part[k] && (m->p->sigs || !(k & 1))) {
+			m->segs[k] |= 1u << i;
+			m->total += m->v[i].part[k]->len - m->cut[i][k];
+		}
+}
+
 static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		  size_t pos, size_t limit, const uint8_t *qwire)
 {
@@ -730,35 +795,36 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		m->lit[i] = p->names[i].len;
 	for (int s = 0; s < p->nsynth; s++)
 		synth_compress(m, s);
+	memset(m->segs, 0, sizeof(m->segs));
+	m->total = 0;
 	for (int i = 0; i < p->nseg; i++) {
 		memset(m->at[i], 0xff, sizeof(m->at[i]));
 		memset(m->done[i], 0, sizeof(m->done[i]));
 		memset(m->cut[i], 0, sizeof(m->cut[i]));
 		m->nsk[i][0] = m->nsk[i][1] = 0;
+		m->wrote[i] = 0;
 		if (!p->seg[i].pc)
 			continue;
-		zwt_piece_view(p->seg[i].pc, SIZE_MAX, &m->v[i]);
+		view_piece(p->seg[i].pc, &m->v[i]);
 		if (i == p->cut - 1)
 			cut_chain(m, i);
 		/* the names worth it are in the authority section (CUTP):
 		 * NSEC owners (DO=1; the RRSIG parts start with a pointer
 		 * to them), NS targets of referrals, the SOA MNAME */
-		if (!m->v[i].part[CUTP] || p->seg[i].name != 0)
-			continue;
-		if (p->sigs)
-			m->cut[i][CUTP] = owner_cut(m, i, CUTP);
-		if (!m->cut[i][CUTP] && p->names[0].len > m->v[i].pc->alen)
-			m->cut[i][CUTP] = rdata_cut(m, i, CUTP);
+		if (m->v[i].part[CUTP] && p->seg[i].name == 0) {
+			if (p->sigs)
+				m->cut[i][CUTP] = owner_cut(m, i, CUTP);
+			if (!m->cut[i][CUTP] &&
+			    p->names[0].len > m->v[i].pc->alen)
+				m->cut[i][CUTP] = rdata_cut(m, i, CUTP);
+		}
+		seg_parts(m, i);
 	}
 }
 
 static size_t total_len(const struct em *m)
 {
-	size_t n = 0;
-	for (int i = 0; i < m->p->nseg; i++)
-		for (int k = 0; k < ZWT_PARTS; k++)
-			if (m->v[i].part[k] && (m->p->sigs || !(k & 1)))
-				n += m->v[i].part[k]->len - m->cut[i][k];
+	size_t n = m->total;
 	for (int s = 0; s < m->p->nsynth; s++)
 		n += synth_len(m, &m->p->synth[s]);
 	return n;
