@@ -141,8 +141,8 @@ class Probe:
             fields.remove("additional")
         if fields == ["additional"]:
             # both complete (checked above): each dropped other optional
-            # records; knotd skips one that does not fit and tries the
-            # next, the side under test stops at the first
+            # records. Both skip one that does not fit and try the next,
+            # but in their own order (the table puts required glue first)
             self.note("other optional additional records dropped")
             return
         if fields:
