@@ -323,12 +323,11 @@ static bool refs_skipped(const struct em *m, int i, int k, uint16_t from,
 	return false;
 }
 
-/* Leave group [from, end) of part k out; false when no room to note it
- * (or an owner cut in the segment: its pointer fixing knows no gaps). */
+/* Leave group [from, end) of part k out; false when no room to note it. */
 static bool add_skip(struct em *m, int i, int k, uint16_t from, uint16_t end)
 {
 	uint8_t *n = &m->nsk[i][k - 4];
-	if (*n >= NSKIP || m->cut[i][CUTP])
+	if (*n >= NSKIP)
 		return false;
 	m->skf[i][k - 4][*n] = from;
 	m->ske[i][k - 4][*n] = end;
@@ -545,21 +544,28 @@ static bool fix_part_plain(struct em *m, int i, int k, const long *d)
 
 /* With additional groups left out (add_skip): positions in parts 4 and
  * 5, and pointers into them, move back over the gaps. */
+/* Octets left out before the target of a pointer of this kind with the
+ * canonical value val (add_shift; -1: the target was left out). */
+static long gap_shift(const struct em *m, int i, unsigned kind, long val)
+{
+	if (kind < ZWT_FIX_PART0 + 4)
+		return 0;
+	int kt = (int)kind - ZWT_FIX_PART0;
+	const struct zwt_pview *v = &m->v[i];
+	return add_shift(m, i, kt, val - (12 + v->pc->alen + 4) - v->off[kt]);
+}
+
 static bool fix_part_gaps(struct em *m, int i, int k, const long *d)
 {
 	const struct zwt_pview *v = &m->v[i];
-	long canon = 12 + v->pc->alen + 4;
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
 		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
-		long sh = add_shift(m, i, k, pos), tsh = 0;
+		long sh = add_shift(m, i, k, pos);
 		if (pos + 2 > m->done[i][k] || sh < 0)
 			continue; /* not written */
 		long at = m->at[i][k] + (long)pos - sh, val = ptr_at(m, at);
-		if (kind >= ZWT_FIX_PART0 + 4) {
-			int kt = (int)kind - ZWT_FIX_PART0;
-			tsh = add_shift(m, i, kt, val - canon - v->off[kt]);
-		}
+		long tsh = gap_shift(m, i, kind, val);
 		if (tsh < 0 || !set_ptr(m, at, val + d[kind] - tsh))
 			return false;
 	}
@@ -593,12 +599,14 @@ static bool fix_part_cut(struct em *m, int i, int k, const long *d)
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
 		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
-		if (pos + 2 > done || pos == skip)
+		long sh = add_shift(m, i, k, pos);
+		if (pos + 2 > done || pos == skip || sh < 0)
 			continue; /* not written, or the cut name's */
-		long at = k == CUTP ? cut_pos(&cm, pos) : base + (long)pos;
-		long val = ptr_at(m, at);
-		val = kind == tkind ? cut_pos(&cm, val - tbase) : val + d[kind];
-		if (!set_ptr(m, at, val))
+		long at = k == CUTP ? cut_pos(&cm, pos) : base + (long)pos - sh;
+		long val = ptr_at(m, at), tsh = gap_shift(m, i, kind, val);
+		val = kind == tkind ? cut_pos(&cm, val - tbase)
+				    : val + d[kind] - tsh;
+		if (tsh < 0 || !set_ptr(m, at, val))
 			return false;
 	}
 	return true;

@@ -11,7 +11,9 @@
 #    fit (and the owner's other address type) and tries the next owner,
 #    never sets TC for them, adds the additional RRSIGs of what it put
 #    until one does not fit, and none when its last address did not fit.
-#    Asked at every buffer size from 512 to 1232 in steps of 16.
+#    Also for a referral whose NS target is the query name (sent as a
+#    pointer into the question) with optional sibling glue. Asked at
+#    every buffer size from 512 to 1232 in steps of 16.
 # A zone signed by BIND as NSEC and as NSEC3, served by one knotd
 # (zonefile-load: whole) on a free 127.0.0.1 port and compiled by
 # zw-compile; each query with DO, without DO and without EDNS goes to both
@@ -53,6 +55,11 @@ zone() {
 	for i in $(seq 1 18); do echo "ma AAAA 2001:db8::$i"; done
 	printf 'mb A 192.0.2.11\nmb AAAA 2001:db8::b\n'
 	printf 'mc A 192.0.2.12\nmc AAAA 2001:db8::c\n'
+	# a referral asked for its server's own name (the NS target goes
+	# out as a pointer into the question), optional sibling glue after
+	printf 'del NS ns.del\ndel NS s1\ndel NS s2\nns.del A 192.0.2.20\n'
+	printf 's1 A 192.0.2.21\ns2 A 192.0.2.22\ns2 AAAA 2001:db8::22\n'
+	for i in $(seq 1 18); do echo "s1 AAAA 2001:db8::1:$i"; done
 }
 
 # Relative query names and types, and the options to ask them with
@@ -87,6 +94,9 @@ EOF
 		echo "mx MX edns=$b,do edns=$b"
 	done
 	echo "mx MX noedns"
+	for b in $(seq 512 16 1232); do
+		echo "ns.del A edns=$b,do edns=$b"
+	done
 }
 
 kp_zones lim
