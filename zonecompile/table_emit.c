@@ -435,16 +435,45 @@ static void put_synths_at(struct em *m, int segidx, bool careful)
 }
 
 /* Without synthesised CNAMEs: per part, only the segments that have it. */
+/* Everything fits and no CNAME is synthesised: each part whole, in one
+ * memcpy, its RRs counted once per part and section. */
+static void put_all(struct em *m)
+{
+	size_t pos = m->pos;
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		unsigned cnt = 0;
+		for (uint32_t b = m->segs[k]; b; b &= b - 1) {
+			int i = __builtin_ctz(b);
+			const struct zwt_pview *v = &m->v[i];
+			const struct zwt_part *pd = v->part[k];
+			m->at[i][k] = (int32_t)pos;
+			m->wrote[i] |= (uint8_t)(1u << k);
+			m->done[i][k] = pd->len;
+			cnt += pd->count;
+			if (m->cut[i][k]) {
+				m->pos = pos;
+				put_span(m, i, k, 0, pd->len);
+				pos = m->pos;
+				continue;
+			}
+			memcpy(m->out + pos, v->wire + v->off[k], pd->len);
+			pos += pd->len;
+		}
+		m->counts[ZWT_PART_SEC(k)] += (uint16_t)cnt;
+	}
+	m->pos = pos;
+}
+
 static void put_parts(struct em *m, bool careful)
 {
+	if (!careful) {
+		put_all(m);
+		return;
+	}
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		for (uint32_t b = m->segs[k]; b && !(m->full && m->tc);
-		     b &= b - 1) {
-			if (careful)
-				put_part_units(m, __builtin_ctz(b), k);
-			else
-				put_part(m, __builtin_ctz(b), k);
-		}
+		     b &= b - 1)
+			put_part_units(m, __builtin_ctz(b), k);
 	}
 }
 
@@ -779,11 +808,17 @@ static void view_piece(const uint8_t *p, struct zwt_pview *v)
 /* Segment i's part mask bits and octets (after its cut). */
 static void seg_parts(struct em *m, int i)
 {
-	for (int k = 0; k < ZWT_PARTS; k++)
-		if (m->v[i].part[k] && (m->p->sigs || !(k & 1))) {
-			m->segs[k] |= 1u << i;
-			m->total += m->v[i].part[k]->len - m->cut[i][k];
-		}
+	const struct zwt_pview *v = &m->v[i];
+	unsigned mask = v->pc->parts & (m->p->sigs ? 0x3fu : 0x15u);
+	size_t n = 0;
+	for (; mask; mask &= mask - 1) {
+		int k = __builtin_ctz(mask);
+		if (!v->part[k])
+			continue; /* left out by cut_chain */
+		m->segs[k] |= 1u << i;
+		n += (size_t)(v->part[k]->len - m->cut[i][k]);
+	}
+	m->total += n;
 }
 
 static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
