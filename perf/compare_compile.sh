@@ -28,6 +28,7 @@
 #   THREADS="1 <cpus>"   thread counts to time (zw-compile -j)
 #   KNOT=1 LOOKUP=1      knotd RSS / zw-bench Lookup (0 skips)
 #   CALLGRIND=0          see above
+source "$(dirname "$0")/lib.bash"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -101,7 +102,6 @@ signed() {
 }
 
 # ---- timing ---------------------------------------------------------------
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Does this zw-compile take -j? (Older builds: one thread only.) Its usage
 # exits 1: no pipe under pipefail.
@@ -122,13 +122,7 @@ run_compile() {
 		tail -5 "$tmp/stderr" >&2
 		exit 1
 	fi
-	awk -F': ' '
-		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
-			for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/User time \(seconds\)/ { u = $2 }
-		/System time \(seconds\)/ { y = $2 }
-		/Maximum resident set size/ { kb = $2 }
-		END { print s, u + y, kb }' "$tmp/time" >>"$tmp/times"
+	time_summary "$tmp/time" >>"$tmp/times"
 }
 
 # same_table A B: identical apart from `created` and the checksum over it

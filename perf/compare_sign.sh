@@ -22,6 +22,7 @@
 #   RUNS=1                runs per tool (interleaved; medians)
 #   THREADS=<cores>       threads for us, BIND and Knot
 # Every output is checked with dnssec-verify once per mode (VERIFY=0 skips).
+source "$(dirname "$0")/lib.bash"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -127,16 +128,9 @@ run_one() {
 		tail -5 "$tmp/$t.stderr" >&2
 		exit 1
 	fi
-	awk -F': ' '
-		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
-			for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/User time \(seconds\)/ { u = $2 }
-		/System time \(seconds\)/ { y = $2 }
-		/Maximum resident set size/ { kb = $2 }
-		END { print s, u + y, kb }' "$log" >>"$tmp/$t.$m"
+	time_summary "$log" >>"$tmp/$t.$m"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # P-256 signs/s: one core, OpenSSL's own measure (CPU time) -- the
 # issue's bound is cores x this; and all cores at once in wall time

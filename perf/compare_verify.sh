@@ -9,6 +9,7 @@
 # alone on the BIG-delegation zone (the 1M-delegation benchmark zone; BIG=0
 # skips it; signing it with kzonesign the first time takes minutes).
 #   RUNS=3 DELEGATIONS=100000 BIG=1000000 perf/compare_verify.sh
+source "$(dirname "$0")/lib.bash"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -75,16 +76,9 @@ run_one() {
 		tail -5 "$tmp/out" >&2
 		exit 1
 	fi
-	awk -F': ' '
-		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
-			for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/User time \(seconds\)/ { u = $2 }
-		/System time \(seconds\)/ { y = $2 }
-		/Maximum resident set size/ { kb = $2 }
-		END { print s, u + y, kb }' "$log" >>"$res"
+	time_summary "$log" >>"$res"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 compare() {     # compare ZONE
 	local zone=$1 t

@@ -8,6 +8,7 @@
 # load on the machine disturbs least. Issue targets: >= 2.5x kzonecheck's
 # speed and <= half its peak memory.
 #   RUNS=5 DELEGATIONS=200000 perf/compare_zoneparse.sh
+source "$(dirname "$0")/lib.bash"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -49,16 +50,9 @@ run_one() {
 		tail -5 "$tmp/$t.out" >&2
 		exit 1
 	fi
-	awk -F': ' '
-		/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
-			for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/User time \(seconds\)/ { u = $2 }
-		/System time \(seconds\)/ { y = $2 }
-		/Maximum resident set size/ { kb = $2 }
-		END { print s, u + y, kb }' "$log" >>"$tmp/$t"
+	time_summary "$log" >>"$tmp/$t"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "zone: $zone ($records records, $((bytes / 1000000)) MB), $RUNS runs each"
 for ((r = 1; r <= RUNS; r++)); do
