@@ -70,6 +70,32 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n,
 	}
 }
 
+/* Copy n octets between buffers that do not overlap: whole 16-octet
+ * blocks, the last one overlapping the one before, so the short copies
+ * of the query path (question, a piece's wire) take no call. */
+static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n >= 16) {
+		size_t i = 0;
+		for (; i + 16 < n; i += 16)
+			_mm_storeu_si128((__m128i *)(d + i),
+					 _mm_loadu_si128((const __m128i *)(s + i)));
+		_mm_storeu_si128((__m128i *)(d + n - 16),
+				 _mm_loadu_si128((const __m128i *)(s + n - 16)));
+		return;
+	}
+#endif
+	if (n >= 8) {
+		uint64_t a = zwt_get64(s), b = zwt_get64(s + n - 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
 /* Question name: labels only (a pointer cannot point backwards here).
  * Walk the length octets first, then lower-case the whole name at once. */
 static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
@@ -141,8 +167,8 @@ static int parse_rest(const uint8_t *pkt, size_t len, struct query *q,
 }
 
 /* Does zone z hold name n (its origin a suffix of n)? */
-static inline bool zone_holds(const struct zwt_zone *z,
-			      const struct tl_name *n)
+static inline __attribute__((always_inline))
+bool zone_holds(const struct zwt_zone *z, const struct tl_name *n)
 {
 	if (z->origin_labels > n->nlabels)
 		return false;
@@ -180,11 +206,13 @@ static const struct zwt_zone *find_zone(const struct zw_table *t,
  * name's parent first, so with parent and child in one table the DS at
  * the child's apex comes from the parent; the child answers only when
  * the table has no zone above it. */
-static const struct zwt_zone *query_zone(const struct zw_table *t,
-					 const struct tl_name *n,
-					 uint16_t qtype)
+static inline const struct zwt_zone *query_zone(const struct zw_table *t,
+						const struct tl_name *n,
+						uint16_t qtype)
 {
-	if (qtype == ZW_TYPE_DS && t->nzones > 1 && n->nlabels > 0) {
+	if (t->nzones == 1) /* the usual table: one zone, no DS question */
+		return zone_holds(t->zones[0], n) ? t->zones[0] : NULL;
+	if (qtype == ZW_TYPE_DS && n->nlabels > 0) {
 		const struct zwt_zone *z = find_zone_max(t, n, n->nlabels - 1u);
 		if (z)
 			return z;
@@ -510,7 +538,11 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 	}
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
-	return (c->zh = query_zone(t, &q->name, q->qtype)) != NULL;
+	if (t->nzones == 1) /* the usual table: no zone to choose */
+		c->zh = zone_holds(t->zones[0], &q->name) ? t->zones[0] : NULL;
+	else
+		c->zh = query_zone(t, &q->name, q->qtype);
+	return c->zh != NULL;
 }
 
 /* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
@@ -525,12 +557,17 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	if (c->done)
 		return;
 	struct tl_name *nm = &c->q.name;
-	nm->hash = zwt_hash(c->zh->hash_seed, nm->lname, nm->len);
+	/* lname is a 256-octet buffer: the padded hash may read past len */
+	nm->hash = zwt_hash_padded(c->zh->hash_seed, nm->lname, nm->len);
 	nm->hashed = true;
 	const uint64_t *slots = (const uint64_t *)(zwt_data(c->zh) +
 						   c->zh->hash_off);
 	uint64_t mask = ((uint64_t)1 << c->zh->hash_bits) - 1;
-	zwt_prefetch(&slots[nm->hash & mask]);
+	const uint64_t *home = &slots[nm->hash & mask];
+	/* the probe may run on into the next line (prefetch never faults,
+	 * so past the last slot is harmless) */
+	zwt_prefetch(home);
+	zwt_prefetch((const uint8_t *)home + 24);
 }
 
 /* Burst pipeline: slot reads run SLOT_AHEAD answers ahead of the
@@ -542,22 +579,36 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
 
-/* Stage 2: read the slot; on a tag match prefetch the node and the
- * recipes the compiler put right after it. */
+/* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
+#define SLOT_WALK 8
+
+/* Stage 2: walk the slots from the name's home to the first tag match
+ * (prefetch that node and the recipes the compiler put right after it)
+ * or to an empty slot (the name does not exist: no probe later). */
 static void stage_slot(struct actx *c)
 {
 	const struct zwt_zone *z = c->zh;
 	const uint8_t *data = zwt_data(z);
 	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
 	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
-	uint64_t s = slots[c->q.name.hash & mask];
+	uint64_t i = c->q.name.hash & mask;
+	uint32_t tag = (uint32_t)(c->q.name.hash >> 32);
+
 	c->cand = NULL;
-	if ((uint32_t)s && (uint32_t)(s >> 32) ==
-			       (uint32_t)(c->q.name.hash >> 32)) {
-		const uint8_t *n = zwt_at(data, (uint32_t)s);
-		c->cand = (const struct zwt_node *)n;
-		for (unsigned k = 0; k < NODE_LINES; k++)
-			zwt_prefetch(n + 64 * k);
+	for (unsigned k = 0; k < SLOT_WALK; k++, i = (i + 1) & mask) {
+		uint64_t s = slots[i];
+		if (!(uint32_t)s) {
+			c->q.name.node = NULL;
+			c->q.name.probed = true;
+			return;
+		}
+		if ((uint32_t)(s >> 32) == tag) {
+			const uint8_t *n = zwt_at(data, (uint32_t)s);
+			c->cand = (const struct zwt_node *)n;
+			for (unsigned l = 0; l < NODE_LINES; l++)
+				zwt_prefetch(n + 64 * l);
+			return;
+		}
 	}
 }
 
@@ -567,11 +618,14 @@ static void stage_node(struct actx *c)
 {
 	struct tl_zone z = {c->zh, zwt_data(c->zh)};
 	struct query *q = &c->q;
+	const struct zwt_node *n = c->cand;
 	c->rec = NULL;
-	if (!c->cand) /* no node behind the first slot: leave it */
+	if (!n) /* no tag match near the home slot: leave it */
 		return;
-	const struct zwt_node *n = tl_probe_h(&z, q->name.lname, q->name.len,
-					      q->name.hash);
+	/* a tag match with another name (1 in 2^32) probes on */
+	if (n->namelen != q->name.len ||
+	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len))
+		n = tl_probe_h(&z, q->name.lname, q->name.len, q->name.hash);
 	q->name.node = n;
 	q->name.probed = true;
 	if (!n)
@@ -608,7 +662,7 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
 		  uint16_t counts[4], uint16_t max_udp)
 {
 	if (c->out != c->pkt)
-		memcpy(c->out + 12, c->pkt + 12, c->q.qend - 12);
+		copy_bytes(c->out + 12, c->pkt + 12, c->q.qend - 12);
 	if (c->q.edns) {
 		pos = put_opt(c->out, pos, &c->q, max_udp, 0, false);
 		counts[3]++;
@@ -617,11 +671,42 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
 	return (int)pos;
 }
 
+/* The four section counts as 16-bit lanes of one word (QDCOUNT lowest)
+ * turned into the header's octets 4..11 (each lane big-endian). */
+static inline uint64_t lanes_be16(uint64_t v)
+{
+	return (v & 0x00ff00ff00ff00ffULL) << 8 | (v >> 8 & 0x00ff00ff00ff00ffULL);
+}
+
+/* finish() for the exact path: question (when out is not the query),
+ * the OPT (11 octets, two overlapping stores of the burst's template)
+ * and the header from the counts in lanes. */
+static int finish_exact(struct actx *c, size_t pos, uint16_t flags,
+			uint64_t counts, const uint8_t opt[2][16])
+{
+	uint8_t *o = c->out;
+	if (o != c->pkt)
+		copy_bytes(o + 12, c->pkt + 12, c->q.qend - 12);
+	if (c->q.edns) {
+		const uint8_t *t = opt[c->q.dnssec];
+		memcpy(o + pos, t, 8);
+		memcpy(o + pos + 7, t + 7, 4);
+		pos += 11;
+		counts += 1ULL << 48;
+	}
+	uint32_t a = (uint32_t)__builtin_bswap16(c->q.id) |
+		     (uint32_t)__builtin_bswap16(flags) << 16;
+	uint64_t b = lanes_be16(counts);
+	memcpy(o, &a, 4);
+	memcpy(o + 4, &b, 8);
+	return (int)pos;
+}
+
 /* The common case, without a plan: the name exists, its recipe is one
  * whole-response piece compiled for exactly this name, and it fits, so
  * the response is that piece's wire (what tl_emit's emit_whole would
  * write). 0: not this case, take the general path. */
-static int answer_exact(struct actx *c, size_t limit, uint16_t max_udp)
+static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
 	const uint8_t *data = zwt_data(c->zh);
@@ -644,27 +729,39 @@ static int answer_exact(struct actx *c, size_t limit, uint16_t max_udp)
 	if (pc->alen != q->qwlen || q->qend + pc->size > limit ||
 	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
 		return 0;
-	memcpy(c->out + q->qend, (const uint8_t *)pc + pc->wire, pc->size);
-	uint16_t counts[4] = {1, 0, 0, 0};
+	copy_bytes(c->out + q->qend, (const uint8_t *)pc + pc->wire, pc->size);
+	uint64_t counts = 1; /* QDCOUNT; part p counts in lane 1 + p / 2 */
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++)
-		counts[ZWT_PART_SEC(__builtin_ctz(bits))] += pd->count;
+		counts += (uint64_t)pd->count
+			  << (16 + 16 * (__builtin_ctz(bits) >> 1));
 	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
 				    ((r->flags & ZWT_R_AA) ? ZW_MSG_AA : 0) |
 				    (r->rcode & 0xf));
-	return finish(c, q->qend + pc->size, flags, counts, max_udp);
+	return finish_exact(c, q->qend + pc->size, flags, counts, opt);
+}
+
+/* The OPT record of a successful answer (no extended rcode, no EDE),
+ * DO clear and set: built once per call. */
+static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
+{
+	struct query q = {.dnssec = false};
+	memset(opt, 0, 32);
+	put_opt(opt[0], 0, &q, max_udp, 0, false);
+	q.dnssec = true;
+	put_opt(opt[1], 0, &q, max_udp, 0, false);
 }
 
 /* Stage 3: plan the response and write it. */
 static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
-			uint16_t max_udp)
+			uint16_t max_udp, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
 	size_t limit = answer_limit(c, opts, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
 		return ZW_ENOSPC;
-	int r = answer_exact(c, limit - optlen, max_udp);
+	int r = answer_exact(c, limit - optlen, opt);
 	if (r)
 		return r;
 
@@ -694,10 +791,12 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 {
 	struct actx c = {.pkt = pkt, .len = len, .out = out, .cap = cap};
 	uint16_t max_udp = server_udp(opts);
+	uint8_t opt[2][16];
 	stage_parse(t, &c, max_udp);
 	if (c.done)
 		return c.result;
-	return stage_answer(&c, opts, max_udp);
+	opt_templates(opt, max_udp);
+	return stage_answer(&c, opts, max_udp, opt);
 }
 
 #define BURST_MAX 32
@@ -716,6 +815,8 @@ void zw_table_answer_burst(const struct zw_table *t,
 	struct actx c[BURST_MAX];
 	uint16_t max_udp = server_udp(opts);
 	const unsigned d1 = NODE_AHEAD, d2 = SLOT_AHEAD;
+	uint8_t opt[2][16];
+	opt_templates(opt, max_udp);
 
 	for (unsigned base = 0; base < n; base += BURST_MAX) {
 		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
@@ -739,7 +840,7 @@ void zw_table_answer_burst(const struct zw_table *t,
 				stage_node(&c[i + d1]);
 			outlen[base + i] = c[i].done
 				? c[i].result
-				: stage_answer(&c[i], opts, max_udp);
+				: stage_answer(&c[i], opts, max_udp, opt);
 		}
 	}
 }

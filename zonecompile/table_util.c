@@ -4,15 +4,10 @@
 
 #include "zonecompile/table_int.h"
 
-#define K1 0x9e3779b97f4a7c15ULL
-#define K2 0xd6e8feb86659fd93ULL
-#define K3 0xa0761d6478bd642fULL
-
-static inline uint64_t mix(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
+#define K1 ZWT_HK1
+#define K2 ZWT_HK2
+#define K3 ZWT_HK3
+#define mix zwt_mix
 
 static inline uint64_t load_tail(const uint8_t *p, size_t n)
 {
