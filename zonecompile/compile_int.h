@@ -136,6 +136,7 @@ struct cz {
 };
 
 /* compile_view.c */
+void cz_lower_copy(uint8_t *dst, const uint8_t *src, size_t len);
 int cz_view_init(struct cz *c, const struct zw_zone *z,
 		 const struct zw_compile_opts *o);
 void cz_view_free(struct cz *c);
@@ -143,9 +144,20 @@ long cz_find(const struct cz *c, const uint8_t *name);
 const uint8_t *cz_lname(const struct cz *c, size_t i);
 long cz_nsec3_cover(const struct cz *c, const uint8_t *hash);
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name);
+long cz_nsec3_match(const struct cz *c, const uint8_t *hash);
 long cz_nsec3_encloser(const struct cz *c, long node);
 long cz_nsec_previous(const struct cz *c, long node);
 bool cz_is_n3_rrset(const struct zw_rrset *rs);
+
+/* compile_scan.c: the view's passes over every node, each cut into
+ * `threads` ranges run side by side (cz_scan_threads: how many are worth
+ * it for n nodes when `want` were asked for, 0: online CPUs). The result
+ * is the same for any count. nodes: flags, RRSIG times, lower-cased
+ * names and the name map, parents and wildcard children; nsec3: each
+ * node's own NSEC3 (after the chain is sorted). */
+unsigned cz_scan_threads(size_t n, unsigned want);
+int cz_scan_nodes(struct cz *c, unsigned threads);
+int cz_scan_nsec3(struct cz *c, unsigned threads);
 
 /* compile_answer.c: resolve (qname, qtype) against the zone as Knot
  * answers it. flags: CZ_Q_SYNTH resolves a wildcard node as expanded

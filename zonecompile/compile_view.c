@@ -53,7 +53,7 @@ void cz_buf_free(struct cz_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
+void cz_lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		uint8_t ch = src[i];
@@ -71,7 +71,7 @@ long cz_find(const struct cz *c, const uint8_t *name)
 {
 	uint8_t l[ZW_NAME_MAX];
 	size_t len = zw_name_len(name);
-	lower_copy(l, name, len);
+	cz_lower_copy(l, name, len);
 	uint64_t h = zwt_hash(c->seed, l, len);
 	uint32_t tag = (uint32_t)(h >> 32);
 	for (uint64_t i = h & c->names.mask;; i = (i + 1) & c->names.mask) {
@@ -86,94 +86,12 @@ long cz_find(const struct cz *c, const uint8_t *name)
 	}
 }
 
-static int map_init(struct cz *c)
-{
-	size_t slots = 16;
-	while (slots < c->n * 2)
-		slots *= 2;
-	c->names.slot = calloc(slots, sizeof(uint64_t));
-	if (!c->names.slot)
-		return ZW_ENOMEM;
-	c->names.mask = slots - 1;
-	for (size_t i = 0; i < c->n; i++) {
-		const uint8_t *l = cz_lname(c, i);
-		uint64_t h = zwt_hash(c->seed, l, zw_name_len(l));
-		uint64_t j = h & c->names.mask;
-		while (c->names.slot[j])
-			j = (j + 1) & c->names.mask;
-		c->names.slot[j] = (h & 0xffffffff00000000ULL) | (i + 1);
-	}
-	return 0;
-}
-
 /* NSEC3 and its RRSIGs live in a tree of their own (Knot keeps them
  * apart, even where a hashed owner name also holds other data). */
 bool cz_is_n3_rrset(const struct zw_rrset *rs)
 {
 	return rs->type == ZW_TYPE_NSEC3 ||
 	       (rs->type == ZW_TYPE_RRSIG && rs->covers == ZW_TYPE_NSEC3);
-}
-
-static uint16_t node_flags(const struct zw_node *n, size_t i)
-{
-	struct zw_rrset rs;
-	uint16_t f = 0;
-	bool other = false;
-	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
-		if (rs.type == ZW_TYPE_NSEC3)
-			f |= CZ_N3;
-		if (!cz_is_n3_rrset(&rs))
-			other = true;
-	}
-	if (!n->data || !n->datalen)
-		f |= CZ_ENT;
-	else if (!other)
-		return f; /* an NSEC3 chain owner only */
-	if (!(n->flags & ZW_NODE_BELOW_DNAME))
-		f |= CZ_VISIBLE;
-	if (n->flags & ZW_NODE_BELOW_CUT)
-		f |= CZ_NONAUTH;
-	else if (n->flags & ZW_NODE_DELEG)
-		f |= CZ_CUT;
-	if (n->flags & ZW_NODE_WILDCARD)
-		f |= CZ_WILD;
-	if (zw_node_rrset(n, ZW_TYPE_CNAME, 0, &rs))
-		f |= CZ_CNAME;
-	if (zw_node_rrset(n, ZW_TYPE_DNAME, 0, &rs) && i > 0)
-		f |= CZ_DNAME;
-	if (zw_node_rrset(n, ZW_TYPE_NSEC, 0, &rs))
-		f |= CZ_HASNSEC;
-	if (i == 0)
-		f |= CZ_APEX;
-	if ((f & CZ_VISIBLE) && !(f & CZ_NONAUTH))
-		f |= CZ_INHASH;
-	return f;
-}
-
-static void rrsig_times(struct cz *c, const struct zw_node *n)
-{
-	struct zw_rrset rs;
-	for (bool ok = zw_rrset_first(n, &rs); ok; ok = zw_rrset_next(n, &rs)) {
-		if (rs.type != ZW_TYPE_RRSIG)
-			continue;
-		const uint8_t *p = rs.rdata;
-		for (uint32_t k = 0; k < rs.count; k++) {
-			uint16_t len;
-			const uint8_t *rd = zw_rr_next(&p, &len);
-			if (len < 18)
-				continue;
-			uint32_t exp = (uint32_t)rd[8] << 24 |
-				       (uint32_t)rd[9] << 16 |
-				       (uint32_t)rd[10] << 8 | rd[11];
-			uint32_t inc = (uint32_t)rd[12] << 24 |
-				       (uint32_t)rd[13] << 16 |
-				       (uint32_t)rd[14] << 8 | rd[15];
-			if (!c->min_expire || exp < c->min_expire)
-				c->min_expire = exp;
-			if (inc > c->max_inception)
-				c->max_inception = inc;
-		}
-	}
 }
 
 static int fail(struct cz *c, int err, const char *msg)
@@ -293,48 +211,19 @@ long cz_nsec3_cover(const struct cz *c, const uint8_t *hash)
 	return k < 0 ? -1 : (long)c->n3sorted[k];
 }
 
+long cz_nsec3_match(const struct cz *c, const uint8_t *hash)
+{
+	bool exact;
+	long k = n3_find(c, hash, &exact);
+	return exact ? (long)c->n3sorted[k] : -1;
+}
+
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name)
 {
 	uint8_t h[20];
 	if (zw_nsec3_hash(name, c->salt, c->saltlen, c->iter, h))
 		return -1;
 	return cz_nsec3_cover(c, h);
-}
-
-/* Each tree node's own NSEC3 (hash every name once, in batches). */
-static int nsec3_links(struct cz *c)
-{
-	enum { B = 256 };
-	struct zw_nsec3_batch *b = zw_nsec3_batch_new(ZW_NSEC3_IMPL_AUTO);
-	const uint8_t *names[B];
-	uint8_t out[B][20];
-	size_t idx[B];
-	size_t k = 0;
-
-	if (!b)
-		return ZW_ENOMEM;
-	for (size_t i = 0; i <= c->n; i++) {
-		if (i < c->n && (c->nf[i] & CZ_VISIBLE)) {
-			names[k] = cz_lname(c, i);
-			idx[k++] = i;
-		}
-		if (k == B || (i == c->n && k)) {
-			if (zw_nsec3_hash_batch(b, names, k, c->salt,
-						c->saltlen, c->iter, out)) {
-				zw_nsec3_batch_free(b);
-				return ZW_ECRYPTO;
-			}
-			for (size_t j = 0; j < k; j++) {
-				bool exact;
-				long f = n3_find(c, out[j], &exact);
-				c->n3[idx[j]] = exact ? (int32_t)c->n3sorted[f]
-						      : -1;
-			}
-			k = 0;
-		}
-	}
-	zw_nsec3_batch_free(b);
-	return 0;
 }
 
 /* Knot's nsec3_encloser: walk up to a node that is in the NSEC3 chain. */
@@ -358,39 +247,6 @@ long cz_nsec_previous(const struct cz *c, long node)
 	return node < 0 ? 0 : node;
 }
 
-static int names_init(struct cz *c)
-{
-	c->lname_off = calloc(c->n, sizeof(uint64_t));
-	if (!c->lname_off)
-		return ZW_ENOMEM;
-	for (size_t i = 0; i < c->n; i++) {
-		const uint8_t *nm = zw_node_name(zw_zone_node(c->zone, i));
-		size_t len = zw_name_len(nm);
-		c->lname_off[i] = c->lnames.len;
-		uint8_t *d = cz_buf_append(&c->lnames, NULL, len);
-		if (!d)
-			return ZW_ENOMEM;
-		lower_copy(d, nm, len);
-	}
-	return map_init(c);
-}
-
-static void links_init(struct cz *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		c->wild[i] = -1;
-		c->n3[i] = -1;
-		c->parent[i] = -1;
-	}
-	for (size_t i = 1; i < c->n; i++) {
-		const uint8_t *nm = cz_lname(c, i);
-		c->parent[i] = (int32_t)cz_find(c, zw_name_skip(nm, 1));
-		if ((c->nf[i] & CZ_WILD) && c->parent[i] >= 0 &&
-		    (c->nf[i] & CZ_VISIBLE))
-			c->wild[c->parent[i]] = (int32_t)i;
-	}
-}
-
 int cz_view_init(struct cz *c, const struct zw_zone *z,
 		 const struct zw_compile_opts *o)
 {
@@ -410,20 +266,17 @@ int cz_view_init(struct cz *c, const struct zw_zone *z,
 	c->parent = calloc(c->n, sizeof(*c->parent));
 	c->wild = calloc(c->n, sizeof(*c->wild));
 	c->n3 = calloc(c->n, sizeof(*c->n3));
-	if (!c->nf || !c->parent || !c->wild || !c->n3)
+	c->lname_off = calloc(c->n, sizeof(uint64_t));
+	if (!c->nf || !c->parent || !c->wild || !c->n3 || !c->lname_off)
 		return fail(c, ZW_ENOMEM, "out of memory");
-	if ((rc = names_init(c)) < 0)
+	unsigned threads = cz_scan_threads(c->n, o->threads);
+	if ((rc = cz_scan_nodes(c, threads)) < 0)
 		return fail(c, rc, "out of memory");
-	for (size_t i = 0; i < c->n; i++) {
-		const struct zw_node *n = zw_zone_node(z, i);
-		c->nf[i] = node_flags(n, i);
-		rrsig_times(c, n);
-	}
-	links_init(c);
 	if ((rc = denial_init(c)) < 0)
 		return rc;
 	if (c->denial == ZWT_DENIAL_NSEC3) {
-		if ((rc = nsec3_chain(c)) < 0 || (rc = nsec3_links(c)) < 0)
+		if ((rc = nsec3_chain(c)) < 0 ||
+		    (rc = cz_scan_nsec3(c, threads)) < 0)
 			return fail(c, rc, "NSEC3 chain: out of memory");
 	}
 	return 0;

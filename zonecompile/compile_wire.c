@@ -34,7 +34,8 @@ struct enc {
 	struct dent dict[DICT_MAX];
 	int ndict;
 	uint8_t lbuf[DICT_MAX * 4 + 4096];
-	size_t lbuf_len;
+	size_t lbuf_len;           /* octets stored in lbuf */
+	size_t lbuf_count;         /* octets the entries count for */
 	uint16_t fix[ZWT_PARTS][2048];
 	int nfix[ZWT_PARTS];
 	uint16_t ulen[ZWT_PARTS][256];
@@ -52,20 +53,36 @@ static void lower(uint8_t *d, const uint8_t *s, size_t n)
 		d[i] = (uint8_t)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
 }
 
-static void dict_add(struct enc *en, size_t abs, const uint8_t *name,
-		     int part)
+/* Remember the suffixes of the lower-cased name low (len octets) that
+ * start at its first n labels, the i-th written at canonical offset
+ * abs[i]. A suffix is left out when the dictionary is full, its target
+ * too far for the lookup to move, or the octets the dictionary counts
+ * for it (each suffix its own length, as if stored apart) would pass
+ * sizeof(lbuf); the octets are stored once, from the first suffix kept,
+ * which never takes more than that count. */
+static void dict_add(struct enc *en, const size_t *abs, int n,
+		     const uint8_t *low, size_t len, int part)
 {
-	size_t len = zw_name_len(name);
-	if (en->ndict >= DICT_MAX || abs >= TARGET_MAX || len <= 1 ||
-	    en->lbuf_len + len > sizeof(en->lbuf))
-		return;
-	struct dent *d = &en->dict[en->ndict++];
-	d->abs = (uint16_t)abs;
-	d->part = (int8_t)part;
-	d->len = (uint8_t)len;
-	d->name = en->lbuf + en->lbuf_len;
-	lower(en->lbuf + en->lbuf_len, name, len);
-	en->lbuf_len += len;
+	const uint8_t *keep = NULL; /* where low's octets went in lbuf */
+	size_t from = 0, off = 0;
+	for (int i = 0; i < n; i++, off += 1u + low[off]) {
+		size_t sl = len - off;
+		if (en->ndict >= DICT_MAX || abs[i] >= TARGET_MAX || sl <= 1 ||
+		    en->lbuf_count + sl > sizeof(en->lbuf))
+			continue;
+		if (!keep) {
+			keep = en->lbuf + en->lbuf_len;
+			from = off;
+			memcpy(en->lbuf + en->lbuf_len, low + off, sl);
+			en->lbuf_len += sl;
+		}
+		struct dent *d = &en->dict[en->ndict++];
+		d->abs = (uint16_t)abs[i];
+		d->part = (int8_t)part;
+		d->len = (uint8_t)sl;
+		d->name = keep + (off - from);
+		en->lbuf_count += sl;
+	}
 }
 
 /* May part `cur` point into part `tgt` (-1: the question)? */
@@ -78,15 +95,14 @@ static bool allowed(int cur, int tgt)
 	return !ZWT_PART_SIG(tgt) || ZWT_PART_SIG(cur);
 }
 
-static const struct dent *dict_find(const struct enc *en, const uint8_t *sfx,
+/* The first entry (in the order added) for the lower-cased suffix l. */
+static const struct dent *dict_find(const struct enc *en, const uint8_t *l,
 				    size_t len)
 {
-	uint8_t l[ZW_NAME_MAX];
-	lower(l, sfx, len);
 	for (int i = 0; i < en->ndict; i++) {
 		const struct dent *d = &en->dict[i];
-		if (d->len == len && allowed(en->part, d->part) &&
-		    !memcmp(d->name, l, len))
+		if (d->len == len && d->name[1] == l[1] &&
+		    allowed(en->part, d->part) && !memcmp(d->name, l, len))
 			return d;
 	}
 	return NULL;
@@ -119,29 +135,31 @@ static void put_ptr(struct enc *en, size_t abs, int kind)
 static void put_name(struct enc *en, const uint8_t *name, bool compress)
 {
 	size_t len = zw_name_len(name);
-	const uint8_t *s = name;
-	size_t rest = len;
-	uint8_t written[ZW_NAME_MAX];
+	uint8_t low[ZW_NAME_MAX];
 	size_t starts[128];
+	size_t rest = len, at = 0;
 	int nl = 0;
 
+	lower(low, name, len);
 	while (rest > 1) {
 		bool pos_ok = en->wlen - en->part_start + 2 <= ZWT_FIX_POSMAX;
 		const struct dent *d = compress && pos_ok
-					       ? dict_find(en, s, rest) : NULL;
+					       ? dict_find(en, low + at, rest)
+					       : NULL;
 		if (d) {
 			put_ptr(en, d->abs,
 				d->part < 0 ? ZWT_FIX_QSUF
 					    : ZWT_FIX_PART0 + d->part);
 			break;
 		}
-		if (!room(en, 1u + s[0]))
+		size_t ll = 1u + name[at];
+		if (!room(en, ll))
 			return;
-		starts[nl++] = en->wlen;
-		memcpy(en->wire + en->wlen, s, 1u + s[0]);
-		en->wlen += 1u + s[0];
-		rest -= 1u + s[0];
-		s += 1u + s[0];
+		starts[nl++] = en->base + en->wlen;
+		memcpy(en->wire + en->wlen, name + at, ll);
+		en->wlen += ll;
+		rest -= ll;
+		at += ll;
 	}
 	if (rest == 1) {
 		if (!room(en, 1))
@@ -149,12 +167,7 @@ static void put_name(struct enc *en, const uint8_t *name, bool compress)
 		en->wire[en->wlen++] = 0;
 	}
 	/* every suffix that starts with a literal label is a target now */
-	memcpy(written, name, len);
-	const uint8_t *p = written;
-	for (int i = 0; i < nl; i++) {
-		dict_add(en, en->base + starts[i], p, en->part);
-		p += 1u + p[0];
-	}
+	dict_add(en, starts, nl, low, len, en->part);
 }
 
 static void put16(struct enc *en, uint16_t v)
@@ -232,13 +245,16 @@ static void put_rr_item(struct enc *en, const struct cz_rr *x)
 
 static void question(struct enc *en, const uint8_t *anchor)
 {
-	const uint8_t *p = anchor;
-	size_t abs = 12;
-	while (*p) {
-		dict_add(en, abs, p, -1);
-		abs += 1u + p[0];
-		p += 1u + p[0];
+	uint8_t low[ZW_NAME_MAX];
+	size_t abs[128];
+	size_t len = zw_name_len(anchor), off = 0;
+	int n = 0;
+	lower(low, anchor, len);
+	while (low[off]) {
+		abs[n++] = 12 + off;
+		off += 1u + low[off];
 	}
+	dict_add(en, abs, n, low, len, -1);
 }
 
 static long layout(struct enc *en, const uint8_t *anchor, struct cz_buf *b)
@@ -285,6 +301,36 @@ static long layout(struct enc *en, const uint8_t *anchor, struct cz_buf *b)
 	return b->failed ? -1 : at;
 }
 
+/* The RRs of groups gmask (RRSIGs only when sigs) in the order they are
+ * written: by part, in response order within a part, except that the
+ * additional section's required glue (RFC 9471 in-domain) comes ahead of
+ * the optional addresses, so that a response short of room drops the
+ * optional ones, not TC for the required. Part k's RRs are
+ * order[first[2k] .. first[2k + 2]). */
+static void sort_rrs(const struct cz_resp *r, uint32_t gmask, bool sigs,
+		     uint8_t *order, int *first)
+{
+	uint8_t key[CZ_MAXRR];
+	int cnt[2 * ZWT_PARTS + 1] = {0};
+	int n = r->nrr < CZ_MAXRR ? r->nrr : CZ_MAXRR;
+	for (int i = 0; i < n; i++) {
+		const struct cz_rr *x = &r->rr[i];
+		key[i] = 0xff;
+		int k = (x->sec - 1) * 2 + x->sig;
+		if (!(gmask & (1u << x->group)) || (x->sig && !sigs) ||
+		    k < 0 || k >= ZWT_PARTS)
+			continue;
+		key[i] = (uint8_t)(2 * k + (k == 4 && x->mode != ZWT_MODE_MUST));
+		cnt[key[i] + 1]++;
+	}
+	for (int b = 0; b < 2 * ZWT_PARTS; b++)
+		cnt[b + 1] += cnt[b];
+	memcpy(first, cnt, sizeof(cnt));
+	for (int i = 0; i < n; i++)
+		if (key[i] != 0xff)
+			order[cnt[key[i]]++] = (uint8_t)i;
+}
+
 static _Thread_local struct enc enc_tls;
 
 long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
@@ -296,7 +342,7 @@ long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
 
 	en->wlen = 0;
 	en->ndict = 0;
-	en->lbuf_len = 0;
+	en->lbuf_len = en->lbuf_count = 0;
 	en->failed = false;
 	en->base = 12 + alen + 4;
 	memset(en->nfix, 0, sizeof(en->nfix));
@@ -304,23 +350,14 @@ long cz_encode_piece(const struct cz *c, const struct cz_resp *r,
 	memset(en->count, 0, sizeof(en->count));
 	memset(en->len, 0, sizeof(en->len));
 	question(en, anchor);
+	uint8_t order[CZ_MAXRR];
+	int first[2 * ZWT_PARTS + 1];
+	sort_rrs(r, gmask, sigs, order, first);
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		en->part = k;
 		en->part_start = en->wlen;
-		/* required glue (RFC 9471 in-domain) ahead of the optional
-		 * addresses, so that a response short of room drops the
-		 * optional ones, not TC for the required */
-		for (int pass = 0; pass < 2; pass++)
-			for (int i = 0; i < r->nrr; i++) {
-				const struct cz_rr *x = &r->rr[i];
-				if (!(gmask & (1u << x->group)) ||
-				    (x->sig && !sigs) ||
-				    (x->sec - 1) * 2 + x->sig != k ||
-				    (k == 4 && pass != (x->mode != ZWT_MODE_MUST)) ||
-				    (k != 4 && pass))
-					continue;
-				put_rr_item(en, x);
-			}
+		for (int j = first[2 * k]; j < first[2 * k + 2]; j++)
+			put_rr_item(en, &r->rr[order[j]]);
 		en->len[k] = (uint16_t)(en->wlen - en->part_start);
 		if (en->count[k] > 0xffff)
 			en->failed = true;
