@@ -469,8 +469,11 @@ static void put_nc(struct eng *e, long cpe, const uint8_t *name)
 					(size_t)cpe)) - 1;
 	if (skip < 0)
 		return;
-	cz_put_nsec3(e->c, e->r, cz_nsec3_cover_name(e->c,
-					zw_name_skip(name, skip)));
+	/* the next closer is often the resolved node itself (an opt-out
+	 * delegation's DS NODATA) */
+	cz_put_nsec3(e->c, e->r,
+		     skip ? cz_nsec3_cover_name(e->c, zw_name_skip(name, skip))
+			  : cz_nsec3_cover_node(e->c, name, e->node));
 }
 
 static void put_ce_proof(struct eng *e, long cpe, const uint8_t *name)

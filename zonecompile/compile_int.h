@@ -116,6 +116,9 @@ struct cz {
 	int32_t *parent;        /* node index of the parent, -1 for apex */
 	int32_t *wild;          /* node index of "*.<node>" or -1 */
 	int32_t *n3;            /* NSEC3 chain node of a tree node, -1 */
+	/* the chain node covering (or matching) the hash of a tree node's
+	 * name, -1 for an empty chain, -2 when not hashed */
+	int32_t *n3cover;
 	uint64_t *lname_off;    /* offsets into lnames */
 	struct cz_buf lnames;
 	struct cz_map names;    /* lower-cased name -> node index */
@@ -144,7 +147,10 @@ long cz_find(const struct cz *c, const uint8_t *name);
 const uint8_t *cz_lname(const struct cz *c, size_t i);
 long cz_nsec3_cover(const struct cz *c, const uint8_t *hash);
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name);
-long cz_nsec3_match(const struct cz *c, const uint8_t *hash);
+long cz_nsec3_lookup(const struct cz *c, const uint8_t *hash, bool *exact);
+/* cz_nsec3_cover_name(name) when name is node's own name (exactly as
+ * stored, lower-cased), from the view without hashing it again. */
+long cz_nsec3_cover_node(const struct cz *c, const uint8_t *name, long node);
 long cz_nsec3_encloser(const struct cz *c, long node);
 long cz_nsec_previous(const struct cz *c, long node);
 bool cz_is_n3_rrset(const struct zw_rrset *rs);

@@ -158,6 +158,7 @@ static void scan_flags(struct range *r)
 		rrsig_times(r, n);
 		r->namelen += zw_name_len(zw_node_name(n));
 		c->wild[i] = c->n3[i] = c->parent[i] = -1;
+		c->n3cover[i] = -2;
 	}
 }
 
@@ -263,7 +264,8 @@ int cz_scan_nodes(struct cz *c, unsigned threads)
 /* ---- each node's own NSEC3 ---- */
 
 /* Hash the range's tree names in batches, look each hash up in the
- * chain. */
+ * chain: the NSEC3 it matches, and the one it matches or falls under
+ * (what a proof that the name does not exist would need). */
 static void scan_nsec3(struct range *r)
 {
 	enum { B = 256 };
@@ -290,8 +292,12 @@ static void scan_nsec3(struct range *r)
 			r->rc = ZW_ECRYPTO;
 			break;
 		}
-		for (size_t j = 0; j < k; j++)
-			c->n3[idx[j]] = (int32_t)cz_nsec3_match(c, out[j]);
+		for (size_t j = 0; j < k; j++) {
+			bool exact;
+			long f = cz_nsec3_lookup(c, out[j], &exact);
+			c->n3[idx[j]] = exact ? (int32_t)f : -1;
+			c->n3cover[idx[j]] = (int32_t)f;
+		}
 		k = 0;
 	}
 	zw_nsec3_batch_free(b);

@@ -53,12 +53,24 @@ void cz_buf_free(struct cz_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void cz_lower_copy(uint8_t *dst, const uint8_t *src, size_t len)
+/* ASCII lower-casing eight octets at a time: a byte gets 0x20 when its
+ * high bit is clear and it lies in 'A'..'Z' (the per-byte sums stay below
+ * 0x100, so no carry crosses into the next byte). */
+void cz_lower_copy(uint8_t *d, const uint8_t *s, size_t n)
 {
-	for (size_t i = 0; i < len; i++) {
-		uint8_t ch = src[i];
-		dst[i] = (uint8_t)((unsigned)(ch - 'A') < 26u ? ch + 32 : ch);
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, low7;
+		memcpy(&w, s + i, 8);
+		low7 = w & ~high;
+		uint64_t ge_a = low7 + ones * (0x80 - 'A');
+		uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+		w |= (ge_a & ~gt_z & ~w & high) >> 2;
+		memcpy(d + i, &w, 8);
 	}
+	for (; i < n; i++)
+		d[i] = (uint8_t)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
 }
 
 const uint8_t *cz_lname(const struct cz *c, size_t i)
@@ -211,11 +223,21 @@ long cz_nsec3_cover(const struct cz *c, const uint8_t *hash)
 	return k < 0 ? -1 : (long)c->n3sorted[k];
 }
 
-long cz_nsec3_match(const struct cz *c, const uint8_t *hash)
+long cz_nsec3_lookup(const struct cz *c, const uint8_t *hash, bool *exact)
 {
-	bool exact;
-	long k = n3_find(c, hash, &exact);
-	return exact ? (long)c->n3sorted[k] : -1;
+	long k = n3_find(c, hash, exact);
+	return k < 0 ? -1 : (long)c->n3sorted[k];
+}
+
+long cz_nsec3_cover_node(const struct cz *c, const uint8_t *name, long node)
+{
+	if (node >= 0 && c->n3cover[node] >= -1) {
+		const uint8_t *l = cz_lname(c, (size_t)node);
+		size_t len = zw_name_len(l);
+		if (zw_name_len(name) == len && !memcmp(name, l, len))
+			return c->n3cover[node];
+	}
+	return cz_nsec3_cover_name(c, name);
 }
 
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name)
@@ -266,8 +288,10 @@ int cz_view_init(struct cz *c, const struct zw_zone *z,
 	c->parent = calloc(c->n, sizeof(*c->parent));
 	c->wild = calloc(c->n, sizeof(*c->wild));
 	c->n3 = calloc(c->n, sizeof(*c->n3));
+	c->n3cover = calloc(c->n, sizeof(*c->n3cover));
 	c->lname_off = calloc(c->n, sizeof(uint64_t));
-	if (!c->nf || !c->parent || !c->wild || !c->n3 || !c->lname_off)
+	if (!c->nf || !c->parent || !c->wild || !c->n3 || !c->n3cover ||
+	    !c->lname_off)
 		return fail(c, ZW_ENOMEM, "out of memory");
 	unsigned threads = cz_scan_threads(c->n, o->threads);
 	if ((rc = cz_scan_nodes(c, threads)) < 0)
@@ -288,6 +312,7 @@ void cz_view_free(struct cz *c)
 	free(c->parent);
 	free(c->wild);
 	free(c->n3);
+	free(c->n3cover);
 	free(c->lname_off);
 	free(c->names.slot);
 	free(c->n3sorted);
