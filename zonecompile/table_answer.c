@@ -75,6 +75,10 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n,
  * of the query path (question, a piece's wire) take no call. */
 static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 {
+	if (n > 160) { /* DO=1 answers: libc's wide copy pays for its call */
+		memcpy(d, s, n);
+		return;
+	}
 #ifdef __SSE2__
 	if (n >= 16) {
 		size_t i = 0;
@@ -570,11 +574,14 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	zwt_prefetch((const uint8_t *)home + 24);
 }
 
-/* Burst pipeline: slot reads run SLOT_AHEAD answers ahead of the
- * answers, node reads NODE_AHEAD; lines prefetched per node and per
- * piece (DO=0 pieces are mostly shared by many names, so hot). */
-#define SLOT_AHEAD 8
-#define NODE_AHEAD 4
+/* Burst pipeline distances, in steps (one query's worth of work each):
+ * a query is parsed at step s (its slot prefetched), its slots read at
+ * s + SLOT_LAG (node prefetched), its node at s + NODE_LAG (piece
+ * prefetched) and it is answered at s + ANSWER_LAG. Lines prefetched
+ * per node and per piece. */
+#define SLOT_LAG 4
+#define NODE_LAG 8
+#define ANSWER_LAG 12
 #define NODE_LINES 2
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
@@ -801,11 +808,52 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 
 #define BURST_MAX 32
 
-/* The stages run over the whole burst in turn, so the cache misses of
- * different queries overlap instead of queueing one after another: all
- * queries are parsed (hash slots prefetched), then slot reads run D2
- * answers ahead (node prefetched) and node reads D1 ahead (piece
- * prefetched) of the answers. */
+/* The burst's per-call state. */
+struct burst {
+	const struct zw_table *t;
+	const uint8_t *const *pkt;
+	const size_t *len;
+	uint8_t *const *out;
+	const size_t *cap;
+	int *outlen;
+	const struct zw_answer_opts *opts;
+	uint16_t max_udp;
+	uint8_t opt[2][16];
+};
+
+/* Step s of the pipeline over c[0..m). With `edges` false the caller
+ * knows every stage has its query (ANSWER_LAG <= s < m): no range
+ * checks. */
+static inline __attribute__((always_inline))
+void pipe_step(struct burst *b, struct actx *c, unsigned s, unsigned m,
+	       bool edges)
+{
+	unsigned i;
+	if (!edges || s < m) {
+		c[s].pkt = b->pkt[s];
+		c[s].len = b->len[s];
+		c[s].out = b->out[s];
+		c[s].cap = b->cap[s];
+		stage_parse(b->t, &c[s], b->max_udp);
+	}
+	i = s - SLOT_LAG;
+	if ((!edges || (s >= SLOT_LAG && i < m)) && !c[i].done)
+		stage_slot(&c[i]);
+	i = s - NODE_LAG;
+	if ((!edges || (s >= NODE_LAG && i < m)) && !c[i].done)
+		stage_node(&c[i]);
+	i = s - ANSWER_LAG;
+	if (!edges || (s >= ANSWER_LAG && i < m))
+		b->outlen[i] = c[i].done
+			? c[i].result
+			: stage_answer(&c[i], b->opts, b->max_udp, b->opt);
+}
+
+/* One software pipeline over the burst: each step parses one query,
+ * reads the slots of the one parsed SLOT_LAG steps before, the node of
+ * the one NODE_LAG before and answers the one ANSWER_LAG before, so the
+ * cache misses of different queries overlap instead of queueing, from
+ * the first query of the burst on. */
 void zw_table_answer_burst(const struct zw_table *t,
 			   const uint8_t *const pkt[], const size_t len[],
 			   uint8_t *const out[], const size_t cap[],
@@ -813,34 +861,23 @@ void zw_table_answer_burst(const struct zw_table *t,
 			   const struct zw_answer_opts *opts)
 {
 	struct actx c[BURST_MAX];
-	uint16_t max_udp = server_udp(opts);
-	const unsigned d1 = NODE_AHEAD, d2 = SLOT_AHEAD;
-	uint8_t opt[2][16];
-	opt_templates(opt, max_udp);
+	struct burst b = {t, pkt, len, out, cap, outlen, opts,
+			  server_udp(opts), {{0}}};
+	opt_templates(b.opt, b.max_udp);
 
 	for (unsigned base = 0; base < n; base += BURST_MAX) {
 		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
-		for (unsigned i = 0; i < m; i++) {
-			c[i].pkt = pkt[base + i];
-			c[i].len = len[base + i];
-			c[i].out = out[base + i];
-			c[i].cap = cap[base + i];
-			stage_parse(t, &c[i], max_udp);
-		}
-		for (unsigned i = 0; i < m && i < d2; i++)
-			if (!c[i].done)
-				stage_slot(&c[i]);
-		for (unsigned i = 0; i < m && i < d1; i++)
-			if (!c[i].done)
-				stage_node(&c[i]);
-		for (unsigned i = 0; i < m; i++) {
-			if (i + d2 < m && !c[i + d2].done)
-				stage_slot(&c[i + d2]);
-			if (i + d1 < m && !c[i + d1].done)
-				stage_node(&c[i + d1]);
-			outlen[base + i] = c[i].done
-				? c[i].result
-				: stage_answer(&c[i], opts, max_udp, opt);
-		}
+		unsigned s = 0;
+		b.pkt = pkt + base;
+		b.len = len + base;
+		b.out = out + base;
+		b.cap = cap + base;
+		b.outlen = outlen + base;
+		for (; s < ANSWER_LAG; s++)
+			pipe_step(&b, c, s, m, true);
+		for (; s < m; s++)
+			pipe_step(&b, c, s, m, false);
+		for (; s < m + ANSWER_LAG; s++)
+			pipe_step(&b, c, s, m, true);
 	}
 }
