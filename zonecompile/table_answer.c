@@ -49,6 +49,11 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n,
 {
 	size_t i = 0;
 #ifdef __SSE2__
+	if (n <= 32 && avail >= 32) { /* most names: two blocks, no loop */
+		lower16(dst, src);
+		lower16(dst + 16, src + 16);
+		return;
+	}
 	for (; i + 16 <= n; i += 16)
 		lower16(dst + i, src + i);
 	if (i == n)
@@ -82,7 +87,13 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 #ifdef __SSE2__
 	if (n >= 16) {
 		size_t i = 0;
-		for (; i + 16 < n; i += 16)
+		for (; i + 32 < n; i += 32) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(s + i + 16));
+			_mm_storeu_si128((__m128i *)(d + i), a);
+			_mm_storeu_si128((__m128i *)(d + i + 16), b);
+		}
+		if (i + 16 < n)
 			_mm_storeu_si128((__m128i *)(d + i),
 					 _mm_loadu_si128((const __m128i *)(s + i)));
 		_mm_storeu_si128((__m128i *)(d + n - 16),
@@ -107,9 +118,10 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	size_t o = 12;
 	struct tl_name *nm = &q->name;
 	int labels = 0;
+	const size_t lim = len < 12 + 255 ? len : 12 + 255;
 
 	for (;;) {
-		if (o >= len || o - 12 >= 255)
+		if (o >= lim) /* past the packet or 255 octets */
 			return -1;
 		uint8_t l = pkt[o];
 		if (l & 0xc0)
