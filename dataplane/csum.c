@@ -1,11 +1,12 @@
-/* Internet checksum over a run of octets: 32-bit words added into 64-bit
- * sums in four independent chains, so no carry is ever lost and the adds
- * overlap; the end-around carry is folded at the end (2^32 = 1 mod
- * 2^16 - 1). The tail (under 8 octets) is added with 4-, 2- and 1-octet
- * loads: copying it into a zeroed word first stalls on store forwarding.
- * Measured in zwd's pcap benchmark (AMD EPYC, VM): as fast as 128-bit
- * SSE2 adds and 15-25% faster overall than 256-bit AVX2 ones, though
- * AVX2 wins a hot-cache microbenchmark; the cause was not pinned down. */
+/* Internet checksum over a run of octets. On x86-64: 64-bit words in one
+ * add-with-carry chain, 64 octets per step (memory operands, so about
+ * 0.2 instructions per octet against 0.6 for 32-bit words added into
+ * 64-bit sums; the chain runs at 8 octets a cycle, as fast as the four
+ * chains of 32-bit adds were). Elsewhere: 32-bit words added into 64-bit
+ * sums in four independent chains. Either way the end-around carry is
+ * folded at the end (2^32 = 1 mod 2^16 - 1). The tail (under 8 octets)
+ * is added with 4-, 2- and 1-octet loads: copying it into a zeroed word
+ * first stalls on store forwarding. */
 #include "dataplane/csum.h"
 
 static inline uint32_t load32(const uint8_t *p)
@@ -22,6 +23,63 @@ static inline uint16_t load16(const uint8_t *p)
 	return v;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ADC8(o) "adcq " #o "(%[p]), %[s]\n\t"
+
+/* s + the 64-bit words of p[0..len & ~7), with end-around carries
+ * (a sum of 64-bit words modulo 2^64 - 1, which 2^16 - 1 divides). */
+static uint64_t sum64(uint64_t s, const uint8_t *p, size_t len)
+{
+	for (; len >= 64; p += 64, len -= 64)
+		__asm__("addq (%[p]), %[s]\n\t" ADC8(8) ADC8(16) ADC8(24)
+			ADC8(32) ADC8(40) ADC8(48) ADC8(56)
+			"adcq $0, %[s]"
+			: [s] "+r"(s)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[64])p)
+			: "cc");
+	if (len & 32) {
+		__asm__("addq (%[p]), %[s]\n\t" ADC8(8) ADC8(16) ADC8(24)
+			"adcq $0, %[s]"
+			: [s] "+r"(s)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[32])p)
+			: "cc");
+		p += 32;
+	}
+	if (len & 16) {
+		__asm__("addq (%[p]), %[s]\n\t" ADC8(8) "adcq $0, %[s]"
+			: [s] "+r"(s)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[16])p)
+			: "cc");
+		p += 16;
+	}
+	if (len & 8)
+		__asm__("addq (%[p]), %[s]\n\tadcq $0, %[s]"
+			: [s] "+r"(s)
+			: [p] "r"(p), "m"(*(const uint8_t(*)[8])p)
+			: "cc");
+	return s;
+}
+
+uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
+{
+	const uint8_t *p = ptr;
+	uint64_t s = sum64(sum, p, len), t = 0;
+
+	p += len & ~(size_t)7;
+	if (len & 4) {
+		t += load32(p);
+		p += 4;
+	}
+	if (len & 2) {
+		t += load16(p);
+		p += 2;
+	}
+	if (len & 1) /* the first octet of a 16-bit word: its low half */
+		t += *p;
+	/* fold s to 33 bits before adding the tail (under 2^33) */
+	return (s & 0xffffffffu) + (s >> 32) + t;
+}
+#else
 uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 {
 	const uint8_t *p = ptr;
@@ -49,3 +107,4 @@ uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 		d += *p;
 	return a + b + c + d;
 }
+#endif

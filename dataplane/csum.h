@@ -15,14 +15,16 @@
  * odd. The result is below 2^48 for len up to 64 KiB. */
 uint64_t zw_csum_add(uint64_t sum, const void *p, size_t len);
 
-/* Fold to 16 bits (not complemented), in memory order. */
+/* Fold to 16 bits (not complemented), in memory order: the halves
+ * added with the end-around carry, then the 16-bit halves of that the
+ * same way (in the high half of s + s rotated by 16, the carry out of
+ * the low halves' sum comes in by itself). 0 only for a zero sum. */
 static inline uint16_t zw_csum_fold(uint64_t sum)
 {
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	sum = (sum & 0xffffu) + (sum >> 16);
-	return (uint16_t)sum;
+	uint32_t lo = (uint32_t)sum, s = lo + (uint32_t)(sum >> 32);
+	s += s < lo;
+	s += s >> 16 | s << 16;
+	return (uint16_t)(s >> 16);
 }
 
 /* A 16-bit big-endian value as the sum sees it in memory order. */
@@ -46,6 +48,7 @@ static inline void zw_csum_store(void *p, uint64_t sum)
 static inline uint64_t zw_csum_words(const uint8_t *p, unsigned n)
 {
 	uint64_t s = 0;
+#pragma GCC unroll 16
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t w;
 		memcpy(&w, p + 4 * i, 4);

@@ -62,7 +62,7 @@ const struct zw_table *zw_engine_pick(const struct zw_tset *ts,
 	return best ? best : ts->t[0];
 }
 
-unsigned zw_engine_rcode(const uint8_t *m, size_t n)
+static inline unsigned rcode_of(const uint8_t *m, size_t n)
 {
 	unsigned rc = m[3] & 0xf;
 	/* BADVERS: header rcode 0, nothing but the OPT, extended rcode 1 */
@@ -71,6 +71,11 @@ unsigned zw_engine_rcode(const uint8_t *m, size_t n)
 	    m[n - 9] == 41 && m[n - 6] != 0)
 		rc = (unsigned)m[n - 6] << 4;
 	return rc < ZW_STATS_RCODES ? rc : ZW_STATS_RCODES - 1;
+}
+
+unsigned zw_engine_rcode(const uint8_t *m, size_t n)
+{
+	return rcode_of(m, n);
 }
 
 /* Room for the response: the frame's buffer and the MTU. */
@@ -82,14 +87,11 @@ static size_t dns_cap(const struct zw_engine *e, const struct zw_frame *f,
 	return cap < mtu ? cap : mtu;
 }
 
-static void classify(struct zw_engine *e, struct zw_frame *f,
-		     struct zw_pkt *p, int *v)
+/* A frame that is not a DNS query: counted and its verdict set. */
+static void not_dns(struct zw_engine *e, struct zw_frame *f,
+		    const struct zw_pkt *p, int v)
 {
-	*v = zw_pkt_classify(e->cfg, f->data, f->len, f->cap, p);
-	f->l3 = p->l3;
-	f->v6 = p->v6;
-	f->udp = 0;
-	switch (*v) {
+	switch (v) {
 	case ZW_PKT_DROP:
 		ZW_STAT_ADD(e->st, drops[p->why], 1);
 		f->verdict = ZW_PKT_DROP;
@@ -155,7 +157,7 @@ static void finish(struct zw_engine *e, struct zw_frame *f,
 	if (!e->reflect) {
 		if (e->rrl && (n = rrl(e, f, p, msg, n)) == 0)
 			return;
-		t->rcode[zw_engine_rcode(msg, (size_t)n)]++;
+		t->rcode[rcode_of(msg, (size_t)n)]++;
 		t->truncated += (msg[2] >> 1) & 1;
 	}
 	t->answered++;
@@ -228,9 +230,13 @@ static void answer(struct zw_engine *e, const uint8_t *const q[],
 	}
 }
 
+/* Queries are answered CHUNK at a time (the table's own burst) and
+ * finished right after, so the checksum reads responses still in L1. */
+#define CHUNK 32
+
 void zw_engine_burst(struct zw_engine *e, struct zw_frame *f, unsigned n)
 {
-	struct zw_pkt p[ZW_BURST_MAX];
+	struct zw_pkt p[ZW_BURST_MAX]; /* by query */
 	const uint8_t *q[ZW_BURST_MAX];
 	uint8_t *out[ZW_BURST_MAX];
 	size_t ql[ZW_BURST_MAX], cap[ZW_BURST_MAX];
@@ -242,21 +248,31 @@ void zw_engine_burst(struct zw_engine *e, struct zw_frame *f, unsigned n)
 		n = ZW_BURST_MAX;
 	ZW_STAT_ADD(e->st, rx, n);
 	for (unsigned i = 0; i < n; i++) {
-		int v;
-		classify(e, &f[i], &p[i], &v);
-		if (v != ZW_PKT_DNS)
+		struct zw_pkt *pk = &p[nq];
+		int v = zw_pkt_classify(e->cfg, f[i].data, f[i].len, f[i].cap,
+					pk);
+		f[i].l3 = pk->l3;
+		f[i].v6 = pk->v6;
+		f[i].udp = 0;
+		if (v != ZW_PKT_DNS) {
+			not_dns(e, &f[i], pk, v);
 			continue;
-		q[nq] = out[nq] = f[i].data + p[i].dns;
-		ql[nq] = p[i].dnslen;
-		cap[nq] = dns_cap(e, &f[i], &p[i]);
+		}
+		f[i].verdict = ZW_PKT_DROP; /* until finished */
+		q[nq] = out[nq] = f[i].data + pk->dns;
+		ql[nq] = pk->dnslen;
+		cap[nq] = dns_cap(e, &f[i], pk);
 		idx[nq++] = (uint8_t)i;
 	}
 	if (!nq)
 		return;
 	ZW_STAT_ADD(e->st, queries, nq);
-	answer(e, q, ql, out, cap, ol, nq);
 	struct tally t = {0};
-	for (unsigned k = 0; k < nq; k++)
-		finish(e, &f[idx[k]], &p[idx[k]], ol[k], &t);
+	for (unsigned b = 0; b < nq; b += CHUNK) {
+		unsigned m = nq - b < CHUNK ? nq - b : CHUNK;
+		answer(e, q + b, ql + b, out + b, cap + b, ol + b, m);
+		for (unsigned k = b; k < b + m; k++)
+			finish(e, &f[idx[k]], &p[k], ol[k], &t);
+	}
 	tally_add(e->st, &t);
 }

@@ -21,7 +21,8 @@
 #    dnsperf runs unpaced, so each server is driven to what it sustains.
 #
 #   RUNS=3 DURATION=8 E2E_SECONDS=10 perf/compare_zwd.sh
-#   SKIP_E2E=1 / SKIP_PCAP=1 run one half only.
+#   SKIP_E2E=1 / SKIP_PCAP=1 run one half only; LCORES=1 (or 2) runs the
+#   pcap half with that many worker lcores only.
 #   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
 #   mode and print where the worker's time goes (net_pcap PMD, packet
 #   path, table lookup and assembly, kernel); needs perf.
@@ -33,6 +34,7 @@ BIN=$ROOT/$BUILD/bin
 RUNS=${RUNS:-1}
 DURATION=${DURATION:-8}
 E2E_SECONDS=${E2E_SECONDS:-10}
+LCORES=${LCORES:-1 2}
 DELEGATIONS=${DELEGATIONS:-100000}
 QUERIES=${QUERIES:-32768}
 ORIGIN=example.
@@ -156,7 +158,7 @@ if [ -z "${SKIP_PCAP:-}" ]; then
 	echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	: >"$tmp/res"
 	for r in $(seq "$RUNS"); do
-		for n in 1 2; do
+		for n in $LCORES; do
 			for mix in reflect 0 1; do
 				pcap_run "$n" "$mix"
 			done
