@@ -23,6 +23,12 @@
 #   RUNS=3 DURATION=8 E2E_SECONDS=10 perf/compare_zwd.sh
 #   SKIP_E2E=1 / SKIP_PCAP=1 run one half only; LCORES=1 (or 2) runs the
 #   pcap half with that many worker lcores only.
+#   CALLGRIND=1: after the pcap table, one short 1-lcore run of each mode
+#   under callgrind (valgrind; robust on a busy machine, where timings are
+#   not): instructions per frame of the worker loop, split into the
+#   net_pcap PMD (with the DPDK mempool code it calls), the table
+#   (zw_table_answer_burst) and zwd's own packet path (the rest: loop,
+#   parsing, rewrite, checksums, counters).
 #   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
 #   mode and print where the worker's time goes (net_pcap PMD, packet
 #   path, table lookup and assembly, kernel); needs perf.
@@ -152,6 +158,38 @@ print('   ' + ', '.join('%s %.0f%%' % (k, 100 * v / tot) for k, v in b.most_comm
 EOF
 }
 
+# One 1-lcore run of a mode under callgrind (collecting inside the worker
+# loop only) -> a line of instructions per frame by part.
+callgrind_run() { # mix(0|1|reflect)
+	local mix=$1 q=$1 extra=()
+	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
+	valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
+		--toggle-collect=zw_dp_worker_main "$BIN/zwd" --no-huge --no-pci -m 1024 -l 0 \
+		--file-prefix "zwb$$" --log-level=error \
+		"--vdev=net_pcap0,rx_pcap=$dir/q$q-0.pcap,infinite_rx=1" -- --table "$dir/zone.zwt" \
+		--ip4 10.53.0.1 --mbufs $((QUERIES * 2 + 16384)) --duration "${CG_SECONDS:-4}" -q \
+		"${extra[@]}" >"$tmp/cg.log" 2>&1 || { cat "$tmp/cg.log" >&2; exit 1; }
+	callgrind_annotate --inclusive=yes --threshold=100 "$tmp/cg.out" >"$tmp/cg.inc" 2>/dev/null
+	callgrind_annotate --threshold=100 "$tmp/cg.out" >"$tmp/cg.self" 2>/dev/null
+	python3 - "$mix" "$tmp/cg.log" "$tmp/cg.inc" "$tmp/cg.self" <<'EOF'
+import re, sys
+mix, log, inc, self_ = sys.argv[1:]
+frames = int(re.findall(r'rx (\d+)', open(log).read())[-1])
+def rows(path):
+    for line in open(path):
+        m = re.match(r'\s*([\d,]+)\s+(?:\([\d.]+%\)\s+)?(\S.*)$', line)
+        if m:
+            yield int(m.group(1).replace(',', '')), m.group(2)
+total = next(n for n, what in rows(inc) if what.startswith('PROGRAM TOTALS'))
+table = max([n for n, what in rows(inc) if re.search(r':zw_table_answer_burst \[', what)] or [0])
+# the PMD and what it calls: DPDK's shared objects and rte_lcore_id()'s TLS lookups
+pmd = sum(n for n, what in rows(self_) if re.search(r'\[.*(librte_|ld-linux)', what))
+f = max(frames, 1)
+print('  %-8s %8d %8.0f %8.0f %8.0f %10.0f' % (mix, frames, total / f, pmd / f, table / f,
+                                             (total - pmd - table) / f))
+EOF
+}
+
 if [ -z "${SKIP_PCAP:-}" ]; then
 	echo "== zwd benchmark mode: net_pcap replay, ${DELEGATIONS}-delegation signed zone ($records records),"
 	echo "   $QUERIES distinct queries per port, EDNS 1232, 10% NXDOMAIN; ${DURATION}s per run, $RUNS run(s)"
@@ -187,6 +225,17 @@ print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore
 print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
 EOF
 	echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ -n "${CALLGRIND:-}" ]; then
+		if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+			echo "instructions per frame (callgrind, 1 lcore, ${CG_SECONDS:-4}s under valgrind):"
+			printf '  %-8s %8s %8s %8s %8s %10s\n' mode frames total net_pcap table "zwd's own"
+			for mix in reflect 0 1; do
+				callgrind_run "$mix"
+			done
+		else
+			echo "CALLGRIND=1: valgrind not installed; skipped"
+		fi
+	fi
 	if [ -n "${PROFILE:-}" ] && command -v perf >/dev/null; then
 		echo "where a worker's time goes (perf record, 1 lcore, start-up skipped):"
 		for mix in reflect 0 1; do
