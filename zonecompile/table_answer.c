@@ -771,7 +771,29 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
 	put_opt(opt[1], 0, &q, max_udp, 0, false);
 }
 
-/* Stage 3: plan the response and write it. */
+/* The general path: plan the response (table_lookup.c) and write it
+ * (table_emit.c). Out of line, so the exact path does not set up its
+ * frame (the plan is 2 KB). */
+static __attribute__((noinline))
+int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	struct query *q = &c->q;
+	struct tl_plan p;
+	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	plan_query(&z, q, &p);
+	if (c->out != c->pkt)
+		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);
+	uint16_t counts[4] = {1, 0, 0, 0};
+	bool tc = false;
+	size_t pos = tl_emit(&p, c->out, q->qend, limit, c->pkt + 12, counts,
+			     &tc);
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+				    (p.aa ? ZW_MSG_AA : 0) |
+				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
+	return finish(c, pos, flags, counts, max_udp);
+}
+
+/* Stage 3: write the response. */
 static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
 			uint16_t max_udp, const uint8_t opt[2][16])
 {
@@ -783,20 +805,7 @@ static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
 	int r = answer_exact(c, limit - optlen, opt);
 	if (r)
 		return r;
-
-	struct tl_plan p;
-	struct tl_zone z = {c->zh, zwt_data(c->zh)};
-	plan_query(&z, q, &p);
-	if (c->out != c->pkt)
-		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);
-	uint16_t counts[4] = {1, 0, 0, 0};
-	bool tc = false;
-	size_t pos = tl_emit(&p, c->out, q->qend, limit - optlen,
-			     c->pkt + 12, counts, &tc);
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    (p.aa ? ZW_MSG_AA : 0) |
-				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
-	return finish(c, pos, flags, counts, max_udp);
+	return answer_planned(c, limit - optlen, max_udp);
 }
 
 static uint16_t server_udp(const struct zw_answer_opts *opts)
