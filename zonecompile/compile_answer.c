@@ -31,6 +31,7 @@ struct eng {
 	int step;
 	int follows;         /* CNAME and DNAME records followed */
 	const uint8_t *qname;
+	long qnode;          /* the node named qname, -1: look it up */
 	uint8_t sname[ZW_NAME_MAX];
 	long node, encloser, previous;
 	int nhits;
@@ -171,7 +172,8 @@ static bool visible(const struct eng *e, long i)
 /* Exact match, or the closest existing ancestor and the previous name. */
 static bool find_name(struct eng *e, const uint8_t *name)
 {
-	long i = cz_find(e->c, name);
+	long i = name == e->qname && e->qnode >= 0 ? e->qnode
+						   : cz_find(e->c, name);
 	if (visible(e, i)) {
 		e->node = e->encloser = i;
 		e->previous = i > 0 ? i - 1 : 0;
@@ -736,8 +738,8 @@ static void additional(struct eng *e, enum state s)
 	}
 }
 
-void cz_resolve(const struct cz *c, const uint8_t *qname, uint16_t qtype,
-		unsigned flags, struct cz_resp *r)
+void cz_resolve(const struct cz *c, const uint8_t *qname, long qnode,
+		uint16_t qtype, unsigned flags, struct cz_resp *r)
 {
 	struct eng e;
 	memset(&e, 0, offsetof(struct eng, hits));
@@ -748,6 +750,7 @@ void cz_resolve(const struct cz *c, const uint8_t *qname, uint16_t qtype,
 	e.synth = (flags & CZ_Q_SYNTH) != 0;
 	e.dnssec = c->denial != ZWT_DENIAL_NONE;
 	e.qname = qname;
+	e.qnode = qnode;
 	cz_group_for(r, G_SPEC, A_QNAME, 0, false);
 
 	enum state s = solve_name(&e, qname);

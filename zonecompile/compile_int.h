@@ -166,12 +166,13 @@ int cz_scan_nodes(struct cz *c, unsigned threads);
 int cz_scan_nsec3(struct cz *c, unsigned threads);
 
 /* compile_answer.c: resolve (qname, qtype) against the zone as Knot
- * answers it. flags: CZ_Q_SYNTH resolves a wildcard node as expanded
- * (owners become the query name, no expansion proof). */
+ * answers it. qnode: the node named qname when the caller knows it (it
+ * need not be looked up), else -1. flags: CZ_Q_SYNTH resolves a wildcard
+ * node as expanded (owners become the query name, no expansion proof). */
 #define CZ_Q_SYNTH 1
 #define CZ_QTYPE_NONE 0 /* a type no node has */
-void cz_resolve(const struct cz *c, const uint8_t *qname, uint16_t qtype,
-		unsigned flags, struct cz_resp *r);
+void cz_resolve(const struct cz *c, const uint8_t *qname, long qnode,
+		uint16_t qtype, unsigned flags, struct cz_resp *r);
 /* The referral of cut node `cut` alone, the pieces a table node keeps. */
 int cz_group_for(struct cz_resp *r, uint8_t kind, uint8_t anchor,
 		 uint32_t node, bool dnssec);

@@ -239,8 +239,9 @@ static int node_types(struct crec *w, size_t i, uint16_t *types)
 	if (f & CZ_CNAME) {
 		k = add_type(types, k, ZW_TYPE_CNAME);
 		k = add_type(types, k, ZW_TYPE_NSEC);
-		cz_resolve(&w->cz, cz_lname(&w->cz, i), CZ_QTYPE_NONE,
-			   (f & CZ_WILD) ? CZ_Q_SYNTH : 0, &w->resp);
+		cz_resolve(&w->cz, cz_lname(&w->cz, i), (long)i,
+			   CZ_QTYPE_NONE, (f & CZ_WILD) ? CZ_Q_SYNTH : 0,
+			   &w->resp);
 		if (w->resp.terminal < 0)
 			return k;
 		src = zw_zone_node(w->cz.zone, (size_t)w->resp.terminal);
@@ -267,8 +268,8 @@ static int entry(struct crec *w, size_t i, uint16_t qtype)
 	const uint8_t *anchor = name;
 	if (f & CZ_WILD)
 		anchor = cz_lname(&w->cz, (size_t)w->cz.parent[i]);
-	cz_resolve(&w->cz, name, qtype, (f & CZ_WILD) ? CZ_Q_SYNTH : 0,
-		   &w->resp);
+	cz_resolve(&w->cz, name, (long)i, qtype,
+		   (f & CZ_WILD) ? CZ_Q_SYNTH : 0, &w->resp);
 	return cr_record_resp(w, &w->resp, anchor, !(f & CZ_WILD));
 }
 
