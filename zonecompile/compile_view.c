@@ -53,24 +53,37 @@ void cz_buf_free(struct cz_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* ASCII lower-casing eight octets at a time: a byte gets 0x20 when its
- * high bit is clear and it lies in 'A'..'Z' (the per-byte sums stay below
+/* ASCII lower-casing of eight octets: a byte gets 0x20 when its high
+ * bit is clear and it lies in 'A'..'Z' (the per-byte sums stay below
  * 0x100, so no carry crosses into the next byte). */
-void cz_lower_copy(uint8_t *d, const uint8_t *s, size_t n)
+static uint64_t lower8(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, low7;
+	uint64_t low7 = w & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+	return w | (ge_a & ~gt_z & ~w & high) >> 2;
+}
+
+/* Eight octets at a time; the last eight of a name of eight or more
+ * overlap the ones before (lower-casing twice changes nothing). */
+void cz_lower_copy(uint8_t *d, const uint8_t *s, size_t n)
+{
+	uint64_t w;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = (uint8_t)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32
+								   : s[i]);
+		return;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
 		memcpy(&w, s + i, 8);
-		low7 = w & ~high;
-		uint64_t ge_a = low7 + ones * (0x80 - 'A');
-		uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
-		w |= (ge_a & ~gt_z & ~w & high) >> 2;
+		w = lower8(w);
 		memcpy(d + i, &w, 8);
 	}
-	for (; i < n; i++)
-		d[i] = (uint8_t)((unsigned)(s[i] - 'A') < 26u ? s[i] + 32 : s[i]);
+	memcpy(&w, s + n - 8, 8);
+	w = lower8(w);
+	memcpy(d + n - 8, &w, 8);
 }
 
 const uint8_t *cz_lname(const struct cz *c, size_t i)
