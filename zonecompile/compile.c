@@ -554,6 +554,7 @@ struct zw_compiled *zw_compile_zone(const struct zw_zone *z,
 	if ((rc = cc_init(cc, z, opts)) < 0)
 		goto fail;
 	cc_hash_prepare(cc);
+	cc_blob_reserve(cc);
 	/* ref 0 means none: start the blob with an unused word */
 	cz_buf_append(&cc->blob, NULL, 8);
 	cc->stats.view = cc_clock(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -597,6 +598,8 @@ void zw_compiled_free(struct zw_compiled *c)
 	cc_kmap_free(&cc->recipes);
 	cz_buf_free(&cc->hash);
 	cz_buf_free(&cc->blob);
+	if (cc->region)
+		munmap(cc->region, cc->region_size);
 	cz_buf_free(&cc->index);
 	cz_buf_free(&cc->lf);
 	free(cc);

@@ -13,11 +13,16 @@
 #include "zonecompile/compile.h"
 #include "zonecompile/table_fmt.h"
 
-/* A growable byte buffer (one per output section). */
+/* A growable byte buffer (one per output section). A fixed one lives
+ * in memory reserved up front (never moved nor freed here; it fails
+ * rather than grow past cap), its pages made ready a few MB ahead of
+ * len in one call each instead of a fault per page. */
 struct cz_buf {
 	uint8_t *p;
 	size_t len, cap;
 	bool failed;
+	bool fixed;
+	size_t ready;   /* fixed: pages before p + ready are populated */
 };
 
 void *cz_buf_append(struct cz_buf *b, const void *data, size_t len);

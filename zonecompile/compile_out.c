@@ -19,6 +19,42 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* Where the first zone's header goes in a file of n zones. */
+static size_t first_zone_off(size_t n)
+{
+	return align8(align8(sizeof(struct zwt_file)) + 8 * n);
+}
+
+/* The blob's offset in a one-zone file: known before the blob is. */
+static size_t blob_file_off(const struct cc *cc)
+{
+	return first_zone_off(1) + align8(sizeof(struct zwt_zone)) +
+	       cc->blob_base;
+}
+
+/* Blob refs count 4-octet units in 32 bits; the index and names follow. */
+#define BLOB_MAX ((size_t)16 << 30)
+#define AFTER_BLOB ((size_t)16 << 30)
+
+/* Reserve (address space only) the image of a one-zone file and build
+ * the blob at its offset in it, so that writing it needs neither a copy
+ * of the blob nor fresh zeroed pages for one. Without the reservation
+ * the blob grows on the heap and is copied, as for several zones. */
+void cc_blob_reserve(struct cc *cc)
+{
+	size_t pre = blob_file_off(cc);
+	size_t size = pre + BLOB_MAX + AFTER_BLOB;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	cc->region = p;
+	cc->region_size = size;
+	cz_buf_free(&cc->blob);
+	cc->blob = (struct cz_buf){.p = cc->region + pre, .cap = BLOB_MAX,
+				   .fixed = true};
+}
+
 void cc_hash_prepare(struct cc *cc)
 {
 	size_t n = 0;
@@ -164,7 +200,8 @@ static void put_zone(const struct cc *cc, uint8_t *dst)
 	memcpy(dst, h, sizeof(*h));
 	uint8_t *d = dst + h->data;
 	memcpy(d + h->hash_off, cc->hash.p, cc->hash.len);
-	memcpy(d + h->blob_off, cc->blob.p, cc->blob.len);
+	if (d + h->blob_off != cc->blob.p) /* else built in place */
+		memcpy(d + h->blob_off, cc->blob.p, cc->blob.len);
 	if (cc->index.len)
 		memcpy(d + h->idx_off, cc->index.p, cc->index.len);
 	if (cc->lf.len)
@@ -177,6 +214,7 @@ struct image {
 	uint8_t *p;
 	size_t len, cap;
 	bool mapped;
+	bool borrowed; /* the zone's own region (cc_blob_reserve) */
 };
 
 static size_t image_size(struct zw_compiled *const *zones, size_t n)
@@ -187,11 +225,32 @@ static size_t image_size(struct zw_compiled *const *zones, size_t n)
 	return total;
 }
 
+/* One zone whose blob sits in its reserved image: the image is that
+ * region (zero where nothing was written yet; what an earlier write put
+ * there is written over with the same octets). */
+static bool image_in_place(struct zw_compiled *const *zones, size_t n,
+			   struct image *im)
+{
+	const struct cc *cc = (const struct cc *)zones[0];
+	if (n != 1 || !cc->region ||
+	    cc->blob.p != cc->region + blob_file_off(cc))
+		return false;
+	im->len = image_size(zones, n);
+	im->cap = (im->len + 4095) & ~(size_t)4095;
+	if (im->cap > cc->region_size)
+		return false;
+	im->p = cc->region;
+	im->mapped = false;
+	im->borrowed = true;
+	return true;
+}
+
 static int image_alloc(struct image *im, size_t total, bool map)
 {
 	im->len = total;
 	im->cap = (total + 4095) & ~(size_t)4095;
 	im->mapped = map;
+	im->borrowed = false;
 	if (map) {
 		void *p = mmap(NULL, im->cap, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -208,6 +267,8 @@ static int image_alloc(struct image *im, size_t total, bool map)
 
 static void image_free(struct image *im)
 {
+	if (im->borrowed)
+		return;
 	if (im->mapped)
 		munmap(im->p, im->cap);
 	else
@@ -218,8 +279,9 @@ static int image_build(struct zw_compiled *const *zones, size_t n, bool map,
 		       struct image *im)
 {
 	size_t dir = align8(sizeof(struct zwt_file));
-	size_t off = align8(dir + 8 * n);
-	if (image_alloc(im, image_size(zones, n), map) < 0)
+	size_t off = first_zone_off(n);
+	if (!(map && image_in_place(zones, n, im)) &&
+	    image_alloc(im, image_size(zones, n), map) < 0)
 		return ZW_ENOMEM;
 	struct zwt_file *f = (struct zwt_file *)im->p;
 	memcpy(f->magic, ZWT_MAGIC, 8);

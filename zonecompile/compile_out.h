@@ -116,6 +116,10 @@ struct cc {
 	size_t hash_slots;
 	size_t blob_base;     /* offset of the blob in the data block */
 	struct cz_buf hash, blob, index, lf;
+	/* the one-zone file image reserved up front, the blob built in
+	 * place at its final offset (cc_blob_reserve); NULL: none */
+	uint8_t *region;
+	size_t region_size;
 	struct zwt_zone hdr;
 	struct zw_compile_stats stats;
 };
@@ -150,6 +154,7 @@ int cc_build_nodes(struct cc *cc, unsigned threads);
 
 /* compile_out.c */
 void cc_hash_prepare(struct cc *cc);
+void cc_blob_reserve(struct cc *cc);
 int cc_hash_fill(struct cc *cc);
 int cc_index(struct cc *cc);
 void cc_header(struct cc *cc);

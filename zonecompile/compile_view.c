@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "crypto/nsec3.h"
 #include "dns/base.h"
@@ -13,13 +14,34 @@
 #include "zonecompile/compile_int.h"
 #include "zonecompile/table_int.h"
 
+#define READY_AHEAD (8u << 20)
+
+/* Populate the pages up to a little past `need` (a failure only leaves
+ * the faults to do it). */
+static void buf_ready(struct cz_buf *b, size_t need)
+{
+	size_t to = need + READY_AHEAD < b->cap ? need + READY_AHEAD : b->cap;
+	uintptr_t from = (uintptr_t)(b->p + b->ready) & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)(b->p + to) + 4095) & ~(uintptr_t)4095;
+	if (end > from)
+		madvise((void *)from, end - from, MADV_POPULATE_WRITE);
+	b->ready = to;
+}
+
 void *cz_buf_append(struct cz_buf *b, const void *data, size_t len)
 {
 	if (b->failed)
 		return NULL;
 	if (!len) /* nothing to add; still a success */
 		return b->p ? b->p + b->len : (void *)b;
-	if (b->len + len > b->cap) {
+	if (b->fixed && b->len + len <= b->cap) {
+		if (b->len + len > b->ready)
+			buf_ready(b, b->len + len);
+	} else if (b->len + len > b->cap) {
+		if (b->fixed) {
+			b->failed = true;
+			return NULL;
+		}
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + len)
 			cap *= 2;
@@ -49,7 +71,8 @@ void cz_buf_align(struct cz_buf *b, size_t a)
 
 void cz_buf_free(struct cz_buf *b)
 {
-	free(b->p);
+	if (!b->fixed)
+		free(b->p);
 	memset(b, 0, sizeof(*b));
 }
 
