@@ -65,21 +65,21 @@ static uint8_t lower(uint8_t c)
 	return (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
 }
 
-/* Is octet k of the query name the start of a label? */
-static bool q_label_at(const struct em *m, size_t k)
+/* Is octet k of the query name qw the start of a label? */
+static bool q_label_at(const uint8_t *qw, size_t k)
 {
 	size_t o = 0;
 	while (o < k)
-		o += 1u + m->qwire[o];
+		o += 1u + qw[o];
 	return o == k;
 }
 
-/* Do n octets of the query name from k equal name[0..n), any case? */
-static bool q_equal(const struct em *m, size_t k, const uint8_t *name,
+/* Do n octets of the query name qw from k equal name[0..n), any case? */
+static bool q_equal(const uint8_t *qw, size_t k, const uint8_t *name,
 		    size_t n)
 {
 	for (size_t j = 0; j < n; j++)
-		if (lower(m->qwire[k + j]) != lower(name[j]))
+		if (lower(qw[k + j]) != lower(name[j]))
 			return false;
 	return true;
 }
@@ -102,8 +102,8 @@ static void synth_compress(struct em *m, int si)
 	m->sq[si] = 0;
 	while (j < s->suffixlen && s->suffix[j]) {
 		size_t tail = s->suffixlen - j;
-		if (tail <= qlen && q_label_at(m, qlen - tail) &&
-		    q_equal(m, qlen - tail, s->suffix + j, tail)) {
+		if (tail <= qlen && q_label_at(m->qwire, qlen - tail) &&
+		    q_equal(m->qwire, qlen - tail, s->suffix + j, tail)) {
 			m->slit[si] = (uint8_t)j;
 			m->sq[si] = (uint16_t)(12 + qlen - tail);
 			return;
@@ -434,7 +434,6 @@ static void put_synths_at(struct em *m, int segidx, bool careful)
 		}
 }
 
-/* Without synthesised CNAMEs: per part, only the segments that have it. */
 /* Everything fits and no CNAME is synthesised: each part whole, in one
  * memcpy, its RRs counted once per part and section. */
 static void put_all(struct em *m)
@@ -660,42 +659,40 @@ static bool fix_seg(struct em *m, int i)
 	return true;
 }
 
-/* The owner of a part's first RR written as labels and a pointer to the
- * whole anchor: when its last labels are the query name's own in front
- * of the anchor, that suffix of the owner goes out as a pointer into the
- * question, as Knot compresses it (NSEC owners: the query name itself
- * in NODATA, an ancestor in NXDOMAIN, "*." and an ancestor in wildcard
- * proofs). Sets the labels kept and returns the octets left out. */
-static uint16_t owner_cut(struct em *m, int i, int k)
+/* A name cut (owner_cut, rdata_cut): the octets kept before it, the
+ * RDLENGTH to shorten (0: none) and the pointer's target in the
+ * question. */
+struct cutinfo {
+	uint16_t keep, rdl, qoff;
+};
+
+/* The owner of a part's first RR (its octets w[0..len)) written as labels
+ * and a pointer to the whole anchor (alen octets): when its last labels
+ * are the query name's (qw, qlen octets) own in front of the anchor,
+ * that suffix of the owner goes out as a pointer into the question, as
+ * Knot compresses it (NSEC owners: the query name itself in NODATA, an
+ * ancestor in NXDOMAIN, "*." and an ancestor in wildcard proofs).
+ * Returns the octets left out (0: no cut). */
+static uint16_t owner_cut(const uint8_t *qw, size_t qlen, const uint8_t *w,
+			  size_t len, size_t alen, struct cutinfo *ci)
 {
-	const struct zwt_pview *v = &m->v[i];
-	const uint8_t *w = v->wire + v->off[k];
-	size_t len = v->part[k]->len, l = 0, j = 0;
+	size_t l = 0;
 	while (l < len && w[l] && !(w[l] & 0xc0))
 		l += 1u + w[l];
-	if (!l || l + 2 > len || w[l] != 0xc0 || w[l + 1] != 12)
+	if (!l || l + 2 > len || w[l] != 0xc0 || w[l + 1] != 12 ||
+	    l > ZWT_FIX_POSMAX)
 		return 0; /* not labels + a pointer to the anchor's start */
-	size_t qlen = m->names[0].len, alen = v->pc->alen;
-	if (m->p->seg[i].name != 0 || l > ZWT_FIX_POSMAX)
-		return 0;
-	for (; j < l; j += 1u + w[j]) {
+	for (size_t j = 0; j < l; j += 1u + w[j]) {
 		size_t n = l - j;
-		if (n + alen > qlen || !q_label_at(m, qlen - alen - n) ||
-		    !q_equal(m, qlen - alen - n, w + j, n))
+		if (n + alen > qlen || !q_label_at(qw, qlen - alen - n) ||
+		    !q_equal(qw, qlen - alen - n, w + j, n))
 			continue;
-		m->keep[i][k] = (uint16_t)j;
-		m->rdl[i][k] = 0;
-		m->qoff[i][k] = (uint16_t)(12 + qlen - alen - n);
+		ci->keep = (uint16_t)j;
+		ci->rdl = 0;
+		ci->qoff = (uint16_t)(12 + qlen - alen - n);
 		return (uint16_t)n;
 	}
 	return 0;
-}
-
-/* Octets of the first RR group of part k of segment i. */
-static size_t unit0_len(const struct em *m, int i, int k)
-{
-	const struct zwt_part *pd = m->v[i].part[k];
-	return pd->nunit > 1 ? zwt_get16(m->v[i].units[k]) : pd->len;
 }
 
 static size_t skip_name(const uint8_t *w, size_t o, size_t end)
@@ -705,35 +702,36 @@ static size_t skip_name(const uint8_t *w, size_t o, size_t end)
 	return o >= end ? end : o + (w[o] ? 2 : 1);
 }
 
-/* The first name in the RDATA at w[r..): when it is labels and a
+/* The first name in the RDATA at w[r..end): when it is labels and a
  * pointer to the whole anchor, those labels the query name's in front
  * of the anchor, returns their length and sets *kq to where they start
  * in the query name; else 0. */
-static size_t rdata_name_cut(const struct em *m, int i, const uint8_t *w,
-			     size_t r, size_t end, size_t *kq)
+static size_t rdata_name_cut(const uint8_t *qw, size_t qlen, size_t alen,
+			     const uint8_t *w, size_t r, size_t end,
+			     size_t *kq)
 {
 	size_t l = r;
 	while (l < end && w[l] && !(w[l] & 0xc0))
 		l += 1u + w[l];
-	size_t lit = l - r, qlen = m->names[0].len, alen = m->v[i].pc->alen;
+	size_t lit = l - r;
 	if (!lit || l + 2 > end || w[l] != 0xc0 || w[l + 1] != 12 ||
 	    lit + alen > qlen)
 		return 0;
 	*kq = qlen - alen - lit;
-	return q_label_at(m, *kq) && q_equal(m, *kq, w + r, lit) ? lit : 0;
+	return q_label_at(qw, *kq) && q_equal(qw, *kq, w + r, lit) ? lit : 0;
 }
 
-/* A name in the first RR group of the authority section that the query
- * name ends with goes out as a pointer into the question, as Knot
- * compresses it: the NS target of a referral asked for by a resolver
- * after that server's address (and the glue owners pointing at it), the
- * SOA MNAME of a negative answer at or below the primary's name. Returns
- * the octets left out. */
-static uint16_t rdata_cut(struct em *m, int i, int k)
+/* A name in the first RR group (w[0..end)) of the authority section that
+ * the query name ends with goes out as a pointer into the question, as
+ * Knot compresses it: the NS target of a referral asked for by a
+ * resolver after that server's address (and the glue owners pointing at
+ * it), the SOA MNAME of a negative answer at or below the primary's
+ * name. Only when the query name is longer than the anchor. Returns the
+ * octets left out. */
+static uint16_t rdata_cut(const uint8_t *qw, size_t qlen, const uint8_t *w,
+			  size_t end, size_t alen, struct cutinfo *ci)
 {
-	const uint8_t *w = m->v[i].wire + m->v[i].off[k];
-	size_t end = unit0_len(m, i, k), o = 0, kq = 0;
-	size_t room = (size_t)m->names[0].len - m->v[i].pc->alen + 2;
+	size_t o = 0, kq = 0, room = qlen - alen + 2;
 	while (o + 10 < end) {
 		o = skip_name(w, o, end);
 		if (o + 10 > end || w[o] != 0 ||
@@ -743,17 +741,57 @@ static uint16_t rdata_cut(struct em *m, int i, int k)
 		o = r + rdlen;
 		if (w[r - 9] == ZW_TYPE_NS && rdlen > room)
 			continue; /* longer than the query name allows */
-		size_t lit = o <= end ? rdata_name_cut(m, i, w, r, o, &kq) : 0;
+		size_t lit = o <= end ? rdata_name_cut(qw, qlen, alen, w, r, o,
+						       &kq) : 0;
 		if (lit && r - 2 <= ZWT_FIX_POSMAX) {
-			m->keep[i][k] = (uint16_t)r;
-			m->rdl[i][k] = (uint16_t)(r - 2);
-			m->qoff[i][k] = (uint16_t)(12 + kq);
+			ci->keep = (uint16_t)r;
+			ci->rdl = (uint16_t)(r - 2);
+			ci->qoff = (uint16_t)(12 + kq);
 			return (uint16_t)lit;
 		}
 		if (w[r - 9] == ZW_TYPE_SOA)
 			return 0;
 	}
 	return 0;
+}
+
+/* The cut in part CUTP (its octets w, len, the first RR group ending at
+ * end0) of a segment compressed against the question. The names worth
+ * it are in the authority section: NSEC owners (DO=1; the RRSIG parts
+ * start with a pointer to them), NS targets of referrals, the SOA
+ * MNAME. */
+static uint16_t part_cut(const uint8_t *qw, size_t qlen, bool sigs,
+			 const uint8_t *w, size_t len, size_t end0,
+			 size_t alen, struct cutinfo *ci)
+{
+	uint16_t n = 0;
+	if (sigs)
+		n = owner_cut(qw, qlen, w, len, alen, ci);
+	if (!n && qlen > alen)
+		n = rdata_cut(qw, qlen, w, end0, alen, ci);
+	return n;
+}
+
+/* Octets of the first RR group of part k of segment i. */
+static size_t unit0_len(const struct em *m, int i, int k)
+{
+	const struct zwt_part *pd = m->v[i].part[k];
+	return pd->nunit > 1 ? zwt_get16(m->v[i].units[k]) : pd->len;
+}
+
+static void seg_cut(struct em *m, int i)
+{
+	const struct zwt_pview *v = &m->v[i];
+	struct cutinfo ci;
+	uint16_t n = part_cut(m->qwire, m->names[0].len, m->p->sigs,
+			      v->wire + v->off[CUTP], v->part[CUTP]->len,
+			      unit0_len(m, i, CUTP), v->pc->alen, &ci);
+	if (!n)
+		return;
+	m->cut[i][CUTP] = n;
+	m->keep[i][CUTP] = ci.keep;
+	m->rdl[i][CUTP] = ci.rdl;
+	m->qoff[i][CUTP] = ci.qoff;
 }
 
 /* Segment i keeps only the first RR groups of its answer and their
@@ -851,16 +889,8 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 		view_piece(p->seg[i].pc, &m->v[i]);
 		if (i == p->cut - 1)
 			cut_chain(m, i);
-		/* the names worth it are in the authority section (CUTP):
-		 * NSEC owners (DO=1; the RRSIG parts start with a pointer
-		 * to them), NS targets of referrals, the SOA MNAME */
-		if (m->v[i].part[CUTP] && p->seg[i].name == 0) {
-			if (p->sigs)
-				m->cut[i][CUTP] = owner_cut(m, i, CUTP);
-			if (!m->cut[i][CUTP] &&
-			    p->names[0].len > m->v[i].pc->alen)
-				m->cut[i][CUTP] = rdata_cut(m, i, CUTP);
-		}
+		if (m->v[i].part[CUTP] && p->seg[i].name == 0)
+			seg_cut(m, i);
 		seg_parts(m, i);
 	}
 }
@@ -890,6 +920,145 @@ static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
 	return true;
 }
 
+/* The fast path's view of one segment: a cursor over its parts in part
+ * order (descriptor, fixups, octets, canonical position) and the pointer
+ * deltas per fixup kind; moved: a delta so far is not 0. */
+struct fseg {
+	const struct zwt_part *pd;
+	const uint8_t *fix, *wire;
+	long cpos;
+	long d[2 + ZWT_PARTS];
+	bool moved;
+};
+
+enum { FAST_NO, FAST_OK, FAST_BAD };
+
+/* Octets of the parts of a piece in mask (parts in pd[], part order). */
+static size_t parts_len(const struct zwt_piece *pc,
+			const struct zwt_part *pd, unsigned mask)
+{
+	size_t n = 0;
+	for (unsigned b = pc->parts; b; b &= b - 1, pd++)
+		if (mask >> __builtin_ctz(b) & 1)
+			n += pd->len;
+	return n;
+}
+
+/* Would setup find a name cut in this piece (seg_cut)? */
+static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *pd,
+		     const uint8_t *qw, size_t qlen, bool sigs)
+{
+	unsigned np = (unsigned)__builtin_popcount(pc->parts);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	const uint8_t *unit = (const uint8_t *)(pd + np);
+	unsigned before = (unsigned)__builtin_popcount(pc->parts & 3);
+	struct cutinfo ci;
+
+	if (!(pc->parts & (1u << CUTP)) || (!sigs && qlen <= pc->alen))
+		return false;
+	for (unsigned j = 0; j < before; j++)
+		w += pd[j].len;
+	const struct zwt_part *c = &pd[before];
+	size_t end0 = c->len;
+	if (c->nunit > 1 && qlen > pc->alen) {
+		for (unsigned j = 0; j < np; j++)
+			unit += 2u * pd[j].nfix;
+		for (unsigned j = 0; j < before; j++)
+			if (pd[j].nunit > 1)
+				unit += (size_t)ZWT_UNIT_SIZE * pd[j].nunit;
+		end0 = zwt_get16(unit);
+	}
+	return part_cut(qw, qlen, sigs, w, c->len, end0, pc->alen, &ci) != 0;
+}
+
+/* Patch the nfix pointers of a part just written at `at`. */
+static inline bool fast_fix(uint8_t *out, size_t at, const uint8_t *fix,
+			    unsigned nfix, const long *d)
+{
+	for (unsigned f = 0; f < nfix; f++) {
+		uint16_t fx = zwt_get16(fix + 2 * f);
+		long a = (long)at + ZWT_FIX_POS(fx);
+		uint8_t *w = out + a;
+		long val = ((w[0] & 0x3f) << 8 | w[1]) + d[ZWT_FIX_KIND(fx)];
+		if (val < 12 || val > 0x3fff || val >= a)
+			return false;
+		w[0] = (uint8_t)(0xc0 | val >> 8);
+		w[1] = (uint8_t)val;
+	}
+	return true;
+}
+
+/* Set up the cursors; false when the fast path does not apply (a name
+ * cut) or the parts do not fit. */
+static bool fast_setup(const struct tl_plan *p, struct fseg *fs,
+		       size_t room, const uint8_t *qw, unsigned mask)
+{
+	size_t qlen = p->names[0].len, total = 0;
+	for (int i = 0; i < p->nseg; i++) {
+		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
+		struct fseg *s = &fs[i];
+		s->pd = (const struct zwt_part *)(pc + 1);
+		s->fix = (const uint8_t *)(s->pd +
+					   __builtin_popcount(pc->parts));
+		s->wire = (const uint8_t *)pc + pc->wire;
+		s->cpos = 12 + pc->alen + 4;
+		memset(s->d, 0, sizeof(s->d));
+		s->d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
+		s->moved = s->d[ZWT_FIX_QSUF] != 0;
+		total += (pc->parts & ~mask) ? parts_len(pc, s->pd, mask)
+					     : pc->size;
+		if (fast_cut(pc, s->pd, qw, qlen, p->sigs))
+			return false;
+	}
+	return total <= room;
+}
+
+/* The usual general case in one pass: every piece compressed against
+ * the question (no synthesised CNAME, no cut chain), no name cut,
+ * everything fits. Per part, each segment's copy is one memcpy followed
+ * by its pointer patches (their targets are written by then: pointers
+ * go backwards, into this part or an earlier one of the same piece),
+ * none when nothing the part points at moved. The same octets as
+ * setup, put_all and fix_seg write. */
+static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
+		     size_t limit, const uint8_t *qw, uint16_t counts[4])
+{
+	struct fseg fs[TL_MAXSEG];
+	unsigned mask = p->sigs ? 0x3fu : 0x15u;
+	size_t pos = *ppos;
+
+	if (p->nsynth || p->cut || pos > limit ||
+	    !fast_setup(p, fs, limit - pos, qw, mask))
+		return FAST_NO;
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		unsigned cnt = 0;
+		for (int i = 0; i < p->nseg; i++) {
+			struct fseg *s = &fs[i];
+			if (!(((const struct zwt_piece *)p->seg[i].pc)->parts >>
+			      k & 1))
+				continue;
+			const struct zwt_part *pd = s->pd++;
+			if (mask >> k & 1) {
+				long d = (long)pos - s->cpos;
+				s->d[ZWT_FIX_PART0 + k] = d;
+				s->moved |= d != 0;
+				memcpy(out + pos, s->wire, pd->len);
+				if (s->moved && !fast_fix(out, pos, s->fix,
+							  pd->nfix, s->d))
+					return FAST_BAD;
+				cnt += pd->count;
+				pos += pd->len;
+			}
+			s->cpos += pd->len;
+			s->wire += pd->len;
+			s->fix += 2u * pd->nfix;
+		}
+		counts[ZWT_PART_SEC(k)] += (uint16_t)cnt;
+	}
+	*ppos = pos;
+	return FAST_OK;
+}
+
 size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
 	       bool *tc)
@@ -898,6 +1067,14 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	if (p->nseg == 1 && !p->nsynth && emit_whole(p, out, &pos, limit,
 						      counts)) {
 		*tc = false;
+		return pos;
+	}
+	int f = emit_fast(p, out, &pos, limit, qwire, counts);
+	if (f != FAST_NO) {
+		/* FAST_BAD: a pointer would not fit 14 bits, as below */
+		if (f == FAST_BAD)
+			memset(counts + 1, 0, 3 * sizeof(counts[0]));
+		*tc = f == FAST_BAD;
 		return pos;
 	}
 	setup(&m, p, out, pos, limit, qwire);
