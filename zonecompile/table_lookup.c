@@ -107,16 +107,37 @@ static size_t rel_lf(const struct tl_name *q, int below, uint8_t *out)
 	return o;
 }
 
-/* Index of the last entry <= key (-1 when all are greater). Binary search
- * on the 8-octet keys first; ties compare the full lookup forms. */
-static long nsec_find(const struct tl_zone *z, const uint8_t *lf, size_t len)
+/* The first 8 octets of that lookup form (zero padded), big-endian: the
+ * index key. */
+static uint64_t rel_key(const struct tl_name *q, int below)
+{
+	uint8_t kb[10] = {0};
+	size_t o = 0;
+	for (int k = below - 1; k >= 0 && o < 8; k--) {
+		const uint8_t *l = q->lname + q->loff[k];
+		for (unsigned i = 1; i <= l[0] && o < 8; i++) {
+			uint8_t c = l[i];
+			if (c <= 1) {
+				kb[o++] = 1;
+				kb[o++] = (uint8_t)(c + 1);
+			} else {
+				kb[o++] = c;
+			}
+		}
+		o++; /* the separator, 0 */
+	}
+	return zwt_load_be64(kb);
+}
+
+/* Index of the last entry <= the lookup form lf (-1 when all are
+ * greater): binary search on the 8-octet keys; ties compare the full
+ * lookup forms. */
+static long nsec_find_full(const struct tl_zone *z, const uint8_t *lf,
+			   size_t len, uint64_t key)
 {
 	const struct zwt_nsec_ent *e = (const void *)(z->data +
 						      z->hdr->idx_off);
 	const uint8_t *lfs = z->data + z->hdr->lf_off;
-	uint8_t kb[8] = {0};
-	memcpy(kb, lf, len < 8 ? len : 8);
-	uint64_t key = zwt_load_be64(kb);
 	long lo = 0, hi = (long)z->hdr->idx_count; /* first entry > key */
 
 	while (lo < hi) {
@@ -134,18 +155,44 @@ static long nsec_find(const struct tl_zone *z, const uint8_t *lf, size_t len)
 	return lo - 1;
 }
 
+/* Index of the last entry whose key is <= key (-1: none), without
+ * branches on the comparisons (they are unpredictable); each step
+ * prefetches the entries both of its outcomes read next, so the cache
+ * misses of two levels overlap. */
+static long nsec_find_key(const struct zwt_nsec_ent *e, size_t n,
+			  uint64_t key)
+{
+	const struct zwt_nsec_ent *b = e;
+	if (!n)
+		return -1;
+	while (n > 1) {
+		size_t half = n / 2, next = (n - half) / 2;
+		zwt_prefetch(&b[next].key);
+		zwt_prefetch(&b[half + next].key);
+		b = b[half].key <= key ? b + half : b;
+		n -= half;
+	}
+	return (long)(b - e) - (b->key > key);
+}
+
 /* The NSEC covering a name that does not exist (Knot: the NSEC of the
- * previous name in the chain). */
+ * previous name in the chain). The key (the first 8 octets of the name's
+ * lookup form) decides unless the entry found has the same key. */
 uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q)
 {
-	uint8_t lf[ZW_NAME_LF_MAX];
 	int below = q->nlabels - z->hdr->origin_labels;
-	size_t len = rel_lf(q, below, lf);
-	long i = nsec_find(z, lf, len);
 	const struct zwt_nsec_ent *e = (const void *)(z->data +
 						      z->hdr->idx_off);
+	size_t n = z->hdr->idx_count;
+	uint64_t key = rel_key(q, below);
+	long i = nsec_find_key(e, n, key);
+	if (i >= 0 && e[i].key == key) {
+		uint8_t lf[ZW_NAME_LF_MAX];
+		size_t len = rel_lf(q, below, lf);
+		i = nsec_find_full(z, lf, len, key);
+	}
 	if (i < 0)
-		i = (long)z->hdr->idx_count - 1;
+		i = (long)n - 1;
 	return e[i].piece;
 }
 
