@@ -920,163 +920,262 @@ static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
 	return true;
 }
 
-/* The fast path's view of one segment: a cursor over its parts in part
- * order (descriptor, fixups, octets, canonical position) and the pointer
- * deltas per fixup kind; moved: a delta so far is not 0. */
-struct fseg {
-	const struct zwt_part *pd;
-	const uint8_t *fix, *wire;
-	long cpos;
-	long d[2 + ZWT_PARTS];
-	bool moved;
-};
-
 enum { FAST_NO, FAST_OK, FAST_BAD };
 
-/* Octets of the parts of a piece in mask (parts in pd[], part order). */
-static size_t parts_len(const struct zwt_piece *pc,
-			const struct zwt_part *pd, unsigned mask)
+/* The query name for the fast path's checks. */
+struct qlabels {
+	const uint8_t *w;
+	size_t len;
+};
+
+/* Is the label lab (its length octet first) the query name's, any case,
+ * right before its last alen octets? A name cut needs that of the last
+ * label it cuts. */
+static bool q_label_before(const struct qlabels *q, size_t alen,
+			   const uint8_t *lab)
 {
-	size_t n = 0;
-	for (unsigned b = pc->parts; b; b &= b - 1, pd++)
-		if (mask >> __builtin_ctz(b) & 1)
-			n += pd->len;
-	return n;
+	size_t n = 1u + lab[0];
+	if (n + alen > q->len)
+		return false;
+	size_t k = q->len - alen - n;
+	return q_label_at(q->w, k) && q_equal(q->w, k, lab, n);
 }
 
-/* Would setup find a name cut in this piece (seg_cut)? */
-static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *pd,
-		     const uint8_t *qw, size_t qlen, bool sigs)
+/* Labels (no pointer, not the root) from w[o] on within len: returns
+ * where they end and sets *last to the start of the last one (o when
+ * none). */
+static size_t walk_labels(const uint8_t *w, size_t o, size_t len,
+			  size_t *last)
 {
-	unsigned np = (unsigned)__builtin_popcount(pc->parts);
-	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	const uint8_t *unit = (const uint8_t *)(pd + np);
-	unsigned before = (unsigned)__builtin_popcount(pc->parts & 3);
-	struct cutinfo ci;
+	*last = o;
+	while (o < len && w[o] && !(w[o] & 0xc0)) {
+		*last = o;
+		o += 1u + w[o];
+	}
+	return o;
+}
 
-	if (!(pc->parts & (1u << CUTP)) || (!sigs && qlen <= pc->alen))
+/* May owner_cut or rdata_cut find a cut in part w[0..len)? False only
+ * when they do not: owner_cut needs labels and a pointer to the anchor's
+ * start as the first owner, rdata_cut a first RR of type NS or SOA, and
+ * for a SOA an MNAME of that form; both need the last label cut to be
+ * the query name's right before the anchor. */
+static bool may_cut(const struct qlabels *q, const uint8_t *w, size_t len,
+		    size_t alen, bool sigs)
+{
+	size_t last, l = walk_labels(w, 0, len, &last), o, m;
+	if (sigs && l && l + 2 <= len && w[l] == 0xc0 && w[l + 1] == 12 &&
+	    q_label_before(q, alen, w + last))
+		return true;
+	if (q->len <= alen)
 		return false;
-	for (unsigned j = 0; j < before; j++)
-		w += pd[j].len;
-	const struct zwt_part *c = &pd[before];
+	o = l >= len ? len : !w[l] ? l + 1
+		: (w[l] & 0xc0) == 0xc0 ? l + 2 : skip_name(w, 0, len);
+	if (o + 10 > len || w[o] != 0)
+		return false;
+	if (w[o + 1] == ZW_TYPE_NS)
+		return true;
+	if (w[o + 1] != ZW_TYPE_SOA)
+		return false;
+	m = walk_labels(w, o + 10, len, &last);
+	return m > o + 10 && m + 2 <= len && w[m] == 0xc0 && w[m + 1] == 12 &&
+	       q_label_before(q, alen, w + last);
+}
+
+/* Would seg_cut find a name cut in this piece? c is its part CUTP (w
+ * its octets), fix the start of its fixups (after the descriptors). */
+static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
+		     const uint8_t *w, const uint8_t *fix,
+		     const struct qlabels *q, bool sigs)
+{
+	if ((!sigs && q->len <= pc->alen) ||
+	    !may_cut(q, w, c->len, pc->alen, sigs))
+		return false;
 	size_t end0 = c->len;
-	if (c->nunit > 1 && qlen > pc->alen) {
-		for (unsigned j = 0; j < np; j++)
-			unit += 2u * pd[j].nfix;
-		for (unsigned j = 0; j < before; j++)
-			if (pd[j].nunit > 1)
-				unit += (size_t)ZWT_UNIT_SIZE * pd[j].nunit;
+	if (c->nunit > 1) {
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		const uint8_t *unit = fix;
+		for (const struct zwt_part *x = pd;
+		     (const uint8_t *)x < fix; x++)
+			unit += 2u * x->nfix;
+		for (const struct zwt_part *x = pd; x < c; x++)
+			if (x->nunit > 1)
+				unit += (size_t)ZWT_UNIT_SIZE * x->nunit;
 		end0 = zwt_get16(unit);
 	}
-	return part_cut(qw, qlen, sigs, w, c->len, end0, pc->alen, &ci) != 0;
+	struct cutinfo ci;
+	return part_cut(q->w, q->len, sigs, w, c->len, end0, pc->alen,
+			&ci) != 0;
 }
 
-/* Patch the nfix pointers of a part just written at `at`. */
+/* Patch the nfix pointers of a part just written at `at` (deltas d per
+ * fixup kind); true when one would not be valid (set_ptr: the response
+ * ends below 0x4000 here, so a pointer before its own position fits
+ * 14 bits), then the octets do not matter. */
 static inline bool fast_fix(uint8_t *out, size_t at, const uint8_t *fix,
 			    unsigned nfix, const long *d)
 {
+	bool bad = false;
 	for (unsigned f = 0; f < nfix; f++) {
 		uint16_t fx = zwt_get16(fix + 2 * f);
-		long a = (long)at + ZWT_FIX_POS(fx);
-		uint8_t *w = out + a;
-		long val = ((w[0] & 0x3f) << 8 | w[1]) + d[ZWT_FIX_KIND(fx)];
-		if (val < 12 || val > 0x3fff || val >= a)
-			return false;
+		uint8_t *w = out + at + ZWT_FIX_POS(fx);
+		size_t val = (size_t)((long)((w[0] & 0x3f) << 8 | w[1]) +
+				      d[ZWT_FIX_KIND(fx)]);
+		bad |= val - 12 >= at + ZWT_FIX_POS(fx) - 12;
 		w[0] = (uint8_t)(0xc0 | val >> 8);
 		w[1] = (uint8_t)val;
 	}
-	return true;
+	return bad;
 }
 
-/* Set up the cursors; false when the fast path does not apply (a name
- * cut) or the parts do not fit. */
-static bool fast_setup(const struct tl_plan *p, struct fseg *fs,
-		       size_t room, const uint8_t *qw, unsigned mask)
+/* Write the parts in mask of one piece (fixups from fix on), each at
+ * off[k] (moved on), its pointers patched right after the copy: they
+ * point backwards, into the question or this part or an earlier one of
+ * the piece, all placed by then; no patches while nothing they point at
+ * moved. True when a pointer would not be valid. */
+static bool fast_seg(const uint8_t *p, const uint8_t *fix, uint8_t *out,
+		     size_t off[ZWT_PARTS], size_t qlen, unsigned mask)
 {
-	size_t qlen = p->names[0].len, total = 0;
-	for (int i = 0; i < p->nseg; i++) {
-		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
-		struct fseg *s = &fs[i];
-		s->pd = (const struct zwt_part *)(pc + 1);
-		s->fix = (const uint8_t *)(s->pd +
-					   __builtin_popcount(pc->parts));
-		s->wire = (const uint8_t *)pc + pc->wire;
-		s->cpos = 12 + pc->alen + 4;
-		memset(s->d, 0, sizeof(s->d));
-		s->d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
-		s->moved = s->d[ZWT_FIX_QSUF] != 0;
-		total += (pc->parts & ~mask) ? parts_len(pc, s->pd, mask)
-					     : pc->size;
-		if (fast_cut(pc, s->pd, qw, qlen, p->sigs))
-			return false;
-	}
-	return total <= room;
-}
+	const struct zwt_piece *pc = (const struct zwt_piece *)p;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = p + pc->wire;
+	long cpos = 12 + pc->alen + 4, d[2 + ZWT_PARTS] = {0};
+	bool moved = qlen != pc->alen, bad = false;
 
-/* The usual general case in one pass: every piece compressed against
- * the question (no synthesised CNAME, no cut chain), no name cut,
- * everything fits. Per part, each segment's copy is one memcpy followed
- * by its pointer patches (their targets are written by then: pointers
- * go backwards, into this part or an earlier one of the same piece),
- * none when nothing the part points at moved. The same octets as
- * setup, put_all and fix_seg write. */
-static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
-		     size_t limit, const uint8_t *qw, uint16_t counts[4])
-{
-	struct fseg fs[TL_MAXSEG];
-	unsigned mask = p->sigs ? 0x3fu : 0x15u;
-	size_t pos = *ppos;
-
-	if (p->nsynth || p->cut || pos > limit ||
-	    !fast_setup(p, fs, limit - pos, qw, mask))
-		return FAST_NO;
-	for (int k = 0; k < ZWT_PARTS; k++) {
-		unsigned cnt = 0;
-		for (int i = 0; i < p->nseg; i++) {
-			struct fseg *s = &fs[i];
-			if (!(((const struct zwt_piece *)p->seg[i].pc)->parts >>
-			      k & 1))
-				continue;
-			const struct zwt_part *pd = s->pd++;
-			if (mask >> k & 1) {
-				long d = (long)pos - s->cpos;
-				s->d[ZWT_FIX_PART0 + k] = d;
-				s->moved |= d != 0;
-				memcpy(out + pos, s->wire, pd->len);
-				if (s->moved && !fast_fix(out, pos, s->fix,
-							  pd->nfix, s->d))
-					return FAST_BAD;
-				cnt += pd->count;
-				pos += pd->len;
-			}
-			s->cpos += pd->len;
-			s->wire += pd->len;
-			s->fix += 2u * pd->nfix;
+	d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
+	for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
+		int k = __builtin_ctz(b);
+		if (mask >> k & 1) {
+			size_t at = off[k];
+			off[k] += pd->len;
+			d[ZWT_FIX_PART0 + k] = (long)at - cpos;
+			moved |= (long)at != cpos;
+			memcpy(out + at, w, pd->len);
+			if (moved)
+				bad |= fast_fix(out, at, fix, pd->nfix, d);
 		}
-		counts[ZWT_PART_SEC(k)] += (uint16_t)cnt;
+		cpos += pd->len;
+		w += pd->len;
+		fix += 2u * pd->nfix;
 	}
-	*ppos = pos;
+	return bad;
+}
+
+/* One piece with all its parts written (a negative answer's SOA for a
+ * name below the apex, a referral for a name below the cut): every part
+ * moves by the same delta, so one memcpy, then the pointers. */
+static int emit_shifted(const struct tl_plan *p, uint8_t *out,
+			size_t *ppos, size_t limit, const uint8_t *qw,
+			uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const struct zwt_part *c = NULL, *pd0 = pd;
+	const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
+	struct qlabels q = {qw, p->names[0].len};
+	size_t at = *ppos;
+	long d[2 + ZWT_PARTS];
+	unsigned cnt[4] = {0};
+	bool bad = false;
+
+	for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
+		int k = __builtin_ctz(b);
+		if (k == CUTP) {
+			c = pd;
+			cw = w;
+		}
+		w += pd->len;
+		cnt[ZWT_PART_SEC(k)] += pd->count;
+	}
+	const uint8_t *fix = (const uint8_t *)pd;
+	if ((c && fast_cut(pc, c, cw, fix, &q, p->sigs)) ||
+	    at + pc->size > limit || at + pc->size > 0x4000)
+		return FAST_NO;
+	memcpy(out + at, (const uint8_t *)pc + pc->wire, pc->size);
+	d[ZWT_FIX_QSTART] = 0;
+	d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
+	for (int k = 0; k < ZWT_PARTS; k++)
+		d[ZWT_FIX_PART0 + k] = (long)at - (12 + pc->alen + 4);
+	if (d[ZWT_FIX_QSUF] || d[ZWT_FIX_PART0])
+		for (const struct zwt_part *x = pd0; x < pd; x++) {
+			bad |= fast_fix(out, at, fix, x->nfix, d);
+			at += x->len;
+			fix += 2u * x->nfix;
+		}
+	if (bad)
+		return FAST_BAD;
+	for (int s = 1; s < 4; s++)
+		counts[s] += (uint16_t)cnt[s];
+	*ppos = *ppos + pc->size;
 	return FAST_OK;
 }
 
-size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
-	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
-	       bool *tc)
+/* The usual general case: every piece compressed against the question
+ * (no synthesised CNAME, no cut chain), no name cut, everything fits
+ * (and ends below 0x4000). Where each part goes is known from the part
+ * lengths, so each piece is written in one go (fast_seg). The same
+ * octets as setup, put_all and fix_seg write. */
+static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
+		     size_t limit, const uint8_t *qw, uint16_t counts[4])
+{
+	unsigned mask = p->sigs ? 0x3fu : 0x15u, cnt[4] = {0};
+	size_t at = *ppos, off[ZWT_PARTS] = {0};
+	const uint8_t *fix[TL_MAXSEG];
+	struct qlabels q = {qw, p->names[0].len};
+	bool bad = false;
+
+	if (p->nsynth || p->cut)
+		return FAST_NO;
+	if (p->nseg == 1 && !(((const struct zwt_piece *)p->seg[0].pc)->parts &
+			      ~mask))
+		return emit_shifted(p, out, ppos, limit, qw, counts);
+	for (int i = 0; i < p->nseg; i++) {
+		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		const struct zwt_part *c = NULL;
+		const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
+		for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
+			int k = __builtin_ctz(b);
+			if (k == CUTP) {
+				c = pd;
+				cw = w;
+			}
+			w += pd->len;
+			if (mask >> k & 1) {
+				off[k] += pd->len;
+				cnt[ZWT_PART_SEC(k)] += pd->count;
+			}
+		}
+		fix[i] = (const uint8_t *)pd;
+		if (c && fast_cut(pc, c, cw, fix[i], &q, p->sigs))
+			return FAST_NO;
+	}
+#pragma GCC unroll 6
+	for (int k = 0; k < ZWT_PARTS; k++) {
+		size_t n = off[k];
+		off[k] = at;
+		at += n;
+	}
+	if (at > limit || at > 0x4000)
+		return FAST_NO;
+	for (int i = 0; i < p->nseg; i++)
+		bad |= fast_seg(p->seg[i].pc, fix[i], out, off, q.len, mask);
+	if (bad)
+		return FAST_BAD;
+	for (int s = 1; s < 4; s++)
+		counts[s] += (uint16_t)cnt[s];
+	*ppos = at;
+	return FAST_OK;
+}
+
+/* Everything else: setup, the parts in sections (RR group by RR group
+ * when not everything fits), the pointer patches. Not inlined: its
+ * state is large and the usual cases need none of it. */
+static __attribute__((noinline)) size_t emit_general(
+	const struct tl_plan *p, uint8_t *out, size_t pos, size_t limit,
+	const uint8_t *qwire, uint16_t counts[4], bool *tc)
 {
 	struct em m;
-	if (p->nseg == 1 && !p->nsynth && emit_whole(p, out, &pos, limit,
-						      counts)) {
-		*tc = false;
-		return pos;
-	}
-	int f = emit_fast(p, out, &pos, limit, qwire, counts);
-	if (f != FAST_NO) {
-		/* FAST_BAD: a pointer would not fit 14 bits, as below */
-		if (f == FAST_BAD)
-			memset(counts + 1, 0, 3 * sizeof(counts[0]));
-		*tc = f == FAST_BAD;
-		return pos;
-	}
 	setup(&m, p, out, pos, limit, qwire);
 	bool careful = pos + total_len(&m) > limit;
 
@@ -1094,4 +1193,24 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 		counts[s] = m.counts[s];
 	*tc = m.tc;
 	return m.pos;
+}
+
+size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
+	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
+	       bool *tc)
+{
+	if (p->nseg == 1 && !p->nsynth && emit_whole(p, out, &pos, limit,
+						      counts)) {
+		*tc = false;
+		return pos;
+	}
+	int f = emit_fast(p, out, &pos, limit, qwire, counts);
+	if (f == FAST_NO)
+		return emit_general(p, out, pos, limit, qwire, counts, tc);
+	/* FAST_BAD: a pointer would not fit 14 bits: the sections are
+	 * given up, as emit_general does */
+	if (f == FAST_BAD)
+		memset(counts + 1, 0, 3 * sizeof(counts[0]));
+	*tc = f == FAST_BAD;
+	return pos;
 }

@@ -109,7 +109,7 @@ static size_t rel_lf(const struct tl_name *q, int below, uint8_t *out)
 
 /* The first 8 octets of that lookup form (zero padded), big-endian: the
  * index key. */
-static uint64_t rel_key(const struct tl_name *q, int below)
+static uint64_t rel_key_slow(const struct tl_name *q, int below)
 {
 	uint8_t kb[10] = {0};
 	size_t o = 0;
@@ -127,6 +127,29 @@ static uint64_t rel_key(const struct tl_name *q, int below)
 		o++; /* the separator, 0 */
 	}
 	return zwt_load_be64(kb);
+}
+
+/* rel_key_slow a label at a time: 8 octets read from the label, those
+ * past it masked off (zeros: the separator and the padding), unless the
+ * octets needed hold a 0 or 1 (escaped) or the read would leave lname. */
+static uint64_t rel_key(const struct tl_name *q, int below)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t acc = 0; /* key octets in memory order */
+	unsigned o = 0;
+	for (int k = below - 1; k >= 0 && o < 8; k--) {
+		const uint8_t *l = q->lname + q->loff[k];
+		unsigned n = l[0] < 8 - o ? l[0] : 8 - o;
+		if (q->loff[k] + 9u > sizeof(q->lname))
+			return rel_key_slow(q, below);
+		uint64_t w = zwt_get64(l + 1);
+		uint64_t m = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+		if ((w - 2 * ones) & ~w & (ones << 7) & m)
+			return rel_key_slow(q, below); /* an octet < 2 */
+		acc |= (w & m) << (8 * o);
+		o += n + 1;
+	}
+	return __builtin_bswap64(acc);
 }
 
 /* Index of the last entry <= the lookup form lf (-1 when all are
@@ -165,6 +188,11 @@ static long nsec_find_key(const struct zwt_nsec_ent *e, size_t n,
 	const struct zwt_nsec_ent *b = e;
 	if (!n)
 		return -1;
+	while (n > 8192) { /* the top levels are in cache: no prefetch */
+		size_t half = n / 2;
+		b = b[half].key <= key ? b + half : b;
+		n -= half;
+	}
 	while (n > 1) {
 		size_t half = n / 2, next = (n - half) / 2;
 		zwt_prefetch(&b[next].key);
