@@ -189,13 +189,38 @@ static bool nameless(uint16_t type)
 	       type == ZW_TYPE_TXT;
 }
 
+/* zw_rdata_names for the two commonest types with a name, whose layout
+ * RFC 1035 and RFC 4034 fix: NS (one compressible name filling the
+ * RDATA) and RRSIG (18 octets, the signer's name, not compressed, and a
+ * signature of at least one octet). -1 when the RDATA is not exactly
+ * that: zw_rdata_names decides then. */
+static int known_names(uint16_t type, const uint8_t *rd, uint16_t len,
+		       size_t *offs, bool *comp)
+{
+	if (type == ZW_TYPE_NS && zw_name_check(rd, rd + len) == (int)len) {
+		offs[0] = 0;
+		comp[0] = true;
+		return 1;
+	}
+	if (type == ZW_TYPE_RRSIG && len > 18) {
+		int m = zw_name_check(rd + 18, rd + len);
+		if (m > 0 && 18u + (unsigned)m < len) {
+			offs[0] = 18;
+			comp[0] = false;
+			return 1;
+		}
+	}
+	return -1;
+}
+
 static void put_rdata(struct enc *en, uint16_t type, const uint8_t *rd,
 		      uint16_t len)
 {
 	size_t offs[16];
 	bool comp[16];
-	int n = nameless(type) ? 0
-			       : zw_rdata_names(type, rd, len, offs, comp, 16);
+	int n = nameless(type) ? 0 : known_names(type, rd, len, offs, comp);
+	if (n < 0)
+		n = zw_rdata_names(type, rd, len, offs, comp, 16);
 	size_t at = 0;
 
 	for (int i = 0; i < n && i < 16; i++) {
