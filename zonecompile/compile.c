@@ -254,11 +254,36 @@ static uint32_t merged_piece(struct cc *cc, const struct cz_chunk *ch,
 	return ref;
 }
 
+/* The merged map is far bigger than the caches and its slots are
+ * random: fetch the slots of the pieces a few entries on while this
+ * one is assembled (their keys are in the chunk's mkeys, in order). */
+#define MERGED_AHEAD 16
+
+static void fetch_merged(const struct cc *cc, const struct cz_chunk *ch,
+			 size_t k)
+{
+	uint64_t key;
+	if ((k + 1) * 8 > ch->mkeys.len)
+		return;
+	memcpy(&key, ch->mkeys.p + k * 8, 8);
+	__builtin_prefetch(&cc->merged.s[kmix(key) & cc->merged.mask]);
+}
+
+static void merged_ahead(struct cc *cc, const struct cz_chunk *ch)
+{
+	if (ch != cc->mk_chunk)
+		return;
+	fetch_merged(cc, ch, cc->mk_at + MERGED_AHEAD);
+	fetch_merged(cc, ch, cc->mk_at + MERGED_AHEAD + 1);
+	cc->mk_at += 2;
+}
+
 /* The two recipes go right after what came before (the node) and their
  * pieces after them: a lookup reads node, recipe, piece in that order. */
 static int merged_recipes(struct cc *cc, const struct cz_chunk *ch,
 			  const struct cr_entry *e, uint32_t rec[2])
 {
+	merged_ahead(cc, ch);
 	cz_buf_align(&cc->blob, 4);
 	size_t at = cc->blob.len;
 	if (!cz_buf_append(&cc->blob, NULL, 16))
@@ -428,6 +453,10 @@ int cc_assemble_nodes(struct cc *cc, const struct cz_chunk *ch)
 {
 	size_t pos = 0;
 	int rc = 0;
+	cc->mk_chunk = ch;
+	cc->mk_at = 0;
+	for (size_t k = 0; k < MERGED_AHEAD; k++)
+		fetch_merged(cc, ch, k);
 	while (pos < ch->ops.len && rc >= 0)
 		rc = assemble_node(cc, ch, &pos);
 	return rc;
@@ -478,8 +507,8 @@ static int cc_init(struct cc *cc, const struct zw_zone *z,
 	cc->node_ref = calloc(cc->cz.n, sizeof(uint32_t));
 	cc->one = calloc(1, sizeof(*cc->one));
 	if (!cc->main || !cc->node_ref || !cc->one ||
-	    cc_kmap_init(&cc->merged, cc->cz.n * 2) < 0 ||
-	    cc_kmap_init(&cc->recipes, cc->cz.n * 2) < 0)
+	    cc_kmap_init(&cc->merged, cc->cz.n) < 0 ||
+	    cc_kmap_init(&cc->recipes, cc->cz.n / 2) < 0)
 		return ZW_ENOMEM;
 	cc->main->cc = cc;
 	cc->main->cz = cc->cz;

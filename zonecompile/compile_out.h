@@ -82,6 +82,9 @@ struct cz_chunk {
 	struct cz_buf ops, scratch;
 	struct kmap keyed;    /* group key -> scratch piece index + 1 */
 	struct cz_buf kpcs;   /* struct cr_piece per keyed piece */
+	struct cz_buf mkeys;  /* the merged pieces' hashes (u64), in op
+			       * order: the assembler fetches map slots
+			       * ahead with them */
 	int rc;
 	bool done;
 	char err[256];
@@ -109,6 +112,8 @@ struct cc {
 	bool keyed_mapped[8][3];
 	struct kmap recipes;  /* content hash -> recipe ref */
 	struct kmap merged;   /* content hash -> whole-response piece ref */
+	const struct cz_chunk *mk_chunk; /* being assembled, and */
+	size_t mk_at;         /* its next merged key */
 	uint32_t *node_ref;   /* per zone node, 0 when not in the table */
 	uint32_t nx[2];
 	size_t nnodes, npieces, nrecipes;

@@ -22,8 +22,9 @@ void cr_chunk_reset(struct cz_chunk *ch, size_t from, size_t to)
 {
 	ch->from = from;
 	ch->to = to;
-	ch->ops.len = ch->scratch.len = ch->kpcs.len = 0;
+	ch->ops.len = ch->scratch.len = ch->kpcs.len = ch->mkeys.len = 0;
 	ch->ops.failed = ch->scratch.failed = ch->kpcs.failed = false;
+	ch->mkeys.failed = false;
 	if (ch->keyed.s && ch->keyed.n) {
 		memset(ch->keyed.s, 0, (ch->keyed.mask + 1) * sizeof(*ch->keyed.s));
 		ch->keyed.n = 0;
@@ -37,6 +38,7 @@ void cr_chunk_free(struct cz_chunk *ch)
 	cz_buf_free(&ch->ops);
 	cz_buf_free(&ch->scratch);
 	cz_buf_free(&ch->kpcs);
+	cz_buf_free(&ch->mkeys);
 	cc_kmap_free(&ch->keyed);
 }
 
@@ -174,6 +176,8 @@ static int record_merged(struct crec *w, const struct cz_resp *r,
 				    w->ch->scratch.p + e->m[k].off,
 				    e->m[k].len) | 1;
 	e->flags |= CR_MERGED;
+	if (!cz_buf_append(&w->ch->mkeys, e->mh, sizeof(e->mh)))
+		return fail(w, ZW_ENOMEM);
 	return put(w, e, sizeof(*e));
 }
 
