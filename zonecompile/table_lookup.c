@@ -5,6 +5,7 @@
  * (expansion) or none of these (NXDOMAIN). DNSSEC proofs that depend on
  * the query name (NSEC covering it, NSEC3 covering its next closer name)
  * are found here; everything else comes precomputed with the recipes. */
+#include <stddef.h>
 #include <string.h>
 
 #include "crypto/nsec3.h"
@@ -179,24 +180,40 @@ static long nsec_find_full(const struct tl_zone *z, const uint8_t *lf,
 }
 
 /* Index of the last entry whose key is <= key (-1: none), without
- * branches on the comparisons (they are unpredictable); each step
- * prefetches the entries both of its outcomes read next, so the cache
- * misses of two levels overlap. */
-static long nsec_find_key(const struct zwt_nsec_ent *e, size_t n,
-			  uint64_t key)
+ * branches on the comparisons (they are unpredictable). Below the top
+ * levels (in cache) each step prefetches the four entries read two
+ * steps later, so the cache misses of three levels overlap: on a 1M
+ * index and random names ~270-390 ns a search against ~350-540 for a
+ * plain binary search (~140 ns a miss here). */
+_Static_assert(sizeof(struct zwt_nsec_ent) == sizeof(struct zwt_nsec3_ent),
+	       "one search for both indexes");
+_Static_assert(offsetof(struct zwt_nsec_ent, key) == 0 &&
+	       offsetof(struct zwt_nsec3_ent, key) == 0,
+	       "one search for both indexes");
+
+static long idx_last_le(const struct zwt_nsec_ent *e, size_t n,
+			uint64_t key)
 {
 	const struct zwt_nsec_ent *b = e;
 	if (!n)
 		return -1;
-	while (n > 8192) { /* the top levels are in cache: no prefetch */
+	while (n > 8192) {
 		size_t half = n / 2;
 		b = b[half].key <= key ? b + half : b;
 		n -= half;
 	}
-	while (n > 1) {
+	if (n > 1) { /* the next step's two */
 		size_t half = n / 2, next = (n - half) / 2;
 		zwt_prefetch(&b[next].key);
 		zwt_prefetch(&b[half + next].key);
+	}
+	while (n > 1) {
+		size_t half = n / 2, n1 = n - half, h1 = n1 / 2;
+		size_t h2 = (n1 - h1) / 2;
+		zwt_prefetch(&b[h2].key);
+		zwt_prefetch(&b[h1 + h2].key);
+		zwt_prefetch(&b[half + h2].key);
+		zwt_prefetch(&b[half + h1 + h2].key);
 		b = b[half].key <= key ? b + half : b;
 		n -= half;
 	}
@@ -213,7 +230,7 @@ uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q)
 						      z->hdr->idx_off);
 	size_t n = z->hdr->idx_count;
 	uint64_t key = rel_key(q, below);
-	long i = nsec_find_key(e, n, key);
+	long i = idx_last_le(e, n, key);
 	if (i >= 0 && e[i].key == key) {
 		uint8_t lf[ZW_NAME_LF_MAX];
 		size_t len = rel_lf(q, below, lf);
@@ -230,20 +247,14 @@ static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
 	const struct zwt_nsec3_ent *e = (const void *)(z->data +
 						       z->hdr->idx_off);
 	uint64_t key = zwt_load_be64(h);
-	long lo = 0, hi = (long)z->hdr->idx_count;
-
-	while (lo < hi) {
-		long mid = lo + (hi - lo) / 2;
-		int c;
-		if (e[mid].key != key)
-			c = e[mid].key < key ? -1 : 1;
-		else
-			c = memcmp(e[mid].rest, h + 8, 12);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* the first entry whose key is >= key (hashes: random, so the
+	 * search of the NSEC index, entries of the same size), then on over
+	 * equal keys to the first entry >= h */
+	long lo = key ? idx_last_le((const void *)e, z->hdr->idx_count,
+				    key - 1) + 1 : 0;
+	while (lo < (long)z->hdr->idx_count && e[lo].key == key &&
+	       memcmp(e[lo].rest, h + 8, 12) < 0)
+		lo++;
 	/* lo: first entry >= h; a match is the name itself (cannot happen
 	 * for a name that does not exist, but then it is the best proof) */
 	if (lo < (long)z->hdr->idx_count && e[lo].key == key &&
