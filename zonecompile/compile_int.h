@@ -136,6 +136,9 @@ struct cz {
 	/* NSEC3 chain sorted by hash */
 	uint32_t *n3sorted;     /* node indices */
 	uint8_t (*n3hash)[20];  /* hash per sorted entry */
+	/* the first sorted entry whose hash starts with at least each
+	 * 16-bit prefix (hashes are uniform: a prefix holds about one) */
+	uint32_t *n3bucket;     /* 65537 entries */
 	size_t nn3;
 	size_t apex_lflen;
 	uint32_t min_expire, max_inception;
@@ -149,6 +152,7 @@ int cz_view_init(struct cz *c, const struct zw_zone *z,
 		 const struct zw_compile_opts *o);
 void cz_view_free(struct cz *c);
 long cz_find(const struct cz *c, const uint8_t *name);
+void cz_find_prefetch(const struct cz *c, const uint8_t *name);
 const uint8_t *cz_lname(const struct cz *c, size_t i);
 long cz_nsec3_cover(const struct cz *c, const uint8_t *hash);
 long cz_nsec3_cover_name(const struct cz *c, const uint8_t *name);

@@ -336,14 +336,66 @@ static int record_node(struct crec *w, size_t i)
 	return rc;
 }
 
+/* ---- reading ahead ---- */
+
+/* In a zone of delegations most of what resolving a node reads lies in
+ * node order (the node, its glue), but not the NSEC3 that covers its
+ * name (an opt-out referral's proof) nor the name map slots of its
+ * servers: those are fetched for the node AHEAD places on (the NSEC3's
+ * node record twice as far), so the misses overlap instead of stalling
+ * one after another. */
+#define AHEAD 6
+
+static void fetch_far(const struct crec *w, size_t j)
+{
+	const struct cz *c = &w->cz;
+	if (j >= c->n || !(c->nf[j] & CZ_INHASH) || c->n3cover[j] < 0)
+		return;
+	size_t cover = (size_t)c->n3cover[j];
+	__builtin_prefetch(zw_zone_node(c->zone, cover));
+	const uint32_t *keyed = __atomic_load_n(
+		&w->cc->keyed[G_NSEC3][A_APEX], __ATOMIC_ACQUIRE);
+	if (keyed)
+		__builtin_prefetch(keyed + cover);
+}
+
+static void fetch_near(const struct crec *w, size_t j)
+{
+	const struct cz *c = &w->cz;
+	if (j >= c->n || !(c->nf[j] & CZ_INHASH))
+		return;
+	if (c->n3cover[j] >= 0) {
+		const struct zw_node *n = zw_zone_node(c->zone,
+						       (size_t)c->n3cover[j]);
+		for (uint32_t k = 0; k < n->datalen && k < 256; k += 64)
+			__builtin_prefetch(n->data + k);
+	}
+	struct zw_rrset rs;
+	if (!(c->nf[j] & CZ_CUT) ||
+	    !zw_node_rrset(zw_zone_node(c->zone, j), ZW_TYPE_NS, 0, &rs))
+		return;
+	const uint8_t *p = rs.rdata;
+	for (uint32_t k = 0; k < rs.count && k < 8; k++) {
+		uint16_t len;
+		const uint8_t *rd = zw_rr_next(&p, &len);
+		if (zw_name_check(rd, rd + len) > 0)
+			cz_find_prefetch(c, rd);
+	}
+}
+
 int cr_record_chunk(struct crec *w, struct cz_chunk *ch)
 {
 	int rc = 0;
 	w->ch = ch;
 	w->errbuf[0] = '\0';
-	for (size_t i = ch->from; i < ch->to && rc >= 0; i++)
+	for (size_t i = ch->from; i < ch->from + AHEAD; i++)
+		fetch_far(w, i + AHEAD);
+	for (size_t i = ch->from; i < ch->to && rc >= 0; i++) {
+		fetch_far(w, i + 2 * AHEAD);
+		fetch_near(w, i + AHEAD);
 		if (w->cz.nf[i] & CZ_INHASH)
 			rc = record_node(w, i);
+	}
 	if (rc < 0) {
 		ch->rc = rc;
 		snprintf(ch->err, sizeof ch->err, "%s",

@@ -134,6 +134,16 @@ long cz_find(const struct cz *c, const uint8_t *name)
 	}
 }
 
+/* Fetch the name map slot cz_find(c, name) will start at. */
+void cz_find_prefetch(const struct cz *c, const uint8_t *name)
+{
+	uint8_t l[ZW_NAME_MAX];
+	size_t len = zw_name_len(name);
+	cz_lower_copy(l, name, len);
+	uint64_t h = zwt_hash(c->seed, l, len);
+	__builtin_prefetch(&c->names.slot[h & c->names.mask]);
+}
+
 /* NSEC3 and its RRSIGs live in a tree of their own (Knot keeps them
  * apart, even where a hashed owner name also holds other data). */
 bool cz_is_n3_rrset(const struct zw_rrset *rs)
@@ -198,7 +208,8 @@ static int nsec3_chain(struct cz *c)
 	struct n3ent *e = calloc(cnt ? cnt : 1, sizeof(*e));
 	c->n3sorted = calloc(cnt ? cnt : 1, sizeof(uint32_t));
 	c->n3hash = calloc(cnt ? cnt : 1, 20);
-	if (!e || !c->n3sorted || !c->n3hash) {
+	c->n3bucket = calloc(0x10001, sizeof(uint32_t));
+	if (!e || !c->n3sorted || !c->n3hash || !c->n3bucket) {
 		free(e);
 		return ZW_ENOMEM;
 	}
@@ -225,6 +236,12 @@ static int nsec3_chain(struct cz *c)
 		c->n3sorted[i] = e[i].node;
 		memcpy(c->n3hash[i], e[i].h, 20);
 	}
+	size_t at = 0;
+	for (uint32_t b = 0; b <= 0x10000; b++) {
+		while (at < k && (uint32_t)(e[at].h[0] << 8 | e[at].h[1]) < b)
+			at++;
+		c->n3bucket[b] = (uint32_t)at;
+	}
 	c->nn3 = k;
 	free(e);
 	return 0;
@@ -234,10 +251,13 @@ static int nsec3_chain(struct cz *c)
  * *exact tells which. -1 when the chain is empty. */
 static long n3_find(const struct cz *c, const uint8_t *h, bool *exact)
 {
-	long lo = 0, hi = (long)c->nn3;
+	/* every entry before the prefix's bucket sorts below h, every one
+	 * after it above: the search stays inside the bucket */
 	*exact = false;
 	if (!c->nn3)
 		return -1;
+	uint32_t top = (uint32_t)(h[0] << 8 | h[1]);
+	long lo = c->n3bucket[top], hi = c->n3bucket[top + 1];
 	while (lo < hi) {
 		long mid = lo + (hi - lo) / 2;
 		if (memcmp(c->n3hash[mid], h, 20) < 0)
@@ -353,5 +373,6 @@ void cz_view_free(struct cz *c)
 	free(c->names.slot);
 	free(c->n3sorted);
 	free(c->n3hash);
+	free(c->n3bucket);
 	cz_buf_free(&c->lnames);
 }
