@@ -269,12 +269,28 @@ static void fetch_merged(const struct cc *cc, const struct cz_chunk *ch,
 	__builtin_prefetch(&cc->merged.s[kmix(key) & cc->merged.mask]);
 }
 
+/* Half as far ahead, the slot is in: when it holds the key, the piece
+ * it points at will be compared, so fetch that too. */
+static void fetch_merged_piece(const struct cc *cc,
+			       const struct cz_chunk *ch, size_t k)
+{
+	uint64_t key;
+	if ((k + 1) * 8 > ch->mkeys.len)
+		return;
+	memcpy(&key, ch->mkeys.p + k * 8, 8);
+	const struct kslot *s = &cc->merged.s[kmix(key) & cc->merged.mask];
+	if (s->key == key && s->val)
+		__builtin_prefetch(blob_at(cc, s->val));
+}
+
 static void merged_ahead(struct cc *cc, const struct cz_chunk *ch)
 {
 	if (ch != cc->mk_chunk)
 		return;
-	fetch_merged(cc, ch, cc->mk_at + MERGED_AHEAD);
-	fetch_merged(cc, ch, cc->mk_at + MERGED_AHEAD + 1);
+	for (size_t k = 0; k < 2; k++) {
+		fetch_merged(cc, ch, cc->mk_at + MERGED_AHEAD + k);
+		fetch_merged_piece(cc, ch, cc->mk_at + MERGED_AHEAD / 2 + k);
+	}
 	cc->mk_at += 2;
 }
 

@@ -191,19 +191,33 @@ static void map_put(struct cz_map *m, uint64_t h, uint64_t e)
 	}
 }
 
+/* Names copied and hashed NAMES_AHEAD at a time and their map slots
+ * fetched before any is inserted: the slots are random in a map far
+ * bigger than the caches, so the misses overlap. */
+#define NAMES_AHEAD 8
+
 static void scan_names(struct range *r)
 {
 	struct cz *c = r->c;
 	size_t off = r->nameoff;
-	for (size_t i = r->from; i < r->to; i++) {
-		const uint8_t *nm = zw_node_name(zw_zone_node(c->zone, i));
-		size_t len = zw_name_len(nm);
-		uint8_t *d = c->lnames.p + off;
-		c->lname_off[i] = off;
-		cz_lower_copy(d, nm, len);
-		off += len;
-		uint64_t h = zwt_hash(c->seed, d, len);
-		map_put(&c->names, h, (h & 0xffffffff00000000ULL) | (i + 1));
+	uint64_t h[NAMES_AHEAD];
+	for (size_t i = r->from; i < r->to; i += NAMES_AHEAD) {
+		size_t n = r->to - i < NAMES_AHEAD ? r->to - i : NAMES_AHEAD;
+		for (size_t k = 0; k < n; k++) {
+			const uint8_t *nm = zw_node_name(zw_zone_node(c->zone,
+								      i + k));
+			size_t len = zw_name_len(nm);
+			uint8_t *d = c->lnames.p + off;
+			c->lname_off[i + k] = off;
+			cz_lower_copy(d, nm, len);
+			off += len;
+			h[k] = zwt_hash(c->seed, d, len);
+			__builtin_prefetch(&c->names.slot[h[k] & c->names.mask],
+					   1);
+		}
+		for (size_t k = 0; k < n; k++)
+			map_put(&c->names, h[k],
+				(h[k] & 0xffffffff00000000ULL) | (i + k + 1));
 	}
 }
 
