@@ -23,6 +23,9 @@
 #   RUNS=3 DURATION=8 E2E_SECONDS=10 perf/compare_zwd.sh
 #   SKIP_E2E=1 / SKIP_PCAP=1 run one half only; LCORES=1 (or 2) runs the
 #   pcap half with that many worker lcores only.
+#   ZWD_B=path/to/other/zwd: every pcap run is done with that binary too,
+#   right after the same run with $BUILD's (A/B interleaved, so both see
+#   the same load), and the table has a row per binary (A is $BUILD's).
 #   CALLGRIND=1: after the pcap table, one short 1-lcore run of each mode
 #   under callgrind (valgrind; robust on a busy machine, where timings are
 #   not): instructions per frame of the worker loop, split into the
@@ -37,6 +40,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 BIN=$ROOT/$BUILD/bin
+ZWD_A=$BIN/zwd
 RUNS=${RUNS:-1}
 DURATION=${DURATION:-8}
 E2E_SECONDS=${E2E_SECONDS:-10}
@@ -114,18 +118,18 @@ EOF
 }
 
 pcap_run() { # lcores(1|2) mix(0|1|reflect) [wrapper...] -> appends to $tmp/res
-	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=()
+	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=() zwd=${ZWD:-$ZWD_A} ab=${AB:-A}
 	shift 2
 	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
 	[ "$n" = 2 ] && lc=0,1
 	for port in $(seq 0 $((n - 1))); do
 		vdevs+=("--vdev=net_pcap$port,rx_pcap=$dir/q$q-$port.pcap,infinite_rx=1")
 	done
-	"$@" "$BIN/zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
+	"$@" "$zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
 		"${vdevs[@]}" -- --table "$dir/zone.zwt" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
 		--stats-interval 1 --duration "$((DURATION + 2))" "${extra[@]}" \
 		>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; exit 1; }
-	echo "$n $mix $(summarize "$tmp/run.out")" >>"$tmp/res"
+	echo "$n $mix $(summarize "$tmp/run.out") $ab" >>"$tmp/res"
 }
 
 # perf report lines -> shares of the sampled time by part of the loop
@@ -194,11 +198,13 @@ if [ -z "${SKIP_PCAP:-}" ]; then
 	echo "== zwd benchmark mode: net_pcap replay, ${DELEGATIONS}-delegation signed zone ($records records),"
 	echo "   $QUERIES distinct queries per port, EDNS 1232, 10% NXDOMAIN; ${DURATION}s per run, $RUNS run(s)"
 	echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	[ -z "${ZWD_B:-}" ] || echo "   zwd A: $ZWD_A, zwd B: $ZWD_B (each run with both, interleaved)"
 	: >"$tmp/res"
 	for r in $(seq "$RUNS"); do
 		for n in $LCORES; do
 			for mix in reflect 0 1; do
 				pcap_run "$n" "$mix"
+				[ -z "${ZWD_B:-}" ] || ZWD=$ZWD_B AB=B pcap_run "$n" "$mix"
 			done
 		done
 	done
@@ -206,20 +212,23 @@ if [ -z "${SKIP_PCAP:-}" ]; then
 import statistics, sys
 res = {}
 for line in open(sys.argv[1]):
-    n, mix, wall, cpu, share = line.split()
-    res.setdefault((n, mix), []).append((int(wall), int(cpu), int(share)))
+    n, mix, wall, cpu, share, ab = line.split()
+    res.setdefault((n, mix, ab), []).append((int(wall), int(cpu), int(share)))
 med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in res.items()}
 label = {'reflect': 'reflect (no DNS)', '0': 'DO=0 mix', '1': 'DO=1 mix'}
-print('%-17s %6s %14s %18s %8s %12s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
-      'CPU', 'vs reflect'))
+abs_ = sorted({k[2] for k in res})
+print('%-17s %6s %14s %18s %8s %12s%s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
+      'CPU', 'vs reflect', '  zwd' if len(abs_) > 1 else ''))
 for n in ('1', '2'):
     for mix in ('reflect', '0', '1'):
-        if (n, mix) not in med:
-            continue
-        wall, cpu, share = med[(n, mix)]
-        ref = med.get((n, 'reflect'), (0, 0, 0))[1]
-        ratio = '%.2fx' % (cpu / ref) if ref and mix != 'reflect' else '-'
-        print('%-17s %6s %14.0f %18.0f %7.0f%% %12s' % (label[mix], n, wall, cpu, share, ratio))
+        for ab in abs_:
+            if (n, mix, ab) not in med:
+                continue
+            wall, cpu, share = med[(n, mix, ab)]
+            ref = med.get((n, 'reflect', ab), (0, 0, 0))[1]
+            ratio = '%.2fx' % (cpu / ref) if ref and mix != 'reflect' else '-'
+            print('%-17s %6s %14.0f %18.0f %7.0f%% %12s%s' % (label[mix], n, wall, cpu, share,
+                  ratio, '  ' + ab if len(abs_) > 1 else ''))
 print('answered/s: wall clock; per CPU-second: answered per second of worker CPU time (all')
 print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore when')
 print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
