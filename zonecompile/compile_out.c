@@ -68,21 +68,36 @@ void cc_hash_prepare(struct cc *cc)
 	cc->blob_base = slots * 8;
 }
 
+/* Nodes hashed HASH_AHEAD at a time, their slots fetched before any is
+ * filled (random slots in a table bigger than the caches). The slots
+ * are filled in node order as before, so the table is the same. */
+#define HASH_AHEAD 8
+
 int cc_hash_fill(struct cc *cc)
 {
 	uint64_t *s = cz_buf_append(&cc->hash, NULL, cc->hash_slots * 8);
 	uint64_t mask = cc->hash_slots - 1;
+	uint64_t h[HASH_AHEAD];
+	size_t idx[HASH_AHEAD];
 	if (!s)
 		return ZW_ENOMEM;
-	for (size_t i = 0; i < cc->cz.n; i++) {
-		if (!cc->node_ref[i])
-			continue;
-		const uint8_t *nm = cz_lname(&cc->cz, i);
-		uint64_t h = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
-		uint64_t j = h & mask;
-		while (s[j])
-			j = (j + 1) & mask;
-		s[j] = (h & 0xffffffff00000000ULL) | cc->node_ref[i];
+	for (size_t i = 0; i < cc->cz.n;) {
+		int n = 0;
+		for (; i < cc->cz.n && n < HASH_AHEAD; i++) {
+			if (!cc->node_ref[i])
+				continue;
+			const uint8_t *nm = cz_lname(&cc->cz, i);
+			h[n] = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
+			__builtin_prefetch(&s[h[n] & mask], 1);
+			idx[n++] = i;
+		}
+		for (int k = 0; k < n; k++) {
+			uint64_t j = h[k] & mask;
+			while (s[j])
+				j = (j + 1) & mask;
+			s[j] = (h[k] & 0xffffffff00000000ULL) |
+			       cc->node_ref[idx[k]];
+		}
 	}
 	return 0;
 }
