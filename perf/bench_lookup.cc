@@ -73,6 +73,57 @@ struct zw_perf_lookup *Queries(bool big, int dnssec, unsigned nx,
 	return p;
 }
 
+// Lookup/file/...: $ZW_BENCH_QTABLE answering the queries listed in
+// $ZW_BENCH_QFILE ("name TYPE" lines, e.g. compare_zwd.sh's
+// build/bench/zwd/q0-0.txt with its zone.zwt: zwd's benchmark mix, with
+// its NS, DS and glue-name queries), skipped when they are not set.
+struct zw_perf_lookup *FileQueries(int dnssec, struct zw_perf_table **tp,
+				   std::string *why)
+{
+	static struct zw_perf_table *t;
+	static std::map<int, struct zw_perf_lookup *> cache;
+	const char *tab = std::getenv("ZW_BENCH_QTABLE");
+	const char *qf = std::getenv("ZW_BENCH_QFILE");
+	char err[256] = "";
+	if (!tab || !qf) {
+		*why = "set ZW_BENCH_QTABLE and ZW_BENCH_QFILE";
+		return nullptr;
+	}
+	if (!t && !(t = zw_perf_table_open(tab, nullptr, err))) {
+		*why = err;
+		return nullptr;
+	}
+	*tp = t;
+	auto it = cache.find(dnssec);
+	if (it != cache.end())
+		return it->second;
+	struct zw_perf_lookup *p = zw_perf_lookup_file(t, qf, dnssec, err);
+	if (!p)
+		*why = err;
+	cache[dnssec] = p;
+	return p;
+}
+
+void BM_LookupFile(benchmark::State &state, int dnssec, unsigned burst)
+{
+	std::string why;
+	struct zw_perf_table *t = nullptr;
+	struct zw_perf_lookup *p = FileQueries(dnssec, &t, &why);
+	if (!p) {
+		state.SkipWithError(why.c_str());
+		return;
+	}
+	const unsigned per = 4096;
+	uint64_t bytes = 0;
+	for (auto _ : state)
+		bytes += zw_perf_lookup_run(p, per, burst);
+	double n = double(state.iterations()) * per;
+	state.SetItemsProcessed(int64_t(n));
+	state.counters["ns/query"] = benchmark::Counter(
+		n, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+	state.counters["bytes/resp"] = double(bytes) / n;
+}
+
 void BM_Lookup(benchmark::State &state, bool big, int dnssec, unsigned nx,
 	       unsigned burst)
 {
@@ -121,6 +172,14 @@ int Register()
 	}
 	for (unsigned burst : {1u, 32u})
 		Add(false, 0, 10, "", burst);
+	if (std::getenv("ZW_BENCH_QFILE"))
+		for (int dnssec : {0, 1})
+			benchmark::RegisterBenchmark(
+				dnssec ? "Lookup/file/DO1/burst32"
+				       : "Lookup/file/DO0/burst32",
+				BM_LookupFile, dnssec, 32u)
+				->MinTime(1.0)
+				->Unit(benchmark::kNanosecond);
 	return 0;
 }
 

@@ -1,11 +1,13 @@
 /* Table lookup benchmark shim: queries built from the table's own names
  * (every hash slot's node), shuffled, plus random names below the apex
  * that do not exist. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dns/name.h"
+#include "dns/rrtype.h"
 #include "dns/zone.h"
 #include "dns/zonefile.h"
 #include "perf/shim_lookup.h"
@@ -100,7 +102,8 @@ static uint8_t **collect_names(struct zw_table *t, uint64_t *n, uint64_t *s)
 	return v;
 }
 
-static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec)
+static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec,
+		      uint16_t qtype)
 {
 	size_t nl = zw_name_len(name);
 	memset(q, 0, 12);
@@ -109,7 +112,8 @@ static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec)
 	q[11] = 1;
 	memcpy(q + 12, name, nl);
 	size_t o = 12 + nl;
-	uint8_t tail[15] = {0, 1, 0, 1, 0, 0, 41, 0x04, 0xd0, 0, 0,
+	uint8_t tail[15] = {(uint8_t)(qtype >> 8), (uint8_t)qtype, 0, 1,
+			    0, 0, 41, 0x04, 0xd0, 0, 0,
 			    (uint8_t)(dnssec ? 0x80 : 0), 0, 0, 0};
 	memcpy(q + o, tail, sizeof tail);
 	return (uint16_t)(o + sizeof tail);
@@ -195,10 +199,76 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 			name = buf;
 		}
 		p->qoff[i] = (uint32_t)at;
-		p->qlen[i] = build(p->q + at, name, dnssec);
+		p->qlen[i] = build(p->q + at, name, dnssec, ZW_TYPE_A);
 		at += (p->qlen[i] + 7u) & ~7u;
 	}
 	return p;
+}
+
+/* One "name TYPE" line into wire name and type; false when it is not
+ * one. */
+static bool parse_qline(char *line, uint8_t *name, uint16_t *type)
+{
+	char *sp = strtok(line, " \t\r\n");
+	char *ts = strtok(NULL, " \t\r\n");
+	if (!sp || !ts || zw_name_from_str(name, sp, strlen(sp), NULL) <= 0)
+		return false;
+	int t = zw_rrtype_from_str(ts, strlen(ts));
+	if (t < 0)
+		return false;
+	*type = (uint16_t)t;
+	return true;
+}
+
+struct zw_perf_lookup *zw_perf_lookup_file(struct zw_perf_table *t,
+					   const char *path, int dnssec,
+					   char *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[1100];
+	unsigned nq = 0, cap = 0;
+	size_t at = 0;
+	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
+	if (!f || !p) {
+		snprintf(err, 256, "cannot open %s", path);
+		goto fail;
+	}
+	p->t = t->t;
+	p->resp = malloc(64 * RSTRIDE);
+	for (unsigned ln = 1; fgets(line, sizeof line, f); ln++) {
+		uint8_t name[ZW_NAME_MAX];
+		uint16_t type;
+		if (!parse_qline(line, name, &type)) {
+			snprintf(err, 256, "%s:%u: not \"name TYPE\"", path, ln);
+			goto fail;
+		}
+		if (nq == cap) {
+			cap = cap ? 2 * cap : 4096;
+			p->q = realloc(p->q, (size_t)cap * QMAX);
+			p->qoff = realloc(p->qoff, sizeof(uint32_t) * cap);
+			p->qlen = realloc(p->qlen, sizeof(uint16_t) * cap);
+			if (!p->q || !p->qoff || !p->qlen) {
+				snprintf(err, 256, "out of memory");
+				goto fail;
+			}
+		}
+		p->qoff[nq] = (uint32_t)at;
+		p->qlen[nq] = build(p->q + at, name, dnssec, type);
+		at += (p->qlen[nq] + 7u) & ~7u;
+		nq++;
+	}
+	if (!nq || !p->resp) {
+		snprintf(err, 256, "%s: no queries", path);
+		goto fail;
+	}
+	fclose(f);
+	p->nq = nq;
+	return p;
+fail:
+	if (f)
+		fclose(f);
+	zw_perf_lookup_free(p);
+	return NULL;
 }
 
 void zw_perf_lookup_free(struct zw_perf_lookup *p)

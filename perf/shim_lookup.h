@@ -31,6 +31,12 @@ uint64_t zw_perf_table_names(const struct zw_perf_table *t);
 struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 					  unsigned nq, unsigned nx_percent,
 					  int dnssec, char *err);
+/* Queries from a file of "name TYPE" lines (what perf/gen_querypcap.py
+ * writes next to its captures; further fields ignored), in file order,
+ * EDNS (DO when dnssec). NULL with a message in err[256] on failure. */
+struct zw_perf_lookup *zw_perf_lookup_file(struct zw_perf_table *t,
+					   const char *path, int dnssec,
+					   char *err);
 void zw_perf_lookup_free(struct zw_perf_lookup *p);
 
 /* Answer n queries (continuing round the set), `burst` at a time through

@@ -449,8 +449,20 @@ struct actx {
 	const struct zwt_zone *zh;
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
+	uint64_t phash;               /* hash of the parent of an absent name */
+	const struct zwt_node *pcand; /* the parent's node (tag match) */
+	uint8_t pstate;               /* enum parent_state */
 	int result;
 	bool done;
+};
+
+/* Where the prefetching of an absent name's parent stands: its closest
+ * encloser is usually the parent (a delegation, for a query below a
+ * cut such as a glue name), which tl_resolve probes at answer time. */
+enum parent_state {
+	PARENT_NONE = 0,
+	PARENT_SLOT = 1,  /* phash set, its home slot prefetched */
+	PARENT_NODE = 2,  /* pcand set, its lines prefetched */
 };
 
 /* The RCODE of a well-formed query that the zones do not answer (0: they
@@ -569,6 +581,7 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	c->result = 0;
 	c->cand = NULL;
 	c->rec = NULL;
+	c->pstate = PARENT_NONE;
 	c->done = !parse_fast(t, c) && !parse_full(t, c, max_udp);
 	if (c->done)
 		return;
@@ -591,12 +604,73 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
  * s + SLOT_LAG (node prefetched), its node at s + NODE_LAG (piece
  * prefetched) and it is answered at s + ANSWER_LAG. Lines prefetched
  * per node and per piece. */
-#define SLOT_LAG 4
-#define NODE_LAG 8
+#define SLOT_LAG 3
+#define NODE_LAG 6
+#define PARENT_LAG 9  /* parent_node of an absent name (parent_state) */
 #define ANSWER_LAG 12
 #define NODE_LINES 2
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
+
+/* The name does not exist: hash its parent and prefetch that slot, when
+ * the parent is not the apex (tl_resolve never probes the apex). */
+static void parent_start(struct actx *c, const uint64_t *slots,
+			 uint64_t mask)
+{
+	const struct tl_name *nm = &c->q.name;
+	if (nm->nlabels < c->zh->origin_labels + 2u)
+		return;
+	size_t off = nm->loff[1];
+	c->phash = zwt_hash(c->zh->hash_seed, nm->lname + off, nm->len - off);
+	zwt_prefetch(&slots[c->phash & mask]);
+	c->pstate = PARENT_SLOT;
+}
+
+/* The parent's slots (prefetched by parent_start): on a tag match
+ * prefetch its node, and its recipes that follow it. */
+static void parent_slot(struct actx *c)
+{
+	const struct zwt_zone *z = c->zh;
+	const uint8_t *data = zwt_data(z);
+	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
+	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
+	uint64_t i = c->phash & mask;
+	uint32_t tag = (uint32_t)(c->phash >> 32);
+
+	c->pstate = PARENT_NONE;
+	for (unsigned k = 0; k < 8; k++, i = (i + 1) & mask) {
+		uint64_t s = slots[i];
+		if (!(uint32_t)s)
+			return;
+		if ((uint32_t)(s >> 32) == tag) {
+			const uint8_t *n = zwt_at(data, (uint32_t)s);
+			c->pcand = (const struct zwt_node *)n;
+			zwt_prefetch(n);
+			zwt_prefetch(n + 64);
+			c->pstate = PARENT_NODE;
+			return;
+		}
+	}
+}
+
+/* The parent's node is in: a delegation's referral recipe sits in its
+ * lines, its first piece elsewhere, so prefetch that. */
+static void parent_node(struct actx *c)
+{
+	const struct zwt_node *n = c->pcand;
+	c->pstate = PARENT_NONE;
+	if (!(n->flags & ZWT_N_CUT))
+		return;
+	int dnssec = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	const uint8_t *data = zwt_data(c->zh);
+	const struct zwt_recipe *r = zwt_at(data, n->dflt[dnssec]);
+	if (!r->npieces)
+		return;
+	const uint8_t *pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
+	unsigned lines = dnssec ? PIECE_LINES_DO1 : PIECE_LINES_DO0;
+	for (unsigned k = 0; k < lines; k++)
+		zwt_prefetch(pc + 64 * k);
+}
 
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
 #define SLOT_WALK 8
@@ -619,6 +693,7 @@ static void stage_slot(struct actx *c)
 		if (!(uint32_t)s) {
 			c->q.name.node = NULL;
 			c->q.name.probed = true;
+			parent_start(c, slots, mask);
 			return;
 		}
 		if ((uint32_t)(s >> 32) == tag) {
@@ -639,6 +714,8 @@ static void stage_node(struct actx *c)
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
 	c->rec = NULL;
+	if (c->pstate == PARENT_SLOT)
+		parent_slot(c);
 	if (!n) /* no tag match near the home slot: leave it */
 		return;
 	/* a tag match with another name (1 in 2^32) probes on */
@@ -863,6 +940,10 @@ void pipe_step(struct burst *b, struct actx *c, unsigned s, unsigned m,
 	i = s - NODE_LAG;
 	if ((!edges || (s >= NODE_LAG && i < m)) && !c[i].done)
 		stage_node(&c[i]);
+	i = s - PARENT_LAG;
+	if ((!edges || (s >= PARENT_LAG && i < m)) && !c[i].done &&
+	    c[i].pstate == PARENT_NODE)
+		parent_node(&c[i]);
 	i = s - ANSWER_LAG;
 	if (!edges || (s >= ANSWER_LAG && i < m))
 		b->outlen[i] = c[i].done
