@@ -340,10 +340,10 @@ static int record_node(struct crec *w, size_t i)
 
 /* In a zone of delegations most of what resolving a node reads lies in
  * node order (the node, its glue), but not the NSEC3 that covers its
- * name (an opt-out referral's proof) nor the name map slots of its
- * servers: those are fetched for the node AHEAD places on (the NSEC3's
- * node record twice as far), so the misses overlap instead of stalling
- * one after another. */
+ * name (an opt-out referral's proof: its data and its owner name) nor
+ * the name map slots of its servers: those are fetched for the node
+ * AHEAD places on (what locates them twice as far), so the misses
+ * overlap instead of stalling one after another. */
 #define AHEAD 6
 
 static void fetch_far(const struct crec *w, size_t j)
@@ -353,6 +353,7 @@ static void fetch_far(const struct crec *w, size_t j)
 		return;
 	size_t cover = (size_t)c->n3cover[j];
 	__builtin_prefetch(zw_zone_node(c->zone, cover));
+	__builtin_prefetch(&c->lname_off[cover]);
 	const uint32_t *keyed = __atomic_load_n(
 		&w->cc->keyed[G_NSEC3][A_APEX], __ATOMIC_ACQUIRE);
 	if (keyed)
@@ -369,6 +370,7 @@ static void fetch_near(const struct crec *w, size_t j)
 						       (size_t)c->n3cover[j]);
 		for (uint32_t k = 0; k < n->datalen && k < 256; k += 64)
 			__builtin_prefetch(n->data + k);
+		__builtin_prefetch(cz_lname(c, (size_t)c->n3cover[j]));
 	}
 	struct zw_rrset rs;
 	if (!(c->nf[j] & CZ_CUT) ||
