@@ -960,8 +960,8 @@ static size_t walk_labels(const uint8_t *w, size_t o, size_t len,
  * start as the first owner, rdata_cut a first RR of type NS or SOA, and
  * for a SOA an MNAME of that form; both need the last label cut to be
  * the query name's right before the anchor. */
-static bool may_cut(const struct qlabels *q, const uint8_t *w, size_t len,
-		    size_t alen, bool sigs)
+static inline bool may_cut(const struct qlabels *q, const uint8_t *w,
+			   size_t len, size_t alen, bool sigs)
 {
 	size_t last, l = walk_labels(w, 0, len, &last), o, m;
 	if (sigs && l && l + 2 <= len && w[l] == 0xc0 && w[l + 1] == 12 &&
@@ -982,15 +982,13 @@ static bool may_cut(const struct qlabels *q, const uint8_t *w, size_t len,
 	       q_label_before(q, alen, w + last);
 }
 
-/* Would seg_cut find a name cut in this piece? c is its part CUTP (w
- * its octets), fix the start of its fixups (after the descriptors). */
+/* Does seg_cut find a name cut in this piece (may_cut said it may)? c
+ * is its part CUTP (w its octets), fix the start of its fixups (after
+ * the descriptors). */
 static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 		     const uint8_t *w, const uint8_t *fix,
 		     const struct qlabels *q, bool sigs)
 {
-	if ((!sigs && q->len <= pc->alen) ||
-	    !may_cut(q, w, c->len, pc->alen, sigs))
-		return false;
 	size_t end0 = c->len;
 	if (c->nunit > 1) {
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
@@ -1008,6 +1006,17 @@ static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 			&ci) != 0;
 }
 
+/* Would seg_cut find a name cut in this piece? */
+static inline bool seg_has_cut(const struct zwt_piece *pc,
+			       const struct zwt_part *c, const uint8_t *w,
+			       const uint8_t *fix, const struct qlabels *q,
+			       bool sigs)
+{
+	return c && (sigs || q->len > pc->alen) &&
+	       may_cut(q, w, c->len, pc->alen, sigs) &&
+	       fast_cut(pc, c, w, fix, q, sigs);
+}
+
 /* Patch the nfix pointers of a part just written at `at` (deltas d per
  * fixup kind); true when one would not be valid (set_ptr: the response
  * ends below 0x4000 here, so a pointer before its own position fits
@@ -1015,15 +1024,18 @@ static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 static inline bool fast_fix(uint8_t *out, size_t at, const uint8_t *fix,
 			    unsigned nfix, const long *d)
 {
+	uint8_t *base = out + at;
+	const uint8_t *end = fix + 2u * nfix;
 	bool bad = false;
-	for (unsigned f = 0; f < nfix; f++) {
-		uint16_t fx = zwt_get16(fix + 2 * f);
-		uint8_t *w = out + at + ZWT_FIX_POS(fx);
-		size_t val = (size_t)((long)((w[0] & 0x3f) << 8 | w[1]) +
+	for (; fix < end; fix += 2) {
+		unsigned fx = zwt_get16(fix), pos = ZWT_FIX_POS(fx);
+		uint16_t raw;
+		memcpy(&raw, base + pos, 2);
+		size_t val = (size_t)((long)(__builtin_bswap16(raw) & 0x3fff) +
 				      d[ZWT_FIX_KIND(fx)]);
-		bad |= val - 12 >= at + ZWT_FIX_POS(fx) - 12;
-		w[0] = (uint8_t)(0xc0 | val >> 8);
-		w[1] = (uint8_t)val;
+		bad |= val - 12 >= at - 12 + pos;
+		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+		memcpy(base + pos, &raw, 2);
 	}
 	return bad;
 }
@@ -1088,7 +1100,7 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 		cnt[ZWT_PART_SEC(k)] += pd->count;
 	}
 	const uint8_t *fix = (const uint8_t *)pd;
-	if ((c && fast_cut(pc, c, cw, fix, &q, p->sigs)) ||
+	if (seg_has_cut(pc, c, cw, fix, &q, p->sigs) ||
 	    at + pc->size > limit || at + pc->size > 0x4000)
 		return FAST_NO;
 	memcpy(out + at, (const uint8_t *)pc + pc->wire, pc->size);
@@ -1147,7 +1159,7 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 			}
 		}
 		fix[i] = (const uint8_t *)pd;
-		if (c && fast_cut(pc, c, cw, fix[i], &q, p->sigs))
+		if (seg_has_cut(pc, c, cw, fix[i], &q, p->sigs))
 			return FAST_NO;
 	}
 #pragma GCC unroll 6
