@@ -16,6 +16,7 @@ libp11-dev libengine-pkcs11-openssl softhsm2 opensc
 bind9 bind9-utils bind9-dnsutils
 knot knot-dnsutils knot-dnssecutils
 ldnsutils unbound nsd dnsperf
+valgrind linux-perf
 "
 
 missing=""
