@@ -176,7 +176,11 @@ done
 # two_core REPORT: what the run's CPU seconds come to on two otherwise
 # idle cores (a model, for this shared box): the parts of the file parse
 # side by side, recording shares both cores with the assembling, the rest
-# runs on one thread (the write's disk time overlaps its checksum).
+# runs on one thread (the write's disk time overlaps its checksum; the
+# view's passes run on every thread and report the calling thread's
+# share, index and hash the longer of the two). For the build of
+# a274941 it gave 9.91 s (1M opt-out) and 8.32 s (NSEC) from runs at
+# load 5, where that build measured 10.09 and 8.18 s (medians) idle.
 two_core() {
 	awk '
 		/CPU-s, [0-9]+ part/ { match($0, /[0-9]+ parts?\)/); parts = substr($0, RSTART) + 0 }
@@ -214,9 +218,13 @@ for m in $MODES; do
 		two_core "$tmp/report.$m.$t"
 	done
 done
-best=$(printf '%s\n' "${rows[@]}" | awk '$1 == "nsec" { w = $4 } END { print w }')
-echo "target compile < 10 s wall on two cores (nsec, last row): $(echo "$best" |
-	awk '{ print ($1 < 10 ? "met" : "MISSED") " (" $1 " s)" }')"
+# the verdict per zone, from its last (most threads) row
+for m in $MODES; do
+	best=$(printf '%s\n' "${rows[@]}" | awk -v m="$m" '$1 == m { w = $4 } END { print w }')
+	[ -n "$best" ] || continue
+	echo "target compile < 10 s wall on two cores ($m, last row): $(echo "$best" |
+		awk '{ print ($1 < 10 ? "met" : "MISSED") " (" $1 " s)" }')"
+done
 
 # ---- knotd's memory for the same signed zone ------------------------------
 free_port() {
