@@ -920,7 +920,7 @@ static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
 	return true;
 }
 
-enum { FAST_NO, FAST_OK, FAST_BAD };
+enum { FAST_NO, FAST_OK, FAST_BAD, FAST_GEN };
 
 /* The query name for the fast path's checks. */
 struct qlabels {
@@ -1073,19 +1073,21 @@ static bool fast_seg(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
-/* One piece with all its parts written (a negative answer's SOA for a
- * name below the apex, a referral for a name below the cut): every part
- * moves by the same delta, so one memcpy, then the pointers. */
+/* One piece whose parts written (mask) come first: every part written
+ * moves by the same delta (a negative answer's SOA for a name below the
+ * apex, with DO or without and its RRSIG part last; a referral for a
+ * name below the cut), so one memcpy, then the pointers. FAST_GEN: the
+ * parts written are not the first ones. */
 static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 			size_t *ppos, size_t limit, const uint8_t *qw,
-			uint16_t counts[4])
+			uint16_t counts[4], unsigned mask)
 {
 	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	const struct zwt_part *c = NULL, *pd0 = pd;
+	const struct zwt_part *c = NULL, *pd0 = pd, *pend = NULL;
 	const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
 	struct qlabels q = {qw, p->names[0].len};
-	size_t at = *ppos;
+	size_t at = *ppos, size = 0;
 	long d[2 + ZWT_PARTS];
 	unsigned cnt[4] = {0};
 	bool bad = false;
@@ -1097,19 +1099,30 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 			cw = w;
 		}
 		w += pd->len;
-		cnt[ZWT_PART_SEC(k)] += pd->count;
+		if (!(mask >> k & 1)) {
+			if (!pend)
+				pend = pd;
+		} else if (pend) {
+			return FAST_GEN;
+		} else {
+			size += pd->len;
+			cnt[ZWT_PART_SEC(k)] += pd->count;
+		}
 	}
 	const uint8_t *fix = (const uint8_t *)pd;
-	if (seg_has_cut(pc, c, cw, fix, &q, p->sigs) ||
-	    at + pc->size > limit || at + pc->size > 0x4000)
+	if (!pend)
+		pend = pd;
+	if (seg_has_cut(pc, c, cw, fix, &q, p->sigs) || at + size > limit ||
+	    at + size > 0x4000)
 		return FAST_NO;
-	memcpy(out + at, (const uint8_t *)pc + pc->wire, pc->size);
+	memcpy(out + at, (const uint8_t *)pc + pc->wire, size);
 	d[ZWT_FIX_QSTART] = 0;
 	d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
-	for (int k = 0; k < ZWT_PARTS; k++)
-		d[ZWT_FIX_PART0 + k] = (long)at - (12 + pc->alen + 4);
-	if (d[ZWT_FIX_QSUF] || d[ZWT_FIX_PART0])
-		for (const struct zwt_part *x = pd0; x < pd; x++) {
+	for (int k = 0; k < ZWT_PARTS; k++) /* 0: not written, as fix_seg */
+		d[ZWT_FIX_PART0 + k] = (mask >> k & 1)
+			? (long)at - (12 + pc->alen + 4) : 0;
+	if (d[ZWT_FIX_QSUF] || (long)at != 12 + pc->alen + 4)
+		for (const struct zwt_part *x = pd0; x < pend; x++) {
 			bad |= fast_fix(out, at, fix, x->nfix, d);
 			at += x->len;
 			fix += 2u * x->nfix;
@@ -1118,7 +1131,7 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 		return FAST_BAD;
 	for (int s = 1; s < 4; s++)
 		counts[s] += (uint16_t)cnt[s];
-	*ppos = *ppos + pc->size;
+	*ppos = *ppos + size;
 	return FAST_OK;
 }
 
@@ -1138,9 +1151,11 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 
 	if (p->nsynth || p->cut)
 		return FAST_NO;
-	if (p->nseg == 1 && !(((const struct zwt_piece *)p->seg[0].pc)->parts &
-			      ~mask))
-		return emit_shifted(p, out, ppos, limit, qw, counts);
+	if (p->nseg == 1) {
+		int f = emit_shifted(p, out, ppos, limit, qw, counts, mask);
+		if (f != FAST_GEN)
+			return f;
+	}
 	for (int i = 0; i < p->nseg; i++) {
 		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
