@@ -85,6 +85,15 @@ def frame6(dst_mac, src_mac, src, dst, sport, payload):
     return dst_mac + src_mac + b'\x86\xdd' + ip + udp
 
 
+NX_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+
+def nx_label(rnd):
+    """6 to 14 random letters and digits, starting with a letter."""
+    n = rnd.randint(6, 14)
+    return rnd.choice(NX_CHARS[:26]) + ''.join(rnd.choice(NX_CHARS) for _ in range(n - 1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--zone', required=True)
@@ -115,7 +124,9 @@ def main():
     qf = open(a.qfile, 'w') if a.qfile else None
     for i in range(a.count):
         if rnd.random() < a.nx:
-            name, t = 'nx%x-%d.%s' % (rnd.getrandbits(32), i, origin), 'A'
+            # a random label: spread over the whole NSEC index as real
+            # misses are (a common prefix would keep one stretch cached)
+            name, t = '%s.%s' % (nx_label(rnd), origin), 'A'
         else:
             name, t = rnd.choice(sets)
         q = struct.pack('!6H', rnd.getrandbits(16), 0, 1, 0, 0, 1)

@@ -102,6 +102,18 @@ static uint8_t **collect_names(struct zw_table *t, uint64_t *n, uint64_t *s)
 	return v;
 }
 
+/* 6 to 14 random letters and digits, the first a letter; returns the
+ * length. */
+static int nx_label(uint8_t *out, uint64_t *seed)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	int n = 6 + (int)(rng(seed) % 9);
+	out[0] = (uint8_t)chars[rng(seed) % 26];
+	for (int i = 1; i < n; i++)
+		out[i] = (uint8_t)chars[rng(seed) % 36];
+	return n;
+}
+
 static uint16_t build(uint8_t *q, const uint8_t *name, int dnssec,
 		      uint16_t qtype)
 {
@@ -191,9 +203,10 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 		uint8_t buf[ZW_NAME_MAX];
 		const uint8_t *name = t->names[(start + i) % t->nnames];
 		if (rng(&seed) % 100 < nx_percent) {
-			/* "nx<random>.<origin>": below the apex, not there */
-			int l = snprintf((char *)buf + 1, 20, "nx%llx",
-					 (unsigned long long)rng(&seed));
+			/* "<random label>.<origin>": below the apex, not there,
+			 * and spread over the whole NSEC index as real misses
+			 * are (a common prefix keeps one stretch in cache) */
+			int l = nx_label(buf + 1, &seed);
 			buf[0] = (uint8_t)l;
 			memcpy(buf + 1 + l, z->origin, z->origin_len);
 			name = buf;
