@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dns/err.h"
+#include "dns/load.h"
 #include "crypto/p256_point.h"
 
 #define ALIGN64(x) (((x) + 63) & ~(size_t)63)
@@ -69,17 +70,10 @@ struct zw_bv_cache *zw_bv_cache_init(void *mem, size_t len, unsigned nkeys,
 	return c;
 }
 
-static uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* Keys are attacker-chosen, but a collision only costs probe length. */
 uint32_t zw_p256_cache_hash(const uint8_t raw[64])
 {
-	uint64_t h = load64(raw + 24) ^ (load64(raw + 56) * 0x9e3779b97f4a7c15ULL);
+	uint64_t h = zw_load64(raw + 24) ^ (zw_load64(raw + 56) * 0x9e3779b97f4a7c15ULL);
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;

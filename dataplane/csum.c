@@ -8,19 +8,23 @@
  * is added with 4-, 2- and 1-octet loads: copying it into a zeroed word
  * first stalls on store forwarding. */
 #include "dataplane/csum.h"
+#include "dns/load.h"
 
-static inline uint32_t load32(const uint8_t *p)
+/* The last len & 7 octets at p, as 4-, 2- and 1-octet loads (under 2^33). */
+static inline uint64_t tail_sum(const uint8_t *p, size_t len)
 {
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint16_t load16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
+	uint64_t t = 0;
+	if (len & 4) {
+		t += zw_load32(p);
+		p += 4;
+	}
+	if (len & 2) {
+		t += zw_load16(p);
+		p += 2;
+	}
+	if (len & 1) /* the first octet of a 16-bit word: its low half */
+		t += *p;
+	return t;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -63,19 +67,9 @@ static uint64_t sum64(uint64_t s, const uint8_t *p, size_t len)
 uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 {
 	const uint8_t *p = ptr;
-	uint64_t s = sum64(sum, p, len), t = 0;
+	uint64_t s = sum64(sum, p, len);
+	uint64_t t = tail_sum(p + (len & ~(size_t)7), len);
 
-	p += len & ~(size_t)7;
-	if (len & 4) {
-		t += load32(p);
-		p += 4;
-	}
-	if (len & 2) {
-		t += load16(p);
-		p += 2;
-	}
-	if (len & 1) /* the first octet of a 16-bit word: its low half */
-		t += *p;
 	/* fold s to 33 bits before adding the tail (under 2^33) */
 	return (s & 0xffffffffu) + (s >> 32) + t;
 }
@@ -86,25 +80,15 @@ uint64_t zw_csum_add(uint64_t sum, const void *ptr, size_t len)
 	uint64_t a = (sum & 0xffffffffu) + (sum >> 32), b = 0, c = 0, d = 0;
 
 	for (; len >= 32; p += 32, len -= 32) {
-		a += (uint64_t)load32(p) + load32(p + 16);
-		b += (uint64_t)load32(p + 4) + load32(p + 20);
-		c += (uint64_t)load32(p + 8) + load32(p + 24);
-		d += (uint64_t)load32(p + 12) + load32(p + 28);
+		a += (uint64_t)zw_load32(p) + zw_load32(p + 16);
+		b += (uint64_t)zw_load32(p + 4) + zw_load32(p + 20);
+		c += (uint64_t)zw_load32(p + 8) + zw_load32(p + 24);
+		d += (uint64_t)zw_load32(p + 12) + zw_load32(p + 28);
 	}
 	for (; len >= 8; p += 8, len -= 8) {
-		a += load32(p);
-		b += load32(p + 4);
+		a += zw_load32(p);
+		b += zw_load32(p + 4);
 	}
-	if (len & 4) {
-		c += load32(p);
-		p += 4;
-	}
-	if (len & 2) {
-		d += load16(p);
-		p += 2;
-	}
-	if (len & 1) /* the first octet of a 16-bit word: its low half */
-		d += *p;
-	return a + b + c + d;
+	return a + b + c + d + tail_sum(p, len);
 }
 #endif

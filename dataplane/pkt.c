@@ -7,6 +7,7 @@
 
 #include "dataplane/csum.h"
 #include "dataplane/pkt.h"
+#include "dns/load.h"
 
 #define ETH_HLEN 14
 #define ET_IP4 0x0800
@@ -299,21 +300,7 @@ static int ip6(const struct zw_pkt_cfg *c, uint8_t *f, size_t len,
 }
 
 /* Octets in memory order, for comparing fields with constants. */
-static inline uint32_t ld32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint16_t ld16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-/* A field's octets in memory order as ld16/ld32 see them. */
+/* A field's octets in memory order as zw_load16/zw_load32 see them. */
 #define MO16(a, b) ((uint16_t)(zw_csum_be16((uint16_t)((a) << 8 | (b)))))
 #define MO32(a, b, c, d) ((uint32_t)MO16(a, b) | (uint32_t)MO16(c, d) << 16)
 
@@ -333,15 +320,15 @@ static bool dns4_fast(const struct zw_pkt_cfg *c, const uint8_t *f,
 		return false;
 	/* destination MAC ours; source MAC not multicast; type IPv4 with
 	 * a 20-octet header; no fragment; UDP; to our address, port 53 */
-	if (ld32(f) != ld32(c->mac) || ld16(f + 4) != ld16(c->mac + 4) ||
+	if (zw_load32(f) != zw_load32(c->mac) || zw_load16(f + 4) != zw_load16(c->mac + 4) ||
 	    (f[6] & 1) ||
-	    (ld32(f + 12) & MO32(0xff, 0xff, 0xff, 0)) != MO32(8, 0, 0x45, 0) ||
-	    (ld32(h + 6) & MO32(0x3f, 0xff, 0, 0xff)) != MO32(0, 0, 0, 17) ||
-	    ld32(h + 16) != ld32(c->ip4) || ld16(u + 2) != MO16(0, DNS_PORT))
+	    (zw_load32(f + 12) & MO32(0xff, 0xff, 0xff, 0)) != MO32(8, 0, 0x45, 0) ||
+	    (zw_load32(h + 6) & MO32(0x3f, 0xff, 0, 0xff)) != MO32(0, 0, 0, 17) ||
+	    zw_load32(h + 16) != zw_load32(c->ip4) || zw_load16(u + 2) != MO16(0, DNS_PORT))
 		return false;
 	/* source: a port, an address we may answer (bad_src4) */
-	if (ld16(u) == 0 || h[12] == 0 || h[12] == 127 || h[12] >= 224 ||
-	    ld32(h + 12) == ld32(c->ip4))
+	if (zw_load16(u) == 0 || h[12] == 0 || h[12] == 127 || h[12] >= 224 ||
+	    zw_load32(h + 12) == zw_load32(c->ip4))
 		return false;
 	size_t tot = rd16(h + 2), ulen = rd16(u + 4);
 	unsigned opcode = d[2] >> 3 & 0xf;

@@ -77,10 +77,10 @@ static bool rrset_at(const struct zw_node *n, const uint8_t *p,
 {
 	if (!n->data || p >= n->data + n->datalen)
 		return false;
-	rs->type = zone_get16(p);
-	rs->covers = zone_get16(p + 2);
-	rs->ttl = zone_get32(p + 4);
-	rs->count = zone_get32(p + 8);
+	rs->type = zw_load16(p);
+	rs->covers = zw_load16(p + 2);
+	rs->ttl = zw_load32(p + 4);
+	rs->count = zw_load32(p + 8);
 	rs->rdata = p + RS_HDR;
 	const uint8_t *q = rs->rdata;
 	for (uint32_t i = 0; i < rs->count; i++)

@@ -121,8 +121,8 @@ static int sort_nodes(struct zw_zone *z)
 static int collect_rrset(struct scratch *s, const uint8_t *h, uint32_t seq,
 			 const uint8_t **next)
 {
-	uint16_t type = zone_get16(h), covers = zone_get16(h + 2);
-	uint32_t ttl = zone_get32(h + 4), count = zone_get32(h + 8);
+	uint16_t type = zw_load16(h), covers = zw_load16(h + 2);
+	uint32_t ttl = zw_load32(h + 4), count = zw_load32(h + 8);
 	const uint8_t *p = h + RS_HDR;
 	if (grow((void **)&s->e, &s->cap, s->n + count, sizeof *s->e))
 		return ZW_ENOMEM;

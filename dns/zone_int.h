@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dns/load.h"
 #include "dns/name.h"
 #include "dns/zone.h"
 
@@ -81,20 +82,6 @@ static inline struct zone_run zone_run_of(const struct zw_node *n)
 	struct zone_run r;
 	memcpy(&r, n->lf - RUN_HDR, RUN_HDR);
 	return r;
-}
-
-static inline uint16_t zone_get16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static inline uint32_t zone_get32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
 }
 
 /* zone_add.c */

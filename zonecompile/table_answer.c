@@ -102,7 +102,7 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 	}
 #endif
 	if (n >= 8) {
-		uint64_t a = zwt_get64(s), b = zwt_get64(s + n - 8);
+		uint64_t a = zw_load64(s), b = zw_load64(s + n - 8);
 		memcpy(d, &a, 8);
 		memcpy(d + n - 8, &b, 8);
 		return;
@@ -278,7 +278,7 @@ static int dname_step(const struct tl_zone *z, const struct zwt_node *e,
 	while (rd < o && !((w[rd] & 0xc0) == 0xc0 || w[rd] == 0))
 		rd += 1u + w[rd];
 	rd += (w[rd] & 0xc0) ? 2 : 1;
-	uint32_t ttl = zwt_get32(w + rd + 4);
+	uint32_t ttl = zw_load32(w + rd + 4);
 	ttl = __builtin_bswap32(ttl);
 	const uint8_t *target = w + rd + 10;
 	size_t tlen = o - (rd + 10);

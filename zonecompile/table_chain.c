@@ -38,8 +38,8 @@ static int groups(const struct zwt_pview *v, int k, uint16_t end[MAXU],
 		return -1;
 	for (int u = 0; u < nu; u++) {
 		const uint8_t *r = v->units[k] + ZWT_UNIT_SIZE * u;
-		end[u] = pd->nunit > 1 ? zwt_get16(r) : pd->len;
-		cnt[u] = pd->nunit > 1 ? zwt_get16(r + 2) : pd->count;
+		end[u] = pd->nunit > 1 ? zw_load16(r) : pd->len;
+		cnt[u] = pd->nunit > 1 ? zw_load16(r + 2) : pd->count;
 		size_t from = u ? end[u - 1] : 0;
 		if (end[u] > pd->len || from >= end[u] ||
 		    !tl_rr_types(w, from, end[u], &type[u], &cov[u]))

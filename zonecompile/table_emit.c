@@ -230,9 +230,9 @@ static void unit_at(const struct zwt_part *pd, const uint8_t *u, unsigned j,
 	*cnt = pd->count;
 	*mode = pd->mode;
 	if (pd->nunit > 1) {
-		*end = zwt_get16(u + ZWT_UNIT_SIZE * j);
-		*cnt = zwt_get16(u + ZWT_UNIT_SIZE * j + 2);
-		*mode = zwt_get16(u + ZWT_UNIT_SIZE * j + 4);
+		*end = zw_load16(u + ZWT_UNIT_SIZE * j);
+		*cnt = zw_load16(u + ZWT_UNIT_SIZE * j + 2);
+		*mode = zw_load16(u + ZWT_UNIT_SIZE * j + 4);
 	}
 }
 
@@ -310,7 +310,7 @@ static bool refs_skipped(const struct em *m, int i, int k, uint16_t from,
 	const struct zwt_pview *v = &m->v[i];
 	long canon = 12 + v->pc->alen + 4;
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
-		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		uint16_t fx = zw_load16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kt = ZWT_FIX_KIND(fx);
 		if (pos < from || pos + 2 > end || kt < ZWT_FIX_PART0 + 4)
 			continue;
@@ -559,7 +559,7 @@ static bool fix_part_plain(struct em *m, int i, int k, const long *d)
 	long base = m->at[i][k];
 	unsigned done = m->done[i][k];
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
-		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		uint16_t fx = zw_load16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx);
 		if (pos + 2 > done)
 			continue;
@@ -587,7 +587,7 @@ static bool fix_part_gaps(struct em *m, int i, int k, const long *d)
 {
 	const struct zwt_pview *v = &m->v[i];
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
-		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		uint16_t fx = zw_load16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
 		long sh = add_shift(m, i, k, pos);
 		if (pos + 2 > m->done[i][k] || sh < 0)
@@ -625,7 +625,7 @@ static bool fix_part_cut(struct em *m, int i, int k, const long *d)
 	unsigned done = m->done[i][k], tkind = ZWT_FIX_PART0 + CUTP;
 	long base = m->at[i][k];
 	for (unsigned f = 0; f < v->part[k]->nfix; f++) {
-		uint16_t fx = zwt_get16(v->fix[k] + 2 * f);
+		uint16_t fx = zw_load16(v->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
 		long sh = add_shift(m, i, k, pos);
 		if (pos + 2 > done || pos == skip || sh < 0)
@@ -776,7 +776,7 @@ static uint16_t part_cut(const uint8_t *qw, size_t qlen, bool sigs,
 static size_t unit0_len(const struct em *m, int i, int k)
 {
 	const struct zwt_part *pd = m->v[i].part[k];
-	return pd->nunit > 1 ? zwt_get16(m->v[i].units[k]) : pd->len;
+	return pd->nunit > 1 ? zw_load16(m->v[i].units[k]) : pd->len;
 }
 
 static void seg_cut(struct em *m, int i)
@@ -818,29 +818,9 @@ static void cut_chain(struct em *m, int i)
  * piece when the table was opened. */
 static void view_piece(const uint8_t *p, struct zwt_pview *v)
 {
-	static const uint8_t bits4[16] = {0, 1, 1, 2, 1, 2, 2, 3,
-					  1, 2, 2, 3, 2, 3, 3, 4};
-	const struct zwt_piece *pc = (const struct zwt_piece *)p;
-	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	unsigned np = bits4[pc->parts & 15] + bits4[pc->parts >> 4 & 3];
-	const uint8_t *fix = (const uint8_t *)(pd + np), *unit = fix;
-	unsigned w = 0;
-	for (unsigned j = 0; j < np; j++)
-		unit += 2u * pd[j].nfix;
-	v->pc = pc;
-	memset(v->part, 0, sizeof(v->part));
-	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++) {
-		int k = __builtin_ctz(bits);
-		v->fix[k] = fix;
-		v->units[k] = unit;
-		v->off[k] = (uint16_t)w;
-		v->part[k] = pd;
-		fix += 2u * pd->nfix;
-		if (pd->nunit > 1)
-			unit += (size_t)ZWT_UNIT_SIZE * pd->nunit;
-		w += pd->len;
-	}
-	v->wire = p + pc->wire;
+	size_t unit, w;
+	zwt_piece_fill(p, v, &unit, &w);
+	v->wire = p + v->pc->wire;
 }
 
 /* Segment i's part mask bits and octets (after its cut). */
@@ -999,7 +979,7 @@ static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 		for (const struct zwt_part *x = pd; x < c; x++)
 			if (x->nunit > 1)
 				unit += (size_t)ZWT_UNIT_SIZE * x->nunit;
-		end0 = zwt_get16(unit);
+		end0 = zw_load16(unit);
 	}
 	struct cutinfo ci;
 	return part_cut(q->w, q->len, sigs, w, c->len, end0, pc->alen,
@@ -1028,7 +1008,7 @@ static inline bool fast_fix(uint8_t *out, size_t at, const uint8_t *fix,
 	const uint8_t *end = fix + 2u * nfix;
 	bool bad = false;
 	for (; fix < end; fix += 2) {
-		unsigned fx = zwt_get16(fix), pos = ZWT_FIX_POS(fx);
+		unsigned fx = zw_load16(fix), pos = ZWT_FIX_POS(fx);
 		uint16_t raw;
 		memcpy(&raw, base + pos, 2);
 		size_t val = (size_t)((long)(__builtin_bswap16(raw) & 0x3fff) +

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dns/load.h"
 #include "zonecompile/table.h"
 #include "zonecompile/table_fmt.h"
 
@@ -43,32 +44,9 @@ static inline const void *zwt_at(const uint8_t *data, uint32_t ref)
 	return data + (size_t)ref * 4;
 }
 
-static inline uint16_t zwt_get16(const void *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static inline uint32_t zwt_get32(const void *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static inline uint64_t zwt_get64(const void *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
 static inline uint64_t zwt_load_be64(const uint8_t *p)
 {
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return __builtin_bswap64(v);
+	return __builtin_bswap64(zw_load64(p));
 }
 
 /* The name hash of the table format: over the lower-cased wire name,
@@ -95,9 +73,9 @@ static inline uint64_t zwt_hash_padded(uint64_t seed, const uint8_t *name,
 	size_t i = 0;
 
 	for (; i + 8 <= len; i += 8)
-		h = zwt_mix(h ^ zwt_get64(name + i), ZWT_HK2);
+		h = zwt_mix(h ^ zw_load64(name + i), ZWT_HK2);
 	if (i < len) {
-		uint64_t w = zwt_get64(name + i);
+		uint64_t w = zw_load64(name + i);
 		w &= ~0ULL >> (64 - 8 * (len - i));
 		h = zwt_mix(h ^ w, ZWT_HK3);
 	}
@@ -146,6 +124,46 @@ struct zwt_pview {
 /* Take a piece apart. `avail` bounds the read (validation); returns false
  * when the piece does not fit or is inconsistent. */
 bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v);
+
+/* Present parts of a piece (parts < 64): a nibble table beats libgcc's
+ * popcount (no -mpopcnt). */
+static inline unsigned zwt_nparts(unsigned parts)
+{
+	static const uint8_t bits4[16] = {0, 1, 1, 2, 1, 2, 2, 3,
+					  1, 2, 2, 3, 2, 3, 3, 4};
+	return bits4[parts & 15] + bits4[parts >> 4 & 3];
+}
+
+/* The core of zwt_piece_view, without checks: one pass over the present
+ * parts (descriptors packed in part order; the fixups of all parts come
+ * first, then the unit records). Sets everything but wire and total;
+ * *unit_end is where the unit records end, *wire_len the parts' octets.
+ * The caller has made sure the descriptors are readable. */
+static inline void zwt_piece_fill(const uint8_t *p, struct zwt_pview *v,
+				  size_t *unit_end, size_t *wire_len)
+{
+	const struct zwt_piece *pc = (const struct zwt_piece *)p;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	unsigned np = zwt_nparts(pc->parts);
+	size_t fix = sizeof(*pc) + np * sizeof(*pd), unit = fix, w = 0;
+	for (unsigned j = 0; j < np; j++)
+		unit += 2u * pd[j].nfix;
+	v->pc = pc;
+	memset(v->part, 0, sizeof(v->part));
+	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++) {
+		int k = __builtin_ctz(bits);
+		v->fix[k] = p + fix;
+		v->units[k] = p + unit;
+		v->off[k] = (uint16_t)w;
+		v->part[k] = pd;
+		fix += 2u * pd->nfix;
+		if (pd->nunit > 1)
+			unit += (size_t)ZWT_UNIT_SIZE * pd->nunit;
+		w += pd->len;
+	}
+	*unit_end = unit;
+	*wire_len = w;
+}
 
 /* Parse one RR at wire[off..end): returns the offset after it or 0 when
  * malformed. Owner may be labels, a pointer, or labels + pointer. */

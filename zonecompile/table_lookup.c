@@ -143,7 +143,7 @@ static uint64_t rel_key(const struct tl_name *q, int below)
 		unsigned n = l[0] < 8 - o ? l[0] : 8 - o;
 		if (q->loff[k] + 9u > sizeof(q->lname))
 			return rel_key_slow(q, below);
-		uint64_t w = zwt_get64(l + 1);
+		uint64_t w = zw_load64(l + 1);
 		uint64_t m = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
 		if ((w - 2 * ones) & ~w & (ones << 7) & m)
 			return rel_key_slow(q, below); /* an octet < 2 */

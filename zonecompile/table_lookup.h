@@ -29,13 +29,13 @@ static inline bool tl_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 	if (len >= 8) {
 		size_t i = 0;
 		for (; i + 8 < len; i += 8)
-			if (zwt_get64(a + i) != zwt_get64(b + i))
+			if (zw_load64(a + i) != zw_load64(b + i))
 				return false;
-		return zwt_get64(a + len - 8) == zwt_get64(b + len - 8);
+		return zw_load64(a + len - 8) == zw_load64(b + len - 8);
 	}
 	if (len >= 4)
-		return zwt_get32(a) == zwt_get32(b) &&
-		       zwt_get32(a + len - 4) == zwt_get32(b + len - 4);
+		return zw_load32(a) == zw_load32(b) &&
+		       zw_load32(a + len - 4) == zw_load32(b + len - 4);
 	for (size_t i = 0; i < len; i++)
 		if (a[i] != b[i])
 			return false;

@@ -81,7 +81,7 @@ static bool check_fixups(struct val *v, const struct zwt_pview *pv, int k)
 	const struct zwt_part *pd = pv->part[k];
 	const uint8_t *w = pv->wire + pv->off[k];
 	for (unsigned f = 0; f < pd->nfix; f++) {
-		uint16_t fx = zwt_get16(pv->fix[k] + 2 * f);
+		uint16_t fx = zw_load16(pv->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
 		if (pos + 2 > pd->len || (w[pos] & 0xc0) != 0xc0)
 			return bad(v, "piece fixup %u outside part %d", f, k);
@@ -104,8 +104,8 @@ static bool check_units(struct val *v, const struct zwt_pview *pv, int k)
 		return true;
 	uint16_t prev = 0;
 	for (unsigned u = 0; u < pd->nunit; u++) {
-		uint16_t end = zwt_get16(pv->units[k] + ZWT_UNIT_SIZE * u);
-		uint16_t mode = zwt_get16(pv->units[k] + ZWT_UNIT_SIZE * u + 4);
+		uint16_t end = zw_load16(pv->units[k] + ZWT_UNIT_SIZE * u);
+		uint16_t mode = zw_load16(pv->units[k] + ZWT_UNIT_SIZE * u + 4);
 		if (end <= prev || end > pd->len || mode > ZWT_MODE_OPT)
 			return bad(v, "piece part %d: bad unit %u", k, u);
 		prev = end;
@@ -146,7 +146,7 @@ static bool check_recipe(struct val *v, uint32_t ref)
 		return bad(v, "recipe at %u truncated", ref);
 	const uint32_t *pcs = zwt_recipe_pieces(r);
 	for (unsigned i = 0; i < r->npieces; i++)
-		if (!check_piece(v, zwt_get32(pcs + i)))
+		if (!check_piece(v, zw_load32(pcs + i)))
 			return false;
 	return true;
 }

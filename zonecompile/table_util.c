@@ -61,36 +61,19 @@ uint64_t zw_table_checksum(const void *buf, size_t len)
 		   len ^ K1);
 }
 
-/* One pass over the present parts (the descriptors are packed in part
- * order): the fixups of all parts come first, then the unit records. */
+/* The checks around zwt_piece_fill: the header and descriptors inside
+ * avail, then the fixups, unit records and wire exactly as the header
+ * says. */
 bool zwt_piece_view(const uint8_t *p, size_t avail, struct zwt_pview *v)
 {
 	const struct zwt_piece *pc = (const struct zwt_piece *)p;
 	if (avail < sizeof(*pc) || pc->parts >= 1u << ZWT_PARTS)
 		return false;
-	/* parts < 64: a nibble table beats libgcc's popcount (no -mpopcnt) */
-	static const uint8_t bits4[16] = {0, 1, 1, 2, 1, 2, 2, 3,
-					  1, 2, 2, 3, 2, 3, 3, 4};
-	unsigned np = bits4[pc->parts & 15] + bits4[pc->parts >> 4];
-	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	size_t fix = sizeof(*pc) + np * sizeof(*pd), unit = fix, w = 0;
-	if (fix > avail)
+	if (sizeof(*pc) + zwt_nparts(pc->parts) * sizeof(struct zwt_part) >
+	    avail)
 		return false;
-	for (unsigned j = 0; j < np; j++)
-		unit += 2u * pd[j].nfix;
-	v->pc = pc;
-	memset(v->part, 0, sizeof(v->part));
-	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++) {
-		int k = __builtin_ctz(bits);
-		v->fix[k] = p + fix;
-		v->units[k] = p + unit;
-		v->off[k] = (uint16_t)w;
-		v->part[k] = pd;
-		fix += 2u * pd->nfix;
-		if (pd->nunit > 1)
-			unit += (size_t)ZWT_UNIT_SIZE * pd->nunit;
-		w += pd->len;
-	}
+	size_t unit, w;
+	zwt_piece_fill(p, v, &unit, &w);
 	if (unit != pc->wire || w != pc->size || unit + w > avail)
 		return false;
 	v->wire = p + unit;

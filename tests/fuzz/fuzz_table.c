@@ -16,9 +16,10 @@
  * buffer, echoes the query id and question, has QR set, and the burst
  * answers equal the single ones.
  *
- * NSEC3 hashing is a stub (the fuzz build links dns/ only, see
- * tests/fuzz/fuzz.mk): any 20 octets derived from the name will do, since
- * only which index entry covers them depends on it. */
+ * NSEC3 hashing is replaced by a deterministic stand-in below: the fuzz
+ * build links dns/ only (tests/fuzz/fuzz.mk), and any 20 octets derived
+ * from the name exercise the same code, since only which index entry
+ * covers them depends on the hash. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * threads gives the same zone as one parser, and files that cannot be cut
  * exactly (a directive, an omitted TTL, a bad record far into the file)
  * give what one parser gives: the same records, warnings and error. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "dns/name.h"
 #include "dns/zone.h"
 #include "zonecompile/compile.h"
+#include "tests/util/testutil.h"
 
 #define HOSTS 150000 /* about 26 MB of text: three parts of 8 MB or more */
 
@@ -37,7 +39,9 @@ static void warn(void *ctx, const char *file, unsigned long line,
  * host `at`. */
 static char *write_zone(const char *odd, int at)
 {
-	char *path = strdup("/tmp/zw-test-load.XXXXXX");
+	char *path = malloc(PATH_MAX);
+	assert_non_null(path);
+	snprintf(path, PATH_MAX, "%s/load.XXXXXX", zw_test_tmpdir());
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "w");
