@@ -314,17 +314,22 @@ if [ "$KNOT" = 1 ] && command -v knotd >/dev/null && command -v kdig >/dev/null;
 	done
 fi
 
-# ---- lookups from the compiled NSEC table ---------------------------------
-if [ "$LOOKUP" = 1 ] && [ -x "$BIN/zw-bench" ] && [ -n "${table[nsec]:-${table[optout]:-}}" ]; then
-	t=${table[nsec]:-${table[optout]}}
-	echo
-	echo "lookup + assembly from $(basename "$t" .zwt) (zw-bench Lookup)"
-	ZW_BENCH_TABLE=$t ZW_BENCH_DIR=$ROOT/build/bench "$BIN/zw-bench" \
-		--benchmark_filter=Lookup --benchmark_out="$tmp/lookup.json" \
-		--benchmark_out_format=json >/dev/null 2>&1 || true
-	python3 - "$tmp/lookup.json" <<'PY' || echo "  (zw-bench Lookup failed)"
+# ---- lookups from each compiled table -------------------------------------
+# The issue's target row: Lookup/1M/DO{0,1}/burst32 (random names of the
+# table, 10% nonexistent, bursts of 32, one core). Every compiled mode is
+# measured: an opt-out table hashes each nonexistent name at query time.
+if [ "$LOOKUP" = 1 ] && [ -x "$BIN/zw-bench" ]; then
+	for m in $MODES; do
+		t=${table[$m]:-}
+		[ -n "$t" ] || continue
+		echo
+		echo "lookup + assembly from the $m table (zw-bench Lookup/1M, ns per query of CPU time)"
+		ZW_BENCH_TABLE=$t ZW_BENCH_DIR=$ROOT/build/bench "$BIN/zw-bench" \
+			--benchmark_filter='^Lookup/1M/' --benchmark_out="$tmp/lookup.json" \
+			--benchmark_out_format=json >/dev/null 2>&1 || true
+		python3 - "$tmp/lookup.json" <<'PY' || echo "  (zw-bench Lookup failed)"
 import json, sys
-best = None
+target = {}
 for b in json.load(open(sys.argv[1]))["benchmarks"]:
     if b.get("error_occurred"):
         print("  %s: %s" % (b["name"], b.get("error_message", "error")))
@@ -334,11 +339,16 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
         continue
     if ns < 1e-3:  # the JSON holds the inverted rate in seconds
         ns *= 1e9
-    print("  %-40s %8.1f ns/query" % (b["name"], ns))
-    best = ns if best is None else min(best, ns)
-if best is not None:
-    print("  target < 100 ns/query: %s (best %.1f)" % ("met" if best < 100 else "MISSED", best))
+    name = b["name"].replace("/min_time:1.000", "")
+    print("  %-40s %8.1f ns/query" % (name, ns))
+    if name in ("Lookup/1M/DO0/burst32", "Lookup/1M/DO1/burst32"):
+        target[name[10:13]] = ns
+if len(target) == 2:
+    ok = max(target.values()) < 100
+    print("  target < 100 ns/query (10%% nonexistent, bursts of 32): %s (DO=0 %.1f, DO=1 %.1f)"
+          % ("met" if ok else "MISSED", target["DO0"], target["DO1"]))
 PY
+	done
 fi
 
 # ---- instruction count (optional) -----------------------------------------
