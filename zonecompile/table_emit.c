@@ -962,12 +962,21 @@ static inline bool may_cut(const struct qlabels *q, const uint8_t *w,
 	       q_label_before(q, alen, w + last);
 }
 
-/* Does seg_cut find a name cut in this piece (may_cut said it may)? c
- * is its part CUTP (w its octets), fix the start of its fixups (after
- * the descriptors). */
-static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
-		     const uint8_t *w, const uint8_t *fix,
-		     const struct qlabels *q, bool sigs)
+/* A name cut the fast paths write: where it is (cutinfo), the octets
+ * it leaves out (n, 0: none) and where part CUTP starts in the piece's
+ * octets (cs). */
+struct fcut {
+	struct cutinfo ci;
+	uint16_t n, cs;
+};
+
+/* The cut seg_cut finds in this piece (may_cut said it may): its
+ * length, ci set when not 0. c is its part CUTP (w its octets), fix the
+ * start of its fixups (after the descriptors). */
+static uint16_t fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
+			 const uint8_t *w, const uint8_t *fix,
+			 const struct qlabels *q, bool sigs,
+			 struct cutinfo *ci)
 {
 	size_t end0 = c->len;
 	if (c->nunit > 1) {
@@ -981,20 +990,70 @@ static bool fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 				unit += (size_t)ZWT_UNIT_SIZE * x->nunit;
 		end0 = zw_load16(unit);
 	}
-	struct cutinfo ci;
-	return part_cut(q->w, q->len, sigs, w, c->len, end0, pc->alen,
-			&ci) != 0;
+	return part_cut(q->w, q->len, sigs, w, c->len, end0, pc->alen, ci);
 }
 
-/* Would seg_cut find a name cut in this piece? */
-static inline bool seg_has_cut(const struct zwt_piece *pc,
-			       const struct zwt_part *c, const uint8_t *w,
-			       const uint8_t *fix, const struct qlabels *q,
-			       bool sigs)
+/* The name cut seg_cut would find in this piece: its length (0: none),
+ * *fc filled when there is one; w is the piece's octets, cw those of
+ * part c (CUTP). */
+static inline uint16_t seg_find_cut(const struct zwt_piece *pc,
+				    const struct zwt_part *c,
+				    const uint8_t *w, const uint8_t *cw,
+				    const uint8_t *fix,
+				    const struct qlabels *q, bool sigs,
+				    struct fcut *fc)
 {
-	return c && (sigs || q->len > pc->alen) &&
-	       may_cut(q, w, c->len, pc->alen, sigs) &&
-	       fast_cut(pc, c, w, fix, q, sigs);
+	if (!c || !(sigs || q->len > pc->alen) ||
+	    !may_cut(q, cw, c->len, pc->alen, sigs))
+		return 0;
+	fc->n = fast_cut(pc, c, cw, fix, q, sigs, &fc->ci);
+	fc->cs = (uint16_t)(cw - w);
+	return fc->n;
+}
+
+/* Octets w[0..len) to o with the cut name at kp (n octets of labels and
+ * the pointer after them) a pointer to qoff instead and the RDLENGTH at
+ * rdl (0: none) shortened, as put_cut writes it. */
+static void cut_copy(uint8_t *o, const uint8_t *w, size_t len, size_t kp,
+		     size_t rdl, unsigned qoff, unsigned n)
+{
+	memcpy(o, w, kp);
+	o[kp] = (uint8_t)(0xc0 | qoff >> 8);
+	o[kp + 1] = (uint8_t)qoff;
+	memcpy(o + kp + 2, w + kp + n + 2, len - kp - n - 2);
+	if (rdl) {
+		unsigned l = (unsigned)(o[rdl] << 8 | o[rdl + 1]) - n;
+		o[rdl] = (uint8_t)(l >> 8);
+		o[rdl + 1] = (uint8_t)l;
+	}
+}
+
+/* Patch the nfix pointers of a part of a piece with a cut, written from
+ * base, as fix_part_cut: targets in part CUTP (canonical start tbase)
+ * through cut_pos, the others by d per kind; in part CUTP itself
+ * (incut) the positions too, and the pointer after the cut labels is
+ * the one replaced. True when one would not be valid (as fast_fix). */
+static bool fast_fix_cut(uint8_t *out, long base, const uint8_t *fix,
+			 unsigned nfix, const long *d,
+			 const struct cutmap *cm, long tbase, bool incut)
+{
+	const uint8_t *end = fix + 2u * nfix;
+	unsigned skip = incut ? (unsigned)(cm->kp + cm->c) : ~0u;
+	bool bad = false;
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix), pos = ZWT_FIX_POS(fx);
+		unsigned kind = ZWT_FIX_KIND(fx);
+		if (pos == skip)
+			continue;
+		long at = incut ? cut_pos(cm, pos) : base + (long)pos;
+		long val = (out[at] & 0x3f) << 8 | out[at + 1];
+		val = kind == ZWT_FIX_PART0 + CUTP ? cut_pos(cm, val - tbase)
+						   : val + d[kind];
+		bad |= (unsigned long)(val - 12) >= (unsigned long)(at - 12);
+		out[at] = (uint8_t)(0xc0 | val >> 8);
+		out[at + 1] = (uint8_t)val;
+	}
+	return bad;
 }
 
 /* Patch the nfix pointers of a part just written at `at` (deltas d per
@@ -1053,11 +1112,87 @@ static bool fast_seg(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
+/* fast_seg for a piece with a name cut: part CUTP goes out as put_cut
+ * writes it (fc->n octets shorter) and every part's pointers are
+ * patched as fix_part_cut patches them. */
+static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
+			 size_t off[ZWT_PARTS], size_t qlen, unsigned mask,
+			 const struct fcut *fc)
+{
+	const struct zwt_piece *pc = (const struct zwt_piece *)p;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = p + pc->wire;
+	long cpos = 12 + pc->alen + 4, d[2 + ZWT_PARTS] = {0};
+	const struct cutmap cm = {(long)off[CUTP], fc->ci.keep, fc->n,
+				  fc->ci.qoff};
+	bool bad = false;
+
+	d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
+	for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
+		int k = __builtin_ctz(b);
+		if (mask >> k & 1) {
+			size_t at = off[k];
+			off[k] += pd->len;
+			d[ZWT_FIX_PART0 + k] = (long)at - cpos;
+			if (k == CUTP) {
+				cut_copy(out + at, w, pd->len, fc->ci.keep,
+					 fc->ci.rdl, fc->ci.qoff, fc->n);
+				off[k] -= fc->n;
+			} else {
+				memcpy(out + at, w, pd->len);
+			}
+			bad |= fast_fix_cut(out, (long)at, fix, pd->nfix, d,
+					    &cm, 12 + pc->alen + 4 + fc->cs,
+					    k == CUTP);
+		}
+		cpos += pd->len;
+		w += pd->len;
+		fix += 2u * pd->nfix;
+	}
+	return bad;
+}
+
+/* emit_shifted's parts (from pd0, fixups from fix on, the piece's
+ * octets w, size of them written) with a cut: one copy around it, then
+ * the pointers of every part written, as fix_part_cut patches them. */
+static bool shifted_cut(uint8_t *out, size_t at, const struct zwt_piece *pc,
+			const struct zwt_part *pd0, const struct zwt_part *pend,
+			const uint8_t *fix, size_t size, const long *d0,
+			const struct fcut *fc)
+{
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	long canon = 12 + pc->alen + 4, d[2 + ZWT_PARTS], base = (long)at;
+	const struct cutmap cm = {(long)at + fc->cs, fc->ci.keep, fc->n,
+				  fc->ci.qoff};
+	unsigned b = pc->parts;
+	bool bad = false;
+
+	cut_copy(out + at, w, size, fc->cs + fc->ci.keep,
+		 fc->ci.rdl ? fc->cs + fc->ci.rdl : 0u, fc->ci.qoff, fc->n);
+	memcpy(d, d0, sizeof(d));
+	for (const struct zwt_part *x = pd0; x < pend; x++, b &= b - 1) {
+		int k = __builtin_ctz(b);
+		bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
+				    canon + fc->cs, k == CUTP);
+		base += x->len;
+		fix += 2u * x->nfix;
+		if (k == CUTP) { /* the parts after it moved back */
+			base -= fc->n;
+			for (int j = k + 1; j < ZWT_PARTS; j++)
+				d[ZWT_FIX_PART0 + j] -= d[ZWT_FIX_PART0 + j]
+					? fc->n : 0;
+		}
+	}
+	return bad;
+}
+
 /* One piece whose parts written (mask) come first: every part written
  * moves by the same delta (a negative answer's SOA for a name below the
  * apex, with DO or without and its RRSIG part last; a referral for a
- * name below the cut), so one memcpy, then the pointers. FAST_GEN: the
- * parts written are not the first ones. */
+ * name below the cut), so one memcpy, then the pointers; with a name
+ * cut (a resolver asking for the glue of a referral: the NS target is
+ * the query name) one copy around it (shifted_cut). FAST_GEN: the parts
+ * written are not the first ones. */
 static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 			size_t *ppos, size_t limit, const uint8_t *qw,
 			uint16_t counts[4], unsigned mask)
@@ -1070,6 +1205,7 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 	size_t at = *ppos, size = 0;
 	long d[2 + ZWT_PARTS];
 	unsigned cnt[4] = {0};
+	struct fcut fc;
 	bool bad = false;
 
 	for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
@@ -1092,41 +1228,49 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 	const uint8_t *fix = (const uint8_t *)pd;
 	if (!pend)
 		pend = pd;
-	if (seg_has_cut(pc, c, cw, fix, &q, p->sigs) || at + size > limit ||
-	    at + size > 0x4000)
+	w = (const uint8_t *)pc + pc->wire;
+	fc.n = seg_find_cut(pc, c, w, cw, fix, &q, p->sigs, &fc);
+	size_t end = at + size - fc.n;
+	if (end > limit || end > 0x4000)
 		return FAST_NO;
-	memcpy(out + at, (const uint8_t *)pc + pc->wire, size);
 	d[ZWT_FIX_QSTART] = 0;
 	d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
 	for (int k = 0; k < ZWT_PARTS; k++) /* 0: not written, as fix_seg */
 		d[ZWT_FIX_PART0 + k] = (mask >> k & 1)
 			? (long)at - (12 + pc->alen + 4) : 0;
-	if (d[ZWT_FIX_QSUF] || (long)at != 12 + pc->alen + 4)
-		for (const struct zwt_part *x = pd0; x < pend; x++) {
-			bad |= fast_fix(out, at, fix, x->nfix, d);
-			at += x->len;
-			fix += 2u * x->nfix;
-		}
+	if (fc.n) {
+		bad = shifted_cut(out, at, pc, pd0, pend, fix, size, d, &fc);
+	} else {
+		memcpy(out + at, w, size);
+		if (d[ZWT_FIX_QSUF] || (long)at != 12 + pc->alen + 4)
+			for (const struct zwt_part *x = pd0; x < pend; x++) {
+				bad |= fast_fix(out, at, fix, x->nfix, d);
+				at += x->len;
+				fix += 2u * x->nfix;
+			}
+	}
 	if (bad)
 		return FAST_BAD;
 	for (int s = 1; s < 4; s++)
 		counts[s] += (uint16_t)cnt[s];
-	*ppos = *ppos + size;
+	*ppos = end;
 	return FAST_OK;
 }
 
 /* The usual general case: every piece compressed against the question
- * (no synthesised CNAME, no cut chain), no name cut, everything fits
- * (and ends below 0x4000). Where each part goes is known from the part
- * lengths, so each piece is written in one go (fast_seg). The same
- * octets as setup, put_all and fix_seg write. */
+ * (no synthesised CNAME, no cut chain), everything fits (and ends below
+ * 0x4000). Where each part goes is known from the part lengths (less
+ * the cut names), so each piece is written in one go (fast_seg). The
+ * same octets as setup, put_all and fix_seg write. */
 static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		     size_t limit, const uint8_t *qw, uint16_t counts[4])
 {
 	unsigned mask = p->sigs ? 0x3fu : 0x15u, cnt[4] = {0};
 	size_t at = *ppos, off[ZWT_PARTS] = {0};
 	const uint8_t *fix[TL_MAXSEG];
+	struct fcut fc;
 	struct qlabels q = {qw, p->names[0].len};
+	int cseg = -1; /* the segment with a name cut */
 	bool bad = false;
 
 	if (p->nsynth || p->cut)
@@ -1140,7 +1284,8 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const struct zwt_part *c = NULL;
-		const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
+		const uint8_t *w0 = (const uint8_t *)pc + pc->wire;
+		const uint8_t *w = w0, *cw = w;
 		for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
 			int k = __builtin_ctz(b);
 			if (k == CUTP) {
@@ -1154,8 +1299,12 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 			}
 		}
 		fix[i] = (const uint8_t *)pd;
-		if (seg_has_cut(pc, c, cw, fix[i], &q, p->sigs))
-			return FAST_NO;
+		if (seg_find_cut(pc, c, w0, cw, fix[i], &q, p->sigs, &fc)) {
+			if (cseg >= 0)
+				return FAST_NO; /* several cuts */
+			cseg = i;
+			off[CUTP] -= fc.n;
+		}
 	}
 #pragma GCC unroll 6
 	for (int k = 0; k < ZWT_PARTS; k++) {
@@ -1166,7 +1315,10 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	if (at > limit || at > 0x4000)
 		return FAST_NO;
 	for (int i = 0; i < p->nseg; i++)
-		bad |= fast_seg(p->seg[i].pc, fix[i], out, off, q.len, mask);
+		bad |= i == cseg ? fast_seg_cut(p->seg[i].pc, fix[i], out,
+						off, q.len, mask, &fc)
+				 : fast_seg(p->seg[i].pc, fix[i], out, off,
+					    q.len, mask);
 	if (bad)
 		return FAST_BAD;
 	for (int s = 1; s < 4; s++)

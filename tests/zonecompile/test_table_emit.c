@@ -27,6 +27,60 @@
 #include "tests/util/testutil.h"
 #include "tests/zonecompile/tabletest.h"
 
+/* table_emit.c itself, its tl_emit renamed: every response the tests
+ * here ask for is written twice, by tl_emit (with its fast paths) and
+ * by emit_general (which handles every case alone), and the two must
+ * agree octet for octet (the test binary's tl_emit below replaces the
+ * library's, which the linker then leaves out). */
+#define tl_emit tl_emit_under_test
+#include "zonecompile/table_emit.c"
+#undef tl_emit
+
+/* Responses with a name cut (owner_cut, rdata_cut) that emit_fast wrote
+ * and that emit_general wrote alone. */
+static unsigned cut_fast, cut_general;
+
+/* Did emit_fast write this plan, and had it a name cut? */
+static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
+		      const uint8_t *qwire)
+{
+	static struct em m;
+	static uint8_t scratch[70000];
+	uint16_t c[4] = {0};
+	bool cut = false;
+	if (p->nsynth || p->cut)
+		return;
+	setup(&m, p, scratch, pos, limit, qwire);
+	for (int i = 0; i < p->nseg; i++)
+		cut |= p->seg[i].pc && m.cut[i][CUTP];
+	if (!cut)
+		return;
+	if (emit_fast(p, scratch, &pos, limit, qwire, c) != FAST_NO)
+		cut_fast++;
+	else
+		cut_general++;
+}
+
+size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
+	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
+	       bool *tc)
+{
+	static uint8_t gen[70000];
+	uint16_t gc[4];
+	bool gtc;
+	assert_true(limit <= sizeof gen);
+	memcpy(gc, counts, sizeof gc);
+	memcpy(gen, out, pos);
+	size_t g = emit_general(p, gen, pos, limit, qwire, gc, &gtc);
+	count_cut(p, pos, limit, qwire);
+	size_t n = tl_emit_under_test(p, out, pos, limit, qwire, counts, tc);
+	assert_int_equal(n, g);
+	assert_memory_equal(out, gen, n);
+	assert_memory_equal(counts, gc, sizeof gc);
+	assert_int_equal(*tc, gtc);
+	return n;
+}
+
 #define ORIGIN "tc.test."
 #define SIG "13 2 3600 20300101000000 20200101000000 4711 tc.test. " \
 	"c2lnbmF0dXJlIHBsYWNlaG9sZGVyIHNpZ25hdHVyZSBwbGFjZWhvbGRlciBzaWdu" \
@@ -447,7 +501,7 @@ static void test_many_synthesised_owners(void **state)
 	free(buf);
 }
 
-static size_t skip_name(const uint8_t *w, size_t o)
+static size_t wire_skip_name(const uint8_t *w, size_t o)
 {
 	while (w[o] && (w[o] & 0xc0) != 0xc0)
 		o += 1u + w[o];
@@ -458,7 +512,7 @@ static size_t skip_name(const uint8_t *w, size_t o)
 static size_t owner_at(const struct resp *r, int section, uint16_t type)
 {
 	const uint16_t *c = r->m.hdr.count;
-	size_t o = skip_name(r->wire, 12) + 4;
+	size_t o = wire_skip_name(r->wire, 12) + 4;
 	int sec = 1;
 	unsigned left = c[1];
 	for (;;) {
@@ -466,7 +520,7 @@ static size_t owner_at(const struct resp *r, int section, uint16_t type)
 			left = c[++sec];
 		assert_true(left > 0);
 		size_t at = o;
-		o = skip_name(r->wire, o);
+		o = wire_skip_name(r->wire, o);
 		uint16_t t = (uint16_t)(r->wire[o] << 8 | r->wire[o + 1]);
 		if (sec == section && t == type)
 			return at;
@@ -519,7 +573,7 @@ static void test_ns_target_compressed(void **state)
 	assert_false(r.m.hdr.flags & ZW_MSG_AA);
 	size_t o = owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_NS), ptrs = 0;
 	for (unsigned n = 0; n < r.m.hdr.count[2]; n++) {
-		o = skip_name(r.wire, o);
+		o = wire_skip_name(r.wire, o);
 		size_t rdlen = (size_t)(r.wire[o + 8] << 8 | r.wire[o + 9]);
 		ptrs += rdlen == 2 && r.wire[o + 10] == 0xc0 &&
 			r.wire[o + 11] == 12;
@@ -530,7 +584,7 @@ static void test_ns_target_compressed(void **state)
 	unsigned at_q = 0;
 	for (unsigned n = 0; n < r.m.hdr.count[3]; n++) {
 		at_q += r.wire[o] == 0xc0 && r.wire[o + 1] == 12;
-		o = skip_name(r.wire, o);
+		o = wire_skip_name(r.wire, o);
 		o += 10 + (size_t)(r.wire[o + 8] << 8 | r.wire[o + 9]);
 	}
 	assert_int_equal(at_q, 2);
@@ -539,9 +593,48 @@ static void test_ns_target_compressed(void **state)
 	struct q below = {"x.ns1", "TXT"};
 	ask(t, &below, 4096, true, false, &r);
 	assert_int_equal(zw_msg_rcode(&r.m), ZW_RCODE_NXDOMAIN);
-	o = skip_name(r.wire, owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_SOA));
+	o = wire_skip_name(r.wire, owner_at(&r, ZW_SEC_AUTHORITY, ZW_TYPE_SOA));
 	assert_int_equal(r.wire[o + 10], 0xc0);
 	assert_int_equal(r.wire[o + 11], 12 + 2);
+	zw_table_close(t);
+	free(buf);
+}
+
+
+/* Names at and below the servers of a referral with in-domain glue (the
+ * NS target equal to the query name goes out as a pointer into the
+ * question), the SOA MNAME and NSEC owners cut the same way, at every
+ * limit: emit_fast writes the cut responses that fit (checked against
+ * emit_general by tl_emit above) and leaves the others to it. */
+static void test_cut_fast_same_as_general(void **state)
+{
+	(void)state;
+	static const struct q cq[] = {
+		{"ns1.big", "A"}, {"NS7.big", "AAAA"}, {"ns10.BIG", "A"},
+		{"ns2.big", "NS"}, {"ns3.big", "DS"}, {"ns4.big", "TXT"},
+		{"x.ns1.big", "A"}, {"Ab.c.ns9.big", "AAAA"},
+		{"inxxxxxxxxxxxxxxxxxxxxxxxxxxx.mixed", "A"},
+		{"x.inxxxxxxxxxxxxxxxxxxxxxxxxxx.mixed", "AAAA"},
+		{"ns1.mixed", "A"}, {"ns1.sib", "A"}, {"x.ns1", "TXT"},
+		{"X.Y.ns2", "A"}, {"target", "TXT"}, {"abc.target", "A"},
+		{"a.b.target", "MX"}, {"sib", "DS"}, {"c1-nd", "A"},
+	};
+	void *buf;
+	struct zw_table *t = table(&buf, false);
+	static struct resp r;
+	cut_fast = cut_general = 0;
+	for (size_t i = 0; i < sizeof cq / sizeof cq[0]; i++)
+		for (int d = 0; d < 2; d++) {
+			ask(t, &cq[i], 0, d, true, &r);
+			ask(t, &cq[i], 0, d, false, &r);
+			for (unsigned b = 512; b <= 1232; b += 3)
+				ask(t, &cq[i], (uint16_t)b, d, false, &r);
+		}
+	/* both ways taken, the fast one for most */
+	if (cut_fast < 3000 || cut_general < 100)
+		print_error("%u cut responses fast, %u general\n", cut_fast,
+			    cut_general);
+	assert_true(cut_fast >= 3000 && cut_general >= 100);
 	zw_table_close(t);
 	free(buf);
 }
@@ -556,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_nsec_owner_compressed),
 		cmocka_unit_test(test_random_queries),
 		cmocka_unit_test(test_ns_target_compressed),
+		cmocka_unit_test(test_cut_fast_same_as_general),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
