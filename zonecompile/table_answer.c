@@ -140,6 +140,7 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	nm->nlabels = (uint8_t)labels;
 	nm->hashed = false;
 	nm->probed = false;
+	nm->cover = 0;
 	q->qwlen = (uint8_t)n;
 	q->qend = o + 1 + 4;
 	q->qtype = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
@@ -326,6 +327,7 @@ static bool make_name(struct tl_name *out, const struct tl_name *cur,
 	out->nlabels = (uint8_t)labels;
 	out->hashed = false;
 	out->probed = false;
+	out->cover = 0;
 	return true;
 }
 
@@ -447,11 +449,15 @@ struct actx {
 	uint8_t *out;
 	size_t cap;
 	const struct zwt_zone *zh;
+	const struct zwt_accel *acc;  /* zh's index accelerator */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
 	uint64_t phash;               /* hash of the parent of an absent name */
 	const struct zwt_node *pcand; /* the parent's node (tag match) */
 	uint8_t pstate;               /* enum parent_state */
+	uint8_t nstate;               /* enum nsec_state */
+	size_t nblk;                  /* accelerator block or index group */
+	uint64_t nkey;                /* the absent name's NSEC index key */
 	int result;
 	bool done;
 };
@@ -463,6 +469,16 @@ enum parent_state {
 	PARENT_NONE = 0,
 	PARENT_SLOT = 1,  /* phash set, its home slot prefetched */
 	PARENT_NODE = 2,  /* pcand set, its lines prefetched */
+};
+
+/* Where the search for the NSEC covering an absent name stands (DO=1,
+ * NSEC zones): it runs in the burst's steps (zwt_accel_upper, _group,
+ * _leaf), so its two misses, the index group and then the NSEC piece,
+ * overlap the other queries' work instead of stalling the answer. */
+enum nsec_state {
+	NSEC_NONE = 0,
+	NSEC_BLOCK = 1,  /* nkey set, nblk: the level-0 block, prefetched */
+	NSEC_GROUP = 2,  /* nblk: the index group, prefetched */
 };
 
 /* The RCODE of a well-formed query that the zones do not answer (0: they
@@ -582,9 +598,11 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	c->cand = NULL;
 	c->rec = NULL;
 	c->pstate = PARENT_NONE;
+	c->nstate = NSEC_NONE;
 	c->done = !parse_fast(t, c) && !parse_full(t, c, max_udp);
 	if (c->done)
 		return;
+	c->acc = zwt_accel_of(t, c->zh);
 	struct tl_name *nm = &c->q.name;
 	/* lname is a 256-octet buffer: the padded hash may read past len */
 	nm->hash = zwt_hash_padded(c->zh->hash_seed, nm->lname, nm->len);
@@ -672,6 +690,43 @@ static void parent_node(struct actx *c)
 		zwt_prefetch(pc + 64 * k);
 }
 
+/* The name does not exist: when its closest encloser is the apex (one
+ * label below it; deeper names may be below a cut, which needs no
+ * NSEC) and the answer will carry the covering NSEC, start its search. */
+static void nsec_start(struct actx *c)
+{
+	const struct tl_name *nm = &c->q.name;
+	if (!c->q.dnssec || c->zh->denial != ZWT_DENIAL_NSEC || !c->acc ||
+	    nm->nlabels != c->zh->origin_labels + 1u)
+		return;
+	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
+	c->nkey = tl_nsec_key(&z, nm);
+	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
+		c->nstate = NSEC_BLOCK;
+}
+
+static void nsec_group(struct actx *c)
+{
+	c->nblk = zwt_accel_group(c->acc, c->nkey, c->nblk);
+	c->nstate = NSEC_GROUP;
+}
+
+/* The entry found: its NSEC piece is the cover (prefetch it), unless
+ * the key ties, which tl_nsec_cover settles on the full names. */
+static void nsec_leaf(struct actx *c)
+{
+	size_t i = zwt_accel_leaf(c->acc, c->nkey, c->nblk);
+	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
+	c->nstate = NSEC_NONE;
+	if (e[i].key == c->nkey)
+		return;
+	c->q.name.cover = e[i].piece;
+	const uint8_t *pc = zwt_at(zwt_data(c->zh), e[i].piece);
+	for (unsigned k = 0; k < PIECE_LINES_DO1; k++)
+		zwt_prefetch(pc + 64 * k);
+}
+
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
 #define SLOT_WALK 8
 
@@ -694,6 +749,7 @@ static void stage_slot(struct actx *c)
 			c->q.name.node = NULL;
 			c->q.name.probed = true;
 			parent_start(c, slots, mask);
+			nsec_start(c);
 			return;
 		}
 		if ((uint32_t)(s >> 32) == tag) {
@@ -710,12 +766,14 @@ static void stage_slot(struct actx *c)
  * the node's recipe for the query and its first piece: prefetch that. */
 static void stage_node(struct actx *c)
 {
-	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
 	c->rec = NULL;
 	if (c->pstate == PARENT_SLOT)
 		parent_slot(c);
+	if (c->nstate == NSEC_BLOCK)
+		nsec_group(c);
 	if (!n) /* no tag match near the home slot: leave it */
 		return;
 	/* a tag match with another name (1 in 2^32) probes on */
@@ -808,7 +866,7 @@ static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
 	const uint8_t *data = zwt_data(c->zh);
 	const struct zwt_recipe *r = c->rec;
 	if (!r) {
-		struct tl_zone z = {c->zh, data};
+		struct tl_zone z = {c->zh, data, c->acc};
 		const struct zwt_node *n = q->name.probed ? q->name.node :
 			tl_probe_h(&z, q->name.lname, q->name.len,
 				   q->name.hash);
@@ -856,7 +914,7 @@ int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
 	struct query *q = &c->q;
 	struct tl_plan p;
-	struct tl_zone z = {c->zh, zwt_data(c->zh)};
+	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
 	plan_query(&z, q, &p);
 	if (c->out != c->pkt)
 		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);
@@ -941,9 +999,12 @@ void pipe_step(struct burst *b, struct actx *c, unsigned s, unsigned m,
 	if ((!edges || (s >= NODE_LAG && i < m)) && !c[i].done)
 		stage_node(&c[i]);
 	i = s - PARENT_LAG;
-	if ((!edges || (s >= PARENT_LAG && i < m)) && !c[i].done &&
-	    c[i].pstate == PARENT_NODE)
-		parent_node(&c[i]);
+	if ((!edges || (s >= PARENT_LAG && i < m)) && !c[i].done) {
+		if (c[i].pstate == PARENT_NODE)
+			parent_node(&c[i]);
+		if (c[i].nstate == NSEC_GROUP)
+			nsec_leaf(&c[i]);
+	}
 	i = s - ANSWER_LAG;
 	if (!edges || (s >= ANSWER_LAG && i < m))
 		b->outlen[i] = c[i].done

@@ -12,11 +12,14 @@
 #include "zonecompile/table.h"
 #include "zonecompile/table_fmt.h"
 
+struct zwt_accel;
+
 struct zw_table {
 	const uint8_t *base;
 	size_t size;
 	void *map;        /* munmap on close (NULL: caller's memory) */
 	size_t maplen;
+	struct zwt_accel *accel; /* per zone (table_accel.c), or NULL */
 	uint32_t nzones;
 	const struct zwt_zone *zones[];
 };
@@ -163,6 +166,142 @@ static inline void zwt_piece_fill(const uint8_t *p, struct zwt_pview *v,
 	}
 	*unit_end = unit;
 	*wire_len = w;
+}
+
+/* A zone's denial index (NSEC or NSEC3 entries: 24 octets, the 8-octet
+ * key first, sorted by key) searched through samples of its keys kept
+ * in memory, built when the table is opened (table_accel.c; not in the
+ * file): level 0 holds every 16th entry's key, level j every 16th key
+ * of level j-1, up to a top level of at most 16. Each level is padded
+ * with ~0 to whole blocks of 16 keys (128 octets, aligned), so a search
+ * reads one block per level (the upper ones stay in cache: ~n/30 octets
+ * for n entries) and then one group of 16 entries of the index, instead
+ * of ~log2(n) scattered entries. */
+#define ZWT_ACCEL_FAN 16
+#define ZWT_ACCEL_LEVELS 16
+
+struct zwt_accel {
+	const struct zwt_zone *zone;
+	const uint8_t *idx;       /* the index's entries */
+	size_t n;                 /* entries */
+	unsigned nlev;            /* levels (0: n <= 16, no samples) */
+	const uint64_t *lev[ZWT_ACCEL_LEVELS];
+	size_t len[ZWT_ACCEL_LEVELS]; /* keys per level, without padding */
+	void *mem;
+};
+
+#define ZWT_IDX_ENT 24
+
+static inline uint64_t zwt_idx_key(const uint8_t *idx, size_t i)
+{
+	return *(const uint64_t *)(idx + i * ZWT_IDX_ENT);
+}
+
+/* The accelerator of the n entries at idx (false: out of memory);
+ * its memory freed. */
+bool zwt_accel_init(struct zwt_accel *a, const uint8_t *idx, size_t n);
+void zwt_accel_fini(struct zwt_accel *a);
+
+/* Build every zone's accelerator (t->accel stays NULL when memory is
+ * short: the lookups then search the index alone); free them. */
+void zwt_accel_build(struct zw_table *t);
+void zwt_accel_free(struct zw_table *t);
+
+/* The accelerator of zone z of table t (NULL: none). */
+static inline const struct zwt_accel *zwt_accel_of(const struct zw_table *t,
+						   const struct zwt_zone *z)
+{
+	if (!t->accel)
+		return NULL;
+	if (t->nzones == 1)
+		return t->accel;
+	for (uint32_t i = 0; i < t->nzones; i++)
+		if (t->zones[i] == z)
+			return &t->accel[i];
+	return NULL;
+}
+
+/* The last of 16 sorted keys at b that is <= key, b[0] <= key known:
+ * four steps without branches. */
+static inline size_t zwt_accel_blk(const uint64_t *b, uint64_t key)
+{
+	size_t i = 0;
+	i += b[i + 8] <= key ? 8 : 0;
+	i += b[i + 4] <= key ? 4 : 0;
+	i += b[i + 2] <= key ? 2 : 0;
+	i += b[i + 1] <= key ? 1 : 0;
+	return i;
+}
+
+static inline void zwt_accel_fetch_blk(const uint64_t *b)
+{
+	zwt_prefetch(b);
+	zwt_prefetch(b + 8);
+}
+
+/* The searches in steps, so a burst can overlap the misses of different
+ * queries: upper() walks every level but 0 and returns the block of
+ * level 0 to read (SIZE_MAX: key is below every entry), prefetched;
+ * group() reads that block and returns the group of the index to read,
+ * prefetched; leaf() returns the last entry <= key of that group. */
+static inline size_t zwt_accel_upper(const struct zwt_accel *a, uint64_t key)
+{
+	if (a->nlev == 0)
+		return a->n && zwt_idx_key(a->idx, 0) <= key ? 0 : SIZE_MAX;
+	size_t g = 0;
+	const uint64_t *top = a->lev[a->nlev - 1];
+	if (top[0] > key)
+		return SIZE_MAX;
+	for (unsigned j = a->nlev - 1; j > 0; j--) {
+		size_t k = ZWT_ACCEL_FAN * g + zwt_accel_blk(a->lev[j] +
+							     ZWT_ACCEL_FAN * g, key);
+		g = k < a->len[j] ? k : a->len[j] - 1;
+	}
+	zwt_accel_fetch_blk(a->lev[0] + ZWT_ACCEL_FAN * g);
+	return g;
+}
+
+static inline void zwt_accel_fetch_group(const struct zwt_accel *a, size_t g)
+{
+	uintptr_t p = (uintptr_t)(a->idx + g * ZWT_ACCEL_FAN * ZWT_IDX_ENT);
+	uintptr_t end = p + ZWT_ACCEL_FAN * ZWT_IDX_ENT;
+	for (p &= ~(uintptr_t)63; p < end; p += 64)
+		zwt_prefetch((const void *)p);
+}
+
+static inline size_t zwt_accel_group(const struct zwt_accel *a, uint64_t key,
+				     size_t blk)
+{
+	if (a->nlev == 0)
+		return 0;
+	size_t k = ZWT_ACCEL_FAN * blk + zwt_accel_blk(a->lev[0] +
+						       ZWT_ACCEL_FAN * blk, key);
+	size_t g = k < a->len[0] ? k : a->len[0] - 1;
+	zwt_accel_fetch_group(a, g);
+	return g;
+}
+
+static inline size_t zwt_accel_leaf(const struct zwt_accel *a, uint64_t key,
+				    size_t g)
+{
+	size_t b = g * ZWT_ACCEL_FAN, m = a->n - b;
+	if (m > ZWT_ACCEL_FAN)
+		m = ZWT_ACCEL_FAN;
+	while (m > 1) {
+		size_t half = m / 2;
+		b = zwt_idx_key(a->idx, b + half) <= key ? b + half : b;
+		m -= half;
+	}
+	return b;
+}
+
+/* Index of the last entry whose key is <= key (-1: none). */
+static inline long zwt_accel_find(const struct zwt_accel *a, uint64_t key)
+{
+	size_t blk = zwt_accel_upper(a, key);
+	if (blk == SIZE_MAX)
+		return -1;
+	return (long)zwt_accel_leaf(a, key, zwt_accel_group(a, key, blk));
 }
 
 /* Parse one RR at wire[off..end): returns the offset after it or 0 when

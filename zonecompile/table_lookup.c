@@ -153,6 +153,11 @@ static uint64_t rel_key(const struct tl_name *q, int below)
 	return __builtin_bswap64(acc);
 }
 
+uint64_t tl_nsec_key(const struct tl_zone *z, const struct tl_name *q)
+{
+	return rel_key(q, q->nlabels - z->hdr->origin_labels);
+}
+
 /* Index of the last entry <= the lookup form lf (-1 when all are
  * greater): binary search on the 8-octet keys; ties compare the full
  * lookup forms. */
@@ -220,18 +225,30 @@ static long idx_last_le(const struct zwt_nsec_ent *e, size_t n,
 	return (long)(b - e) - (b->key > key);
 }
 
+/* The last index entry whose key is <= key (-1: none): through the
+ * accelerator when the table has one. */
+static long idx_find(const struct tl_zone *z, uint64_t key)
+{
+	if (z->acc)
+		return zwt_accel_find(z->acc, key);
+	return idx_last_le((const void *)(z->data + z->hdr->idx_off),
+			   z->hdr->idx_count, key);
+}
+
 /* The NSEC covering a name that does not exist (Knot: the NSEC of the
  * previous name in the chain). The key (the first 8 octets of the name's
  * lookup form) decides unless the entry found has the same key. */
 uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q)
 {
+	if (q->cover)
+		return q->cover;
 	int below = q->nlabels - z->hdr->origin_labels;
 	const struct zwt_nsec_ent *e = (const void *)(z->data +
 						      z->hdr->idx_off);
 	size_t n = z->hdr->idx_count;
 	uint64_t key = rel_key(q, below);
-	long i = idx_last_le(e, n, key);
-	if (i >= 0 && e[i].key == key) {
+	long i = idx_find(z, key);
+	if (i >= 0 && e[i].key == key) { /* the burst leaves these to here */
 		uint8_t lf[ZW_NAME_LF_MAX];
 		size_t len = rel_lf(q, below, lf);
 		i = nsec_find_full(z, lf, len, key);
@@ -250,8 +267,7 @@ static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
 	/* the first entry whose key is >= key (hashes: random, so the
 	 * search of the NSEC index, entries of the same size), then on over
 	 * equal keys to the first entry >= h */
-	long lo = key ? idx_last_le((const void *)e, z->hdr->idx_count,
-				    key - 1) + 1 : 0;
+	long lo = key ? idx_find(z, key - 1) + 1 : 0;
 	while (lo < (long)z->hdr->idx_count && e[lo].key == key &&
 	       memcmp(e[lo].rest, h + 8, 12) < 0)
 		lo++;

@@ -20,6 +20,7 @@ struct tl_name {
 	bool probed;    /* node below is the exact match (or NULL) */
 	uint64_t hash;
 	const struct zwt_node *node;
+	uint32_t cover; /* tl_nsec_cover's piece when known (0: not yet) */
 };
 
 /* Equality of two names of len octets (no case folding): names are
@@ -45,6 +46,7 @@ static inline bool tl_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 struct tl_zone {
 	const struct zwt_zone *hdr;
 	const uint8_t *data;
+	const struct zwt_accel *acc;  /* the index's accelerator, or NULL */
 };
 
 #define TL_MAXSEG 24
@@ -104,6 +106,9 @@ const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 				  const uint8_t *name, size_t len, uint64_t h);
 uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec);
 void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name);
+/* The NSEC index key of q (a name in zone z); the piece of the NSEC
+ * that covers q (q->cover when set). */
+uint64_t tl_nsec_key(const struct tl_zone *z, const struct tl_name *q);
 uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q);
 uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
 		     int cpe_labels);

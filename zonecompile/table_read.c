@@ -420,6 +420,7 @@ static struct zw_table *load(const uint8_t *b, size_t len, const char *what,
 			return NULL;
 		}
 	}
+	zwt_accel_build(t);
 	return t;
 }
 
@@ -503,6 +504,7 @@ void zw_table_close(struct zw_table *t)
 {
 	if (!t)
 		return;
+	zwt_accel_free(t);
 	if (t->map)
 		munmap(t->map, t->maplen);
 	free(t);
