@@ -79,7 +79,8 @@ static bool q_equal(const uint8_t *qw, size_t k, const uint8_t *name,
 		    size_t n)
 {
 	for (size_t j = 0; j < n; j++)
-		if (lower(qw[k + j]) != lower(name[j]))
+		if (qw[k + j] != name[j] &&
+		    lower(qw[k + j]) != lower(name[j]))
 			return false;
 	return true;
 }
@@ -902,23 +903,44 @@ static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
 
 enum { FAST_NO, FAST_OK, FAST_BAD, FAST_GEN };
 
-/* The query name for the fast path's checks. */
+/* The query name for the fast path's checks, and where its label right
+ * before its last palen octets starts (kprev, -1: none; palen 0: not
+ * looked for yet): the pieces of one response mostly share an anchor,
+ * so the query name is walked once. */
 struct qlabels {
 	const uint8_t *w;
-	size_t len;
+	size_t len, palen;
+	long kprev;
 };
+
+static long q_prev_label(struct qlabels *q, size_t alen)
+{
+	if (q->palen != alen) {
+		size_t o = 0, end = q->len - alen;
+		q->palen = alen;
+		q->kprev = -1;
+		while (alen < q->len && o < end) {
+			size_t next = o + 1u + q->w[o];
+			if (next == end)
+				q->kprev = (long)o;
+			o = next;
+		}
+	}
+	return q->kprev;
+}
 
 /* Is the label lab (its length octet first) the query name's, any case,
  * right before its last alen octets? A name cut needs that of the last
- * label it cuts. */
-static bool q_label_before(const struct qlabels *q, size_t alen,
-			   const uint8_t *lab)
+ * label it cuts. (A label of that length at k that equals it ends there,
+ * so q_label_at(k) comes to k being kprev.) */
+static bool q_label_before(struct qlabels *q, size_t alen, const uint8_t *lab)
 {
 	size_t n = 1u + lab[0];
 	if (n + alen > q->len)
 		return false;
 	size_t k = q->len - alen - n;
-	return q_label_at(q->w, k) && q_equal(q->w, k, lab, n);
+	return q->w[k] == lab[0] && (long)k == q_prev_label(q, alen) &&
+	       q_equal(q->w, k, lab, n);
 }
 
 /* Labels (no pointer, not the root) from w[o] on within len: returns
@@ -940,7 +962,7 @@ static size_t walk_labels(const uint8_t *w, size_t o, size_t len,
  * start as the first owner, rdata_cut a first RR of type NS or SOA, and
  * for a SOA an MNAME of that form; both need the last label cut to be
  * the query name's right before the anchor. */
-static inline bool may_cut(const struct qlabels *q, const uint8_t *w,
+static inline bool may_cut(struct qlabels *q, const uint8_t *w,
 			   size_t len, size_t alen, bool sigs)
 {
 	size_t last, l = walk_labels(w, 0, len, &last), o, m;
@@ -1000,7 +1022,7 @@ static inline uint16_t seg_find_cut(const struct zwt_piece *pc,
 				    const struct zwt_part *c,
 				    const uint8_t *w, const uint8_t *cw,
 				    const uint8_t *fix,
-				    const struct qlabels *q, bool sigs,
+				    struct qlabels *q, bool sigs,
 				    struct fcut *fc)
 {
 	if (!c || !(sigs || q->len > pc->alen) ||
@@ -1037,17 +1059,18 @@ static bool fast_fix_cut(uint8_t *out, long base, const uint8_t *fix,
 			 unsigned nfix, const long *d,
 			 const struct cutmap *cm, long tbase, bool incut)
 {
+	const struct cutmap m = *cm; /* the stores to out could alias it */
 	const uint8_t *end = fix + 2u * nfix;
-	unsigned skip = incut ? (unsigned)(cm->kp + cm->c) : ~0u;
+	unsigned skip = incut ? (unsigned)(m.kp + m.c) : ~0u;
 	bool bad = false;
 	for (; fix < end; fix += 2) {
 		unsigned fx = zw_load16(fix), pos = ZWT_FIX_POS(fx);
 		unsigned kind = ZWT_FIX_KIND(fx);
 		if (pos == skip)
 			continue;
-		long at = incut ? cut_pos(cm, pos) : base + (long)pos;
+		long at = incut ? cut_pos(&m, pos) : base + (long)pos;
 		long val = (out[at] & 0x3f) << 8 | out[at + 1];
-		val = kind == ZWT_FIX_PART0 + CUTP ? cut_pos(cm, val - tbase)
+		val = kind == ZWT_FIX_PART0 + CUTP ? cut_pos(&m, val - tbase)
 						   : val + d[kind];
 		bad |= (unsigned long)(val - 12) >= (unsigned long)(at - 12);
 		out[at] = (uint8_t)(0xc0 | val >> 8);
@@ -1201,7 +1224,7 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 	const struct zwt_part *c = NULL, *pd0 = pd, *pend = NULL;
 	const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
-	struct qlabels q = {qw, p->names[0].len};
+	struct qlabels q = {qw, p->names[0].len, 0, -1};
 	size_t at = *ppos, size = 0;
 	long d[2 + ZWT_PARTS];
 	unsigned cnt[4] = {0};
@@ -1269,7 +1292,7 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	size_t at = *ppos, off[ZWT_PARTS] = {0};
 	const uint8_t *fix[TL_MAXSEG];
 	struct fcut fc;
-	struct qlabels q = {qw, p->names[0].len};
+	struct qlabels q = {qw, p->names[0].len, 0, -1};
 	int cseg = -1; /* the segment with a name cut */
 	bool bad = false;
 
