@@ -962,15 +962,17 @@ static size_t walk_labels(const uint8_t *w, size_t o, size_t len,
  * start as the first owner, rdata_cut a first RR of type NS or SOA, and
  * for a SOA an MNAME of that form; both need the last label cut to be
  * the query name's right before the anchor. */
-static inline bool may_cut(struct qlabels *q, const uint8_t *w,
-			   size_t len, size_t alen, bool sigs)
+static inline __attribute__((always_inline)) bool may_cut(
+	struct qlabels *q, const uint8_t *w, size_t len, size_t alen,
+	bool sigs)
 {
-	size_t last, l = walk_labels(w, 0, len, &last), o, m;
+	size_t last, l, o, m;
+	if (q->len <= alen) /* no label in front of the anchor to cut */
+		return false;
+	l = walk_labels(w, 0, len, &last);
 	if (sigs && l && l + 2 <= len && w[l] == 0xc0 && w[l + 1] == 12 &&
 	    q_label_before(q, alen, w + last))
 		return true;
-	if (q->len <= alen)
-		return false;
 	o = l >= len ? len : !w[l] ? l + 1
 		: (w[l] & 0xc0) == 0xc0 ? l + 2 : skip_name(w, 0, len);
 	if (o + 10 > len || w[o] != 0)
@@ -1018,14 +1020,14 @@ static uint16_t fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 /* The name cut seg_cut would find in this piece: its length (0: none),
  * *fc filled when there is one; w is the piece's octets, cw those of
  * part c (CUTP). */
-static inline uint16_t seg_find_cut(const struct zwt_piece *pc,
+static inline __attribute__((always_inline)) uint16_t seg_find_cut(const struct zwt_piece *pc,
 				    const struct zwt_part *c,
 				    const uint8_t *w, const uint8_t *cw,
 				    const uint8_t *fix,
 				    struct qlabels *q, bool sigs,
 				    struct fcut *fc)
 {
-	if (!c || !(sigs || q->len > pc->alen) ||
+	if (!c || q->len <= pc->alen || /* may_cut's answer then */
 	    !may_cut(q, cw, c->len, pc->alen, sigs))
 		return 0;
 	fc->n = fast_cut(pc, c, cw, fix, q, sigs, &fc->ci);
