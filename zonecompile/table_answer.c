@@ -140,6 +140,7 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	nm->nlabels = (uint8_t)labels;
 	nm->hashed = false;
 	nm->probed = false;
+	nm->pprobed = false;
 	nm->cover = 0;
 	q->qwlen = (uint8_t)n;
 	q->qend = o + 1 + 4;
@@ -327,6 +328,7 @@ static bool make_name(struct tl_name *out, const struct tl_name *cur,
 	out->nlabels = (uint8_t)labels;
 	out->hashed = false;
 	out->probed = false;
+	out->pprobed = false;
 	out->cover = 0;
 	return true;
 }
@@ -639,7 +641,8 @@ static void parent_start(struct actx *c, const uint64_t *slots,
 	if (nm->nlabels < c->zh->origin_labels + 2u)
 		return;
 	size_t off = nm->loff[1];
-	c->phash = zwt_hash(c->zh->hash_seed, nm->lname + off, nm->len - off);
+	c->phash = zwt_hash_padded(c->zh->hash_seed, nm->lname + off,
+				   nm->len - off);
 	zwt_prefetch(&slots[c->phash & mask]);
 	c->pstate = PARENT_SLOT;
 }
@@ -658,8 +661,11 @@ static void parent_slot(struct actx *c)
 	c->pstate = PARENT_NONE;
 	for (unsigned k = 0; k < 8; k++, i = (i + 1) & mask) {
 		uint64_t s = slots[i];
-		if (!(uint32_t)s)
+		if (!(uint32_t)s) { /* no such name: tl_resolve looks higher */
+			c->q.name.parent = NULL;
+			c->q.name.pprobed = true;
 			return;
+		}
 		if ((uint32_t)(s >> 32) == tag) {
 			const uint8_t *n = zwt_at(data, (uint32_t)s);
 			c->pcand = (const struct zwt_node *)n;
@@ -671,12 +677,21 @@ static void parent_slot(struct actx *c)
 	}
 }
 
-/* The parent's node is in: a delegation's referral recipe sits in its
- * lines, its first piece elsewhere, so prefetch that. */
+/* The parent's node is in: when it is the parent (not another name
+ * with the same tag), tl_resolve takes it from the name; a delegation's
+ * referral recipe sits in its lines, its first piece elsewhere, so
+ * prefetch that. */
 static void parent_node(struct actx *c)
 {
 	const struct zwt_node *n = c->pcand;
+	struct tl_name *nm = &c->q.name;
+	size_t off = nm->loff[1], len = nm->len - off;
 	c->pstate = PARENT_NONE;
+	if (n->namelen != len ||
+	    !tl_name_eq(zwt_node_name(n), nm->lname + off, len))
+		return;
+	nm->parent = n;
+	nm->pprobed = true;
 	if (!(n->flags & ZWT_N_CUT))
 		return;
 	int dnssec = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;

@@ -47,6 +47,16 @@ const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
 	return tl_probe_h(z, name, len, zwt_hash(z->hdr->hash_seed, name, len));
 }
 
+/* Probe for q without its first k labels (q's name buffer has room for
+ * the padded hash's last word). */
+static const struct zwt_node *probe_suffix(const struct tl_zone *z,
+					   const struct tl_name *q, int k)
+{
+	const uint8_t *nm = q->lname + q->loff[k];
+	size_t len = q->len - q->loff[k];
+	return tl_probe_h(z, nm, len, zwt_hash_padded(z->hdr->hash_seed, nm, len));
+}
+
 uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec)
 {
 	const struct zwt_entry *e = zwt_entries(n);
@@ -355,9 +365,10 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 	}
 	int below = q->nlabels - z->hdr->origin_labels;
 	const struct zwt_node *e = NULL;
-	/* the last suffix is the apex, always there: no probe for it */
+	/* the last suffix is the apex, always there: no probe for it; the
+	 * parent may be known already (the burst probes it ahead) */
 	for (int k = 1; k < below && !e; k++)
-		e = tl_probe(z, q->lname + q->loff[k], q->len - q->loff[k]);
+		e = k == 1 && q->pprobed ? q->parent : probe_suffix(z, q, k);
 	if (!e)
 		e = node_at(z, z->hdr->apex);
 	if (e->flags & ZWT_N_CUT) {

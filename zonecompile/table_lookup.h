@@ -12,14 +12,17 @@
 /* A lower-cased query name with its label offsets (loff[k]: k labels
  * skipped). */
 struct tl_name {
-	uint8_t lname[256];
+	uint8_t lname[256 + 8]; /* + the padded hash's last word of a suffix */
 	uint8_t loff[128];
 	uint8_t len;
 	uint8_t nlabels;
 	bool hashed;    /* hash below is zwt_hash of lname (zone's seed) */
 	bool probed;    /* node below is the exact match (or NULL) */
+	bool pprobed;   /* parent below is the node of the name one label
+			 * up (or NULL: no such node) */
 	uint64_t hash;
 	const struct zwt_node *node;
+	const struct zwt_node *parent;
 	uint32_t cover; /* tl_nsec_cover's piece when known (0: not yet) */
 };
 
