@@ -1057,9 +1057,9 @@ static void cut_copy(uint8_t *o, const uint8_t *w, size_t len, size_t kp,
  * through cut_pos, the others by d per kind; in part CUTP itself
  * (incut) the positions too, and the pointer after the cut labels is
  * the one replaced. True when one would not be valid (as fast_fix). */
-static bool fast_fix_cut(uint8_t *out, long base, const uint8_t *fix,
-			 unsigned nfix, const long *d,
-			 const struct cutmap *cm, long tbase, bool incut)
+static inline __attribute__((always_inline)) bool fast_fix_cut(
+	uint8_t *out, long base, const uint8_t *fix, unsigned nfix,
+	const long *d, const struct cutmap *cm, long tbase, bool incut)
 {
 	const struct cutmap m = *cm; /* the stores to out could alias it */
 	const uint8_t *end = fix + 2u * nfix;
@@ -1071,12 +1071,14 @@ static bool fast_fix_cut(uint8_t *out, long base, const uint8_t *fix,
 		if (pos == skip)
 			continue;
 		long at = incut ? cut_pos(&m, pos) : base + (long)pos;
-		long val = (out[at] & 0x3f) << 8 | out[at + 1];
+		uint16_t raw;
+		memcpy(&raw, out + at, 2);
+		long val = __builtin_bswap16(raw) & 0x3fff;
 		val = kind == ZWT_FIX_PART0 + CUTP ? cut_pos(&m, val - tbase)
 						   : val + d[kind];
 		bad |= (unsigned long)(val - 12) >= (unsigned long)(at - 12);
-		out[at] = (uint8_t)(0xc0 | val >> 8);
-		out[at + 1] = (uint8_t)val;
+		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+		memcpy(out + at, &raw, 2);
 	}
 	return bad;
 }
@@ -1166,9 +1168,13 @@ static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 			} else {
 				memcpy(out + at, w, pd->len);
 			}
-			bad |= fast_fix_cut(out, (long)at, fix, pd->nfix, d,
-					    &cm, 12 + pc->alen + 4 + fc->cs,
-					    k == CUTP);
+			bad |= k == CUTP
+				? fast_fix_cut(out, (long)at, fix, pd->nfix, d,
+					       &cm, 12 + pc->alen + 4 + fc->cs,
+					       true)
+				: fast_fix_cut(out, (long)at, fix, pd->nfix, d,
+					       &cm, 12 + pc->alen + 4 + fc->cs,
+					       false);
 		}
 		cpos += pd->len;
 		w += pd->len;
@@ -1197,8 +1203,12 @@ static bool shifted_cut(uint8_t *out, size_t at, const struct zwt_piece *pc,
 	memcpy(d, d0, sizeof(d));
 	for (const struct zwt_part *x = pd0; x < pend; x++, b &= b - 1) {
 		int k = __builtin_ctz(b);
-		bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
-				    canon + fc->cs, k == CUTP);
+		if (k == CUTP) /* two copies: with and without the cut */
+			bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
+					    canon + fc->cs, true);
+		else
+			bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
+					    canon + fc->cs, false);
 		base += x->len;
 		fix += 2u * x->nfix;
 		if (k == CUTP) { /* the parts after it moved back */
@@ -1260,9 +1270,10 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 		return FAST_NO;
 	d[ZWT_FIX_QSTART] = 0;
 	d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
+#pragma GCC unroll 6
 	for (int k = 0; k < ZWT_PARTS; k++) /* 0: not written, as fix_seg */
-		d[ZWT_FIX_PART0 + k] = (mask >> k & 1)
-			? (long)at - (12 + pc->alen + 4) : 0;
+		d[ZWT_FIX_PART0 + k] = ((long)at - (12 + pc->alen + 4)) &
+				       -(long)(mask >> k & 1);
 	if (fc.n) {
 		bad = shifted_cut(out, at, pc, pd0, pend, fix, size, d, &fc);
 	} else {
