@@ -29,12 +29,14 @@ struct query {
 };
 
 #ifdef __SSE2__
-/* Lower-case 16 octets (label lengths are < 64, never letters). */
+/* Lower-case 16 octets (label lengths are < 64, never letters): 'A'..'Z'
+ * moved to -128..-103 (signed), the only octets below -102 then. */
 static inline void lower16(uint8_t *dst, const uint8_t *src)
 {
-	const __m128i a = _mm_set1_epi8('A' - 1), z = _mm_set1_epi8('Z' + 1);
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A'));
+	const __m128i lim = _mm_set1_epi8((char)(-128 + 26));
 	__m128i v = _mm_loadu_si128((const __m128i *)src);
-	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, a), _mm_cmplt_epi8(v, z));
+	__m128i up = _mm_cmplt_epi8(_mm_add_epi8(v, shift), lim);
 	v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
 	_mm_storeu_si128((__m128i *)dst, v);
 }
@@ -115,27 +117,32 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
  * Walk the length octets first, then lower-case the whole name at once. */
 static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 {
-	size_t o = 12;
+	const uint8_t *name = pkt + 12;
 	struct tl_name *nm = &q->name;
-	int labels = 0;
-	const size_t lim = len < 12 + 255 ? len : 12 + 255;
+	size_t o = 0; /* from the name's start */
+	unsigned labels = 0;
+	if (len <= 12)
+		return -1;
+	/* past the packet or 255 octets: so the name's length n <= 255 */
+	const size_t lim = len - 12 < 255 ? len - 12 : 255;
 
 	for (;;) {
-		if (o >= lim) /* past the packet or 255 octets */
+		if (o >= lim)
 			return -1;
-		uint8_t l = pkt[o];
-		if (l & 0xc0)
-			return -1;
-		nm->loff[labels] = (uint8_t)(o - 12);
-		if (l == 0)
+		unsigned l = name[o];
+		nm->loff[labels] = (uint8_t)o;
+		if (l - 1u > 62u) { /* the root label, or not a label length */
+			if (l)
+				return -1;
 			break;
+		}
 		o += 1u + l;
 		labels++;
 	}
-	size_t n = o + 1 - 12;
-	if (n > 255 || o + 5 > len)
+	size_t n = o + 1;
+	if (12 + n + 4 > len)
 		return -1;
-	lower_copy(nm->lname, pkt + 12, n, len - 12);
+	lower_copy(nm->lname, name, n, len - 12);
 	nm->len = (uint8_t)n;
 	nm->nlabels = (uint8_t)labels;
 	nm->hashed = false;
@@ -143,9 +150,10 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	nm->pprobed = false;
 	nm->cover = 0;
 	q->qwlen = (uint8_t)n;
-	q->qend = o + 1 + 4;
-	q->qtype = (uint16_t)(pkt[o + 1] << 8 | pkt[o + 2]);
-	q->qclass = (uint16_t)(pkt[o + 3] << 8 | pkt[o + 4]);
+	q->qend = 12 + n + 4;
+	uint32_t tc = zw_load32(name + n); /* qtype, qclass */
+	q->qtype = __builtin_bswap16((uint16_t)tc);
+	q->qclass = __builtin_bswap16((uint16_t)(tc >> 16));
 	return 0;
 }
 
@@ -573,8 +581,10 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 		q->edns = q->dnssec = false;
 		q->udp = 0;
 	} else {
-		if (q->qend + 11 > c->len || r[0] || r[1] ||
-		    r[2] != ZW_TYPE_OPT || r[6] ||
+		/* octets 0-7 as one word: root, type OPT, version 0 */
+		const uint64_t must = 0x00ff000000ffffffULL;
+		const uint64_t opt = (uint64_t)ZW_TYPE_OPT << 16;
+		if (q->qend + 11 > c->len || (zw_load64(r) & must) != opt ||
 		    q->qend + 11 + (size_t)(r[9] << 8 | r[10]) != c->len)
 			return false;
 		uint16_t udp = (uint16_t)(r[3] << 8 | r[4]);

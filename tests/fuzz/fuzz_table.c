@@ -1,7 +1,7 @@
 /* libFuzzer target for the table reader (zonecompile/table_read.c) and,
  * for tables it accepts, the lookup and answer code over them
- * (table_lookup.c, table_answer.c, table_emit.c, table_util.c), all
- * compiled in.
+ * (table_accel.c, table_lookup.c, table_answer.c, table_emit.c,
+ * table_util.c), all compiled in.
  *
  * Input: a table file. It is offered twice: as it is (the checksum then
  * refuses nearly every mutation, which tests exactly that), and with
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zonecompile/table_accel.c"
 #include "zonecompile/table_answer.c"
 #include "zonecompile/table_chain.c"
 #include "zonecompile/table_emit.c"
