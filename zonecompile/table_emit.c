@@ -933,7 +933,8 @@ static long q_prev_label(struct qlabels *q, size_t alen)
  * right before its last alen octets? A name cut needs that of the last
  * label it cuts. (A label of that length at k that equals it ends there,
  * so q_label_at(k) comes to k being kprev.) */
-static bool q_label_before(struct qlabels *q, size_t alen, const uint8_t *lab)
+static inline __attribute__((always_inline)) bool q_label_before(
+	struct qlabels *q, size_t alen, const uint8_t *lab)
 {
 	size_t n = 1u + lab[0];
 	if (n + alen > q->len)
