@@ -74,21 +74,26 @@ static bool build_one(struct zwt_accel *a, const struct zwt_zone *z)
 	if (!zwt_accel_init(a, zwt_data(z) + z->idx_off, n))
 		return false;
 	a->zone = z;
+	a->data = zwt_data(z);
+	a->slots = (const uint64_t *)(a->data + z->hash_off);
+	a->mask = ((uint64_t)1 << z->hash_bits) - 1;
+	a->seed = z->hash_seed;
 	return true;
 }
 
-void zwt_accel_build(struct zw_table *t)
+bool zwt_accel_build(struct zw_table *t)
 {
 	struct zwt_accel *a = calloc(t->nzones, sizeof(*a));
 	if (!a)
-		return;
+		return false;
 	t->accel = a;
 	for (uint32_t i = 0; i < t->nzones; i++) {
 		if (!build_one(&a[i], t->zones[i])) {
 			zwt_accel_free(t);
-			return;
+			return false;
 		}
 	}
+	return true;
 }
 
 void zwt_accel_free(struct zw_table *t)

@@ -459,7 +459,8 @@ struct actx {
 	uint8_t *out;
 	size_t cap;
 	const struct zwt_zone *zh;
-	const struct zwt_accel *acc;  /* zh's index accelerator */
+	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
+	bool sigs;                    /* DO set and the zone signed */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
 	uint64_t phash;               /* hash of the parent of an absent name */
@@ -614,15 +615,14 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	c->done = !parse_fast(t, c) && !parse_full(t, c, max_udp);
 	if (c->done)
 		return;
-	c->acc = zwt_accel_of(t, c->zh);
+	const struct zwt_accel *a = zwt_accel_of(t, c->zh);
 	struct tl_name *nm = &c->q.name;
+	c->acc = a;
+	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 	/* lname is a 256-octet buffer: the padded hash may read past len */
-	nm->hash = zwt_hash_padded(c->zh->hash_seed, nm->lname, nm->len);
+	nm->hash = zwt_hash_padded(a->seed, nm->lname, nm->len);
 	nm->hashed = true;
-	const uint64_t *slots = (const uint64_t *)(zwt_data(c->zh) +
-						   c->zh->hash_off);
-	uint64_t mask = ((uint64_t)1 << c->zh->hash_bits) - 1;
-	const uint64_t *home = &slots[nm->hash & mask];
+	const uint64_t *home = &a->slots[nm->hash & a->mask];
 	/* the probe may run on into the next line (prefetch never faults,
 	 * so past the last slot is harmless) */
 	zwt_prefetch(home);
@@ -642,18 +642,31 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
 
+/* The lines of a piece that the answer will read first. */
+static inline void prefetch_piece(const uint8_t *pc, bool sigs)
+{
+	zwt_prefetch(pc);
+	zwt_prefetch(pc + 64);
+	if (!sigs)
+		return;
+	_Static_assert(PIECE_LINES_DO0 == 2 && PIECE_LINES_DO1 == 5,
+		       "prefetch_piece's lines");
+	zwt_prefetch(pc + 128);
+	zwt_prefetch(pc + 192);
+	zwt_prefetch(pc + 256);
+}
+
 /* The name does not exist: hash its parent and prefetch that slot, when
  * the parent is not the apex (tl_resolve never probes the apex). */
-static void parent_start(struct actx *c, const uint64_t *slots,
-			 uint64_t mask)
+static void parent_start(struct actx *c)
 {
 	const struct tl_name *nm = &c->q.name;
 	if (nm->nlabels < c->zh->origin_labels + 2u)
 		return;
 	size_t off = nm->loff[1];
-	c->phash = zwt_hash_padded(c->zh->hash_seed, nm->lname + off,
+	c->phash = zwt_hash_padded(c->acc->seed, nm->lname + off,
 				   nm->len - off);
-	zwt_prefetch(&slots[c->phash & mask]);
+	zwt_prefetch(&c->acc->slots[c->phash & c->acc->mask]);
 	c->pstate = PARENT_SLOT;
 }
 
@@ -661,10 +674,9 @@ static void parent_start(struct actx *c, const uint64_t *slots,
  * prefetch its node, and its recipes that follow it. */
 static void parent_slot(struct actx *c)
 {
-	const struct zwt_zone *z = c->zh;
-	const uint8_t *data = zwt_data(z);
-	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
-	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
+	const uint8_t *data = c->acc->data;
+	const uint64_t *slots = c->acc->slots;
+	uint64_t mask = c->acc->mask;
 	uint64_t i = c->phash & mask;
 	uint32_t tag = (uint32_t)(c->phash >> 32);
 
@@ -704,15 +716,10 @@ static void parent_node(struct actx *c)
 	nm->pprobed = true;
 	if (!(n->flags & ZWT_N_CUT))
 		return;
-	int dnssec = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	const uint8_t *data = zwt_data(c->zh);
-	const struct zwt_recipe *r = zwt_at(data, n->dflt[dnssec]);
-	if (!r->npieces)
-		return;
-	const uint8_t *pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
-	unsigned lines = dnssec ? PIECE_LINES_DO1 : PIECE_LINES_DO0;
-	for (unsigned k = 0; k < lines; k++)
-		zwt_prefetch(pc + 64 * k);
+	const uint8_t *data = c->acc->data;
+	const struct zwt_recipe *r = zwt_at(data, n->dflt[c->sigs]);
+	if (r->npieces)
+		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
 }
 
 /* The name does not exist: when its closest encloser is the apex (one
@@ -721,10 +728,10 @@ static void parent_node(struct actx *c)
 static void nsec_start(struct actx *c)
 {
 	const struct tl_name *nm = &c->q.name;
-	if (!c->q.dnssec || c->zh->denial != ZWT_DENIAL_NSEC || !c->acc ||
+	if (!c->q.dnssec || c->zh->denial != ZWT_DENIAL_NSEC ||
 	    nm->nlabels != c->zh->origin_labels + 1u)
 		return;
-	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
+	struct tl_zone z = {c->zh, c->acc->data, c->acc};
 	c->nkey = tl_nsec_key(&z, nm);
 	c->nblk = zwt_accel_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
@@ -747,9 +754,7 @@ static void nsec_leaf(struct actx *c)
 	if (e[i].key == c->nkey)
 		return;
 	c->q.name.cover = e[i].piece;
-	const uint8_t *pc = zwt_at(zwt_data(c->zh), e[i].piece);
-	for (unsigned k = 0; k < PIECE_LINES_DO1; k++)
-		zwt_prefetch(pc + 64 * k);
+	prefetch_piece(zwt_at(c->acc->data, e[i].piece), true);
 }
 
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
@@ -760,10 +765,8 @@ static void nsec_leaf(struct actx *c)
  * or to an empty slot (the name does not exist: no probe later). */
 static void stage_slot(struct actx *c)
 {
-	const struct zwt_zone *z = c->zh;
-	const uint8_t *data = zwt_data(z);
-	const uint64_t *slots = (const uint64_t *)(data + z->hash_off);
-	uint64_t mask = ((uint64_t)1 << z->hash_bits) - 1;
+	const uint64_t *slots = c->acc->slots;
+	uint64_t mask = c->acc->mask;
 	uint64_t i = c->q.name.hash & mask;
 	uint32_t tag = (uint32_t)(c->q.name.hash >> 32);
 
@@ -773,12 +776,12 @@ static void stage_slot(struct actx *c)
 		if (!(uint32_t)s) {
 			c->q.name.node = NULL;
 			c->q.name.probed = true;
-			parent_start(c, slots, mask);
+			parent_start(c);
 			nsec_start(c);
 			return;
 		}
 		if ((uint32_t)(s >> 32) == tag) {
-			const uint8_t *n = zwt_at(data, (uint32_t)s);
+			const uint8_t *n = zwt_at(c->acc->data, (uint32_t)s);
 			c->cand = (const struct zwt_node *)n;
 			for (unsigned l = 0; l < NODE_LINES; l++)
 				zwt_prefetch(n + 64 * l);
@@ -791,7 +794,6 @@ static void stage_slot(struct actx *c)
  * the node's recipe for the query and its first piece: prefetch that. */
 static void stage_node(struct actx *c)
 {
-	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
 	c->rec = NULL;
@@ -803,22 +805,20 @@ static void stage_node(struct actx *c)
 		return;
 	/* a tag match with another name (1 in 2^32) probes on */
 	if (n->namelen != q->name.len ||
-	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len))
+	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len)) {
+		struct tl_zone z = {c->zh, c->acc->data, c->acc};
 		n = tl_probe_h(&z, q->name.lname, q->name.len, q->name.hash);
+	}
 	q->name.node = n;
 	q->name.probed = true;
 	if (!n)
 		return;
-	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	const struct zwt_recipe *r = zwt_at(z.data, tl_select(n, q->qtype,
-							      dnssec));
+	const uint8_t *data = c->acc->data;
+	const struct zwt_recipe *r = zwt_at(data, tl_select(n, q->qtype,
+							    c->sigs));
 	c->rec = r;
-	if (!r->npieces)
-		return;
-	const uint8_t *pc = zwt_at(z.data, zwt_recipe_pieces(r)[0]);
-	unsigned lines = dnssec ? PIECE_LINES_DO1 : PIECE_LINES_DO0;
-	for (unsigned k = 0; k < lines; k++)
-		zwt_prefetch(pc + 64 * k);
+	if (r->npieces)
+		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
 }
 
 /* Octets the response may take: the client's EDNS size (or 512) capped
@@ -888,7 +888,7 @@ static int finish_exact(struct actx *c, size_t pos, uint16_t flags,
 static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
-	const uint8_t *data = zwt_data(c->zh);
+	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = c->rec;
 	if (!r) {
 		struct tl_zone z = {c->zh, data, c->acc};
@@ -899,8 +899,7 @@ static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
 		q->name.probed = true;
 		if (!n)
 			return 0;
-		int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-		r = zwt_at(data, tl_select(n, q->qtype, dnssec));
+		r = zwt_at(data, tl_select(n, q->qtype, c->sigs));
 	}
 	if (r->npieces != 1)
 		return 0;
@@ -939,7 +938,7 @@ int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
 	struct query *q = &c->q;
 	struct tl_plan p;
-	struct tl_zone z = {c->zh, zwt_data(c->zh), c->acc};
+	struct tl_zone z = {c->zh, c->acc->data, c->acc};
 	plan_query(&z, q, &p);
 	if (c->out != c->pkt)
 		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);

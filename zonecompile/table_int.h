@@ -168,20 +168,27 @@ static inline void zwt_piece_fill(const uint8_t *p, struct zwt_pview *v,
 	*wire_len = w;
 }
 
-/* A zone's denial index (NSEC or NSEC3 entries: 24 octets, the 8-octet
- * key first, sorted by key) searched through samples of its keys kept
- * in memory, built when the table is opened (table_accel.c; not in the
- * file): level 0 holds every 16th entry's key, level j every 16th key
- * of level j-1, up to a top level of at most 16. Each level is padded
- * with ~0 to whole blocks of 16 keys (128 octets, aligned), so a search
- * reads one block per level (the upper ones stay in cache: ~n/30 octets
- * for n entries) and then one group of 16 entries of the index, instead
- * of ~log2(n) scattered entries. */
+/* What a zone's lookups use, built in memory when the table is opened
+ * (table_accel.c; not in the file): the header's fields the queries
+ * need, ready to use, and an accelerator for the zone's denial index
+ * (NSEC or NSEC3 entries: 24 octets, the 8-octet key first, sorted by
+ * key), which searches it through samples of its keys: level 0 holds
+ * every 16th entry's key, level j every 16th key of level j-1, up to a
+ * top level of at most 16. Each level is padded with ~0 to whole blocks
+ * of 16 keys (128 octets, aligned), so a search reads one block per
+ * level (the upper ones stay in cache: ~n/30 octets for n entries) and
+ * then one group of 16 entries of the index, instead of ~log2(n)
+ * scattered entries. */
 #define ZWT_ACCEL_FAN 16
 #define ZWT_ACCEL_LEVELS 16
 
 struct zwt_accel {
 	const struct zwt_zone *zone;
+	/* the zone's fields every query needs, ready to use */
+	const uint8_t *data;      /* data block */
+	const uint64_t *slots;    /* hash slots */
+	uint64_t mask;            /* slots - 1 */
+	uint64_t seed;            /* hash seed */
 	const uint8_t *idx;       /* the index's entries */
 	size_t n;                 /* entries */
 	unsigned nlev;            /* levels (0: n <= 16, no samples) */
@@ -202,17 +209,15 @@ static inline uint64_t zwt_idx_key(const uint8_t *idx, size_t i)
 bool zwt_accel_init(struct zwt_accel *a, const uint8_t *idx, size_t n);
 void zwt_accel_fini(struct zwt_accel *a);
 
-/* Build every zone's accelerator (t->accel stays NULL when memory is
- * short: the lookups then search the index alone); free them. */
-void zwt_accel_build(struct zw_table *t);
+/* Build every zone's accelerator (false: out of memory; the table is
+ * not usable then); free them. */
+bool zwt_accel_build(struct zw_table *t);
 void zwt_accel_free(struct zw_table *t);
 
-/* The accelerator of zone z of table t (NULL: none). */
+/* The accelerator of zone z of table t. */
 static inline const struct zwt_accel *zwt_accel_of(const struct zw_table *t,
 						   const struct zwt_zone *z)
 {
-	if (!t->accel)
-		return NULL;
 	if (t->nzones == 1)
 		return t->accel;
 	for (uint32_t i = 0; i < t->nzones; i++)

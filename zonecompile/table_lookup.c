@@ -23,9 +23,8 @@ static const struct zwt_node *node_at(const struct tl_zone *z, uint32_t ref)
 const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 				  const uint8_t *name, size_t len, uint64_t h)
 {
-	const uint64_t *slots = (const uint64_t *)(z->data +
-						   z->hdr->hash_off);
-	uint64_t mask = ((uint64_t)1 << z->hdr->hash_bits) - 1;
+	const uint64_t *slots = z->acc->slots;
+	uint64_t mask = z->acc->mask;
 	uint32_t tag = (uint32_t)(h >> 32);
 
 	for (uint64_t i = h & mask;; i = (i + 1) & mask) {
@@ -44,7 +43,7 @@ const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
 				size_t len)
 {
-	return tl_probe_h(z, name, len, zwt_hash(z->hdr->hash_seed, name, len));
+	return tl_probe_h(z, name, len, zwt_hash(z->acc->seed, name, len));
 }
 
 /* Probe for q without its first k labels (q's name buffer has room for
@@ -54,7 +53,7 @@ static const struct zwt_node *probe_suffix(const struct tl_zone *z,
 {
 	const uint8_t *nm = q->lname + q->loff[k];
 	size_t len = q->len - q->loff[k];
-	return tl_probe_h(z, nm, len, zwt_hash_padded(z->hdr->hash_seed, nm, len));
+	return tl_probe_h(z, nm, len, zwt_hash_padded(z->acc->seed, nm, len));
 }
 
 uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec)
@@ -194,55 +193,19 @@ static long nsec_find_full(const struct tl_zone *z, const uint8_t *lf,
 	return lo - 1;
 }
 
-/* Index of the last entry whose key is <= key (-1: none), without
- * branches on the comparisons (they are unpredictable). Below the top
- * levels (in cache) each step prefetches the four entries read two
- * steps later, so the cache misses of three levels overlap: on a 1M
- * index and random names ~270-390 ns a search against ~350-540 for a
- * plain binary search (~140 ns a miss here). */
-_Static_assert(sizeof(struct zwt_nsec_ent) == sizeof(struct zwt_nsec3_ent),
+/* Both indexes are searched by the accelerator (table_int.h), which
+ * reads 24-octet entries with the key first. */
+_Static_assert(sizeof(struct zwt_nsec_ent) == ZWT_IDX_ENT &&
+	       sizeof(struct zwt_nsec3_ent) == ZWT_IDX_ENT,
 	       "one search for both indexes");
 _Static_assert(offsetof(struct zwt_nsec_ent, key) == 0 &&
 	       offsetof(struct zwt_nsec3_ent, key) == 0,
 	       "one search for both indexes");
 
-static long idx_last_le(const struct zwt_nsec_ent *e, size_t n,
-			uint64_t key)
-{
-	const struct zwt_nsec_ent *b = e;
-	if (!n)
-		return -1;
-	while (n > 8192) {
-		size_t half = n / 2;
-		b = b[half].key <= key ? b + half : b;
-		n -= half;
-	}
-	if (n > 1) { /* the next step's two */
-		size_t half = n / 2, next = (n - half) / 2;
-		zwt_prefetch(&b[next].key);
-		zwt_prefetch(&b[half + next].key);
-	}
-	while (n > 1) {
-		size_t half = n / 2, n1 = n - half, h1 = n1 / 2;
-		size_t h2 = (n1 - h1) / 2;
-		zwt_prefetch(&b[h2].key);
-		zwt_prefetch(&b[h1 + h2].key);
-		zwt_prefetch(&b[half + h2].key);
-		zwt_prefetch(&b[half + h1 + h2].key);
-		b = b[half].key <= key ? b + half : b;
-		n -= half;
-	}
-	return (long)(b - e) - (b->key > key);
-}
-
-/* The last index entry whose key is <= key (-1: none): through the
- * accelerator when the table has one. */
+/* The last index entry whose key is <= key (-1: none). */
 static long idx_find(const struct tl_zone *z, uint64_t key)
 {
-	if (z->acc)
-		return zwt_accel_find(z->acc, key);
-	return idx_last_le((const void *)(z->data + z->hdr->idx_off),
-			   z->hdr->idx_count, key);
+	return zwt_accel_find(z->acc, key);
 }
 
 /* The NSEC covering a name that does not exist (Knot: the NSEC of the

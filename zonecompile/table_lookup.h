@@ -49,7 +49,7 @@ static inline bool tl_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 struct tl_zone {
 	const struct zwt_zone *hdr;
 	const uint8_t *data;
-	const struct zwt_accel *acc;  /* the index's accelerator, or NULL */
+	const struct zwt_accel *acc;  /* the zone's accelerator */
 };
 
 #define TL_MAXSEG 24

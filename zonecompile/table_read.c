@@ -420,7 +420,10 @@ static struct zw_table *load(const uint8_t *b, size_t len, const char *what,
 			return NULL;
 		}
 	}
-	zwt_accel_build(t);
+	if (!zwt_accel_build(t)) {
+		free(t);
+		return fhdr_bad(err, what, "out of memory"), NULL;
+	}
 	return t;
 }
 
