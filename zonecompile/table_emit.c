@@ -1021,12 +1021,10 @@ static uint16_t fast_cut(const struct zwt_piece *pc, const struct zwt_part *c,
 /* The name cut seg_cut would find in this piece: its length (0: none),
  * *fc filled when there is one; w is the piece's octets, cw those of
  * part c (CUTP). */
-static inline __attribute__((always_inline)) uint16_t seg_find_cut(const struct zwt_piece *pc,
-				    const struct zwt_part *c,
-				    const uint8_t *w, const uint8_t *cw,
-				    const uint8_t *fix,
-				    struct qlabels *q, bool sigs,
-				    struct fcut *fc)
+static inline __attribute__((always_inline)) uint16_t seg_find_cut(
+	const struct zwt_piece *pc, const struct zwt_part *c,
+	const uint8_t *w, const uint8_t *cw, const uint8_t *fix,
+	struct qlabels *q, bool sigs, struct fcut *fc)
 {
 	if (!c || q->len <= pc->alen || /* may_cut's answer then */
 	    !may_cut(q, cw, c->len, pc->alen, sigs))
@@ -1184,13 +1182,14 @@ static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
-/* emit_shifted's parts (from pd0, fixups from fix on, the piece's
- * octets w, size of them written) with a cut: one copy around it, then
- * the pointers of every part written, as fix_part_cut patches them. */
+/* emit_shifted's parts (from pd0, fixups from fix on, size octets of
+ * them written, mask the parts written, d0 their deltas) with a cut:
+ * one copy around it, then the pointers of every part written, as
+ * fix_part_cut patches them. */
 static bool shifted_cut(uint8_t *out, size_t at, const struct zwt_piece *pc,
 			const struct zwt_part *pd0, const struct zwt_part *pend,
-			const uint8_t *fix, size_t size, const long *d0,
-			const struct fcut *fc)
+			const uint8_t *fix, size_t size, unsigned mask,
+			const long *d0, const struct fcut *fc)
 {
 	const uint8_t *w = (const uint8_t *)pc + pc->wire;
 	long canon = 12 + pc->alen + 4, d[2 + ZWT_PARTS], base = (long)at;
@@ -1215,8 +1214,8 @@ static bool shifted_cut(uint8_t *out, size_t at, const struct zwt_piece *pc,
 		if (k == CUTP) { /* the parts after it moved back */
 			base -= fc->n;
 			for (int j = k + 1; j < ZWT_PARTS; j++)
-				d[ZWT_FIX_PART0 + j] -= d[ZWT_FIX_PART0 + j]
-					? fc->n : 0;
+				d[ZWT_FIX_PART0 + j] -=
+					(mask >> j & 1) ? fc->n : 0;
 		}
 	}
 	return bad;
@@ -1276,7 +1275,8 @@ static int emit_shifted(const struct tl_plan *p, uint8_t *out,
 		d[ZWT_FIX_PART0 + k] = ((long)at - (12 + pc->alen + 4)) &
 				       -(long)(mask >> k & 1);
 	if (fc.n) {
-		bad = shifted_cut(out, at, pc, pd0, pend, fix, size, d, &fc);
+		bad = shifted_cut(out, at, pc, pd0, pend, fix, size, mask, d,
+				  &fc);
 	} else {
 		memcpy(out + at, w, size);
 		if (d[ZWT_FIX_QSUF] || (long)at != 12 + pc->alen + 4)
