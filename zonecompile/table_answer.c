@@ -656,6 +656,51 @@ static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 	zwt_prefetch(pc + 256);
 }
 
+/* Would a denial of this name carry an NSEC covering it? */
+static inline bool nsec_wanted(const struct actx *c)
+{
+	return c->sigs && c->zh->denial == ZWT_DENIAL_NSEC;
+}
+
+static void nsec_begin(struct actx *c)
+{
+	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	c->nkey = tl_nsec_key(&z, &c->q.name);
+	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
+		c->nstate = NSEC_BLOCK;
+}
+
+static void nsec_group(struct actx *c)
+{
+	c->nblk = zwt_accel_group(c->acc, c->nkey, c->nblk);
+	c->nstate = NSEC_GROUP;
+}
+
+/* The name does not exist: when its closest encloser is the apex (one
+ * label below it) and the answer will carry the covering NSEC, start
+ * its search. Deeper names may be below a cut, which needs none: theirs
+ * starts once the parent is known (parent_slot, parent_node). */
+static void nsec_start(struct actx *c)
+{
+	if (nsec_wanted(c) &&
+	    c->q.name.nlabels == c->zh->origin_labels + 1u)
+		nsec_begin(c);
+}
+
+/* The entry found: its NSEC piece is the cover (prefetch it), unless
+ * the key ties, which tl_nsec_cover settles on the full names. */
+static void nsec_leaf(struct actx *c)
+{
+	size_t i = zwt_accel_leaf(c->acc, c->nkey, c->nblk);
+	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
+	c->nstate = NSEC_NONE;
+	if (e[i].key == c->nkey)
+		return;
+	c->q.name.cover = e[i].piece;
+	prefetch_piece(zwt_at(c->acc->data, e[i].piece), true);
+}
+
 /* The name does not exist: hash its parent and prefetch that slot, when
  * the parent is not the apex (tl_resolve never probes the apex). */
 static void parent_start(struct actx *c)
@@ -686,6 +731,8 @@ static void parent_slot(struct actx *c)
 		if (!(uint32_t)s) { /* no such name: tl_resolve looks higher */
 			c->q.name.parent = NULL;
 			c->q.name.pprobed = true;
+			if (nsec_wanted(c))
+				nsec_begin(c);
 			return;
 		}
 		if ((uint32_t)(s >> 32) == tag) {
@@ -714,48 +761,20 @@ static void parent_node(struct actx *c)
 		return;
 	nm->parent = n;
 	nm->pprobed = true;
-	if (!(n->flags & ZWT_N_CUT))
+	if (!(n->flags & ZWT_N_CUT)) { /* the leaf is left to stage_answer */
+		if (nsec_wanted(c)) {
+			nsec_begin(c);
+			if (c->nstate == NSEC_BLOCK)
+				nsec_group(c);
+		}
 		return;
+	}
 	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = zwt_at(data, n->dflt[c->sigs]);
 	if (r->npieces)
 		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
 }
 
-/* The name does not exist: when its closest encloser is the apex (one
- * label below it; deeper names may be below a cut, which needs no
- * NSEC) and the answer will carry the covering NSEC, start its search. */
-static void nsec_start(struct actx *c)
-{
-	const struct tl_name *nm = &c->q.name;
-	if (!c->q.dnssec || c->zh->denial != ZWT_DENIAL_NSEC ||
-	    nm->nlabels != c->zh->origin_labels + 1u)
-		return;
-	struct tl_zone z = {c->zh, c->acc->data, c->acc};
-	c->nkey = tl_nsec_key(&z, nm);
-	c->nblk = zwt_accel_upper(c->acc, c->nkey);
-	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
-		c->nstate = NSEC_BLOCK;
-}
-
-static void nsec_group(struct actx *c)
-{
-	c->nblk = zwt_accel_group(c->acc, c->nkey, c->nblk);
-	c->nstate = NSEC_GROUP;
-}
-
-/* The entry found: its NSEC piece is the cover (prefetch it), unless
- * the key ties, which tl_nsec_cover settles on the full names. */
-static void nsec_leaf(struct actx *c)
-{
-	size_t i = zwt_accel_leaf(c->acc, c->nkey, c->nblk);
-	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
-	c->nstate = NSEC_NONE;
-	if (e[i].key == c->nkey)
-		return;
-	c->q.name.cover = e[i].piece;
-	prefetch_piece(zwt_at(c->acc->data, e[i].piece), true);
-}
 
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
 #define SLOT_WALK 8
@@ -961,6 +980,8 @@ static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
 		return ZW_ENOSPC;
+	if (c->nstate == NSEC_GROUP) /* started late (parent_node) */
+		nsec_leaf(c);
 	int r = answer_exact(c, limit - optlen, opt);
 	if (r)
 		return r;
@@ -1024,10 +1045,10 @@ void pipe_step(struct burst *b, struct actx *c, unsigned s, unsigned m,
 		stage_node(&c[i]);
 	i = s - PARENT_LAG;
 	if ((!edges || (s >= PARENT_LAG && i < m)) && !c[i].done) {
+		if (c[i].nstate == NSEC_GROUP) /* before parent_node sets one */
+			nsec_leaf(&c[i]);
 		if (c[i].pstate == PARENT_NODE)
 			parent_node(&c[i]);
-		if (c[i].nstate == NSEC_GROUP)
-			nsec_leaf(&c[i]);
 	}
 	i = s - ANSWER_LAG;
 	if (!edges || (s >= ANSWER_LAG && i < m))
