@@ -469,6 +469,9 @@ struct actx {
 	uint8_t nstate;               /* enum nsec_state */
 	size_t nblk;                  /* accelerator block or index group */
 	uint64_t nkey;                /* the absent name's NSEC index key */
+	bool n3;                      /* NSEC3: nkey from nh, cover for ncpe */
+	uint8_t ncpe;
+	uint8_t nh[ZW_NSEC3_HASH_LEN]; /* the next closer name's hash */
 	int result;
 	bool done;
 };
@@ -665,6 +668,7 @@ static inline bool nsec_wanted(const struct actx *c)
 static void nsec_begin(struct actx *c)
 {
 	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	c->n3 = false;
 	c->nkey = tl_nsec_key(&z, &c->q.name);
 	c->nblk = zwt_accel_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
@@ -677,15 +681,38 @@ static void nsec_group(struct actx *c)
 	c->nstate = NSEC_GROUP;
 }
 
+/* NSEC3: hash the next closer name now (the work tl_nsec3_nc would do
+ * at answer time) and search for the first entry >= its hash. */
+static void nsec3_begin(struct actx *c)
+{
+	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	const struct zwt_node *apex = zwt_at(c->acc->data, c->zh->apex);
+	if (!tl_nsec3_nc_hash(&z, &c->q.name, apex->cpe_labels, c->nh))
+		return;
+	uint64_t key = zwt_load_be64(c->nh);
+	if (!key) /* the first entry >= it is the first: left to answer */
+		return;
+	c->n3 = true;
+	c->ncpe = apex->cpe_labels;
+	c->nkey = key - 1;
+	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	if (c->nblk != SIZE_MAX)
+		c->nstate = NSEC_BLOCK;
+}
+
 /* The name does not exist: when its closest encloser is the apex (one
- * label below it) and the answer will carry the covering NSEC, start
- * its search. Deeper names may be below a cut, which needs none: theirs
- * starts once the parent is known (parent_slot, parent_node). */
+ * label below it) and the answer will carry the covering NSEC (NSEC3:
+ * covering the next closer name), start its search. Deeper names may
+ * be below a cut, which needs none: in NSEC zones theirs starts once
+ * the parent is known (parent_slot, parent_node). */
 static void nsec_start(struct actx *c)
 {
-	if (nsec_wanted(c) &&
-	    c->q.name.nlabels == c->zh->origin_labels + 1u)
+	if (!c->sigs || c->q.name.nlabels != c->zh->origin_labels + 1u)
+		return;
+	if (c->zh->denial == ZWT_DENIAL_NSEC)
 		nsec_begin(c);
+	else if (c->zh->denial == ZWT_DENIAL_NSEC3)
+		nsec3_begin(c);
 }
 
 /* The entry found: its NSEC piece is the cover (prefetch it), unless
@@ -695,6 +722,14 @@ static void nsec_leaf(struct actx *c)
 	size_t i = zwt_accel_leaf(c->acc, c->nkey, c->nblk);
 	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
 	c->nstate = NSEC_NONE;
+	if (c->n3) { /* i: the last entry below the hash's key */
+		struct tl_zone z = {c->zh, c->acc->data, c->acc};
+		uint32_t pc = tl_nsec3_pick(&z, c->nh, (long)i + 1);
+		c->q.name.cover = pc;
+		c->q.name.cover_cpe = c->ncpe;
+		prefetch_piece(zwt_at(c->acc->data, pc), true);
+		return;
+	}
 	if (e[i].key == c->nkey)
 		return;
 	c->q.name.cover = e[i].piece;

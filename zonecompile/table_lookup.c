@@ -231,16 +231,14 @@ uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q)
 	return e[i].piece;
 }
 
-/* The NSEC3 covering hash h (the last one below it, wrapping). */
-static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
+/* The NSEC3 covering hash h (the last one below it, wrapping), given lo:
+ * the first entry whose key is >= h's. */
+uint32_t tl_nsec3_pick(const struct tl_zone *z, const uint8_t *h, long lo)
 {
 	const struct zwt_nsec3_ent *e = (const void *)(z->data +
 						       z->hdr->idx_off);
 	uint64_t key = zwt_load_be64(h);
-	/* the first entry whose key is >= key (hashes: random, so the
-	 * search of the NSEC index, entries of the same size), then on over
-	 * equal keys to the first entry >= h */
-	long lo = key ? idx_find(z, key - 1) + 1 : 0;
+	/* on over equal keys to the first entry >= h */
 	while (lo < (long)z->hdr->idx_count && e[lo].key == key &&
 	       memcmp(e[lo].rest, h + 8, 12) < 0)
 		lo++;
@@ -254,18 +252,35 @@ static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
 	return e[lo - 1].piece;
 }
 
-/* NSEC3 covering the next closer name: the suffix of q one label longer
- * than the closest provable encloser. */
-uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
-		     int cpe_labels)
+static uint32_t nsec3_cover(const struct tl_zone *z, const uint8_t *h)
+{
+	/* the first entry whose key is >= h's (hashes: random, so the
+	 * search of the NSEC index, entries of the same size) */
+	uint64_t key = zwt_load_be64(h);
+	return tl_nsec3_pick(z, h, key ? idx_find(z, key - 1) + 1 : 0);
+}
+
+bool tl_nsec3_nc_hash(const struct tl_zone *z, const struct tl_name *q,
+		      int cpe_labels, uint8_t h[ZW_NSEC3_HASH_LEN])
 {
 	int skip = q->nlabels - cpe_labels - 1;
-	uint8_t h[ZW_NSEC3_HASH_LEN];
 	if (skip < 0)
 		skip = 0;
 	const uint8_t *nc = q->lname + q->loff[skip];
-	if (zw_nsec3_hash(nc, z->hdr->nsec3_salt, z->hdr->nsec3_saltlen,
-			  z->hdr->nsec3_iter, h) != 0)
+	return zw_nsec3_hash(nc, z->hdr->nsec3_salt, z->hdr->nsec3_saltlen,
+			     z->hdr->nsec3_iter, h) == 0;
+}
+
+/* NSEC3 covering the next closer name: the suffix of q one label longer
+ * than the closest provable encloser (q->cover when the burst found it
+ * for this encloser). */
+uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
+		     int cpe_labels)
+{
+	uint8_t h[ZW_NSEC3_HASH_LEN];
+	if (q->cover && q->cover_cpe == cpe_labels)
+		return q->cover;
+	if (!tl_nsec3_nc_hash(z, q, cpe_labels, h))
 		return 0;
 	return nsec3_cover(z, h);
 }

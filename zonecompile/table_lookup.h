@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/nsec3.h"
 #include "zonecompile/table_int.h"
 
 /* A lower-cased query name with its label offsets (loff[k]: k labels
@@ -23,7 +24,9 @@ struct tl_name {
 	uint64_t hash;
 	const struct zwt_node *node;
 	const struct zwt_node *parent;
-	uint32_t cover; /* tl_nsec_cover's piece when known (0: not yet) */
+	uint32_t cover; /* tl_nsec_cover's piece when known (0: not yet), or
+			 * tl_nsec3_nc's for an encloser of cover_cpe labels */
+	uint8_t cover_cpe;
 };
 
 /* Equality of two names of len octets (no case folding): names are
@@ -115,6 +118,12 @@ uint64_t tl_nsec_key(const struct tl_zone *z, const struct tl_name *q);
 uint32_t tl_nsec_cover(const struct tl_zone *z, const struct tl_name *q);
 uint32_t tl_nsec3_nc(const struct tl_zone *z, const struct tl_name *q,
 		     int cpe_labels);
+/* The pieces of tl_nsec3_nc: the next closer name's hash (false: the
+ * hash failed) and the NSEC3 covering hash h given lo, the first index
+ * entry whose key is >= h's (the burst searches for it in steps). */
+bool tl_nsec3_nc_hash(const struct tl_zone *z, const struct tl_name *q,
+		      int cpe_labels, uint8_t h[ZW_NSEC3_HASH_LEN]);
+uint32_t tl_nsec3_pick(const struct tl_zone *z, const uint8_t *h, long lo);
 const struct zwt_node *tl_resolve(const struct tl_zone *z,
 				  const struct tl_name *q, uint16_t qtype,
 				  int dnssec, struct tl_plan *p, uint8_t name);

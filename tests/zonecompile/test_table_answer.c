@@ -1,6 +1,7 @@
 /* zonecompile/table_answer.c: the burst pipeline against single answers
- * on a signed NSEC zone large enough for a multi-level index accelerator
- * (~1,300 NSEC entries: two sample levels, 80+ groups), with the absent
+ * on a zone signed with NSEC, NSEC3 and NSEC3 opt-out, large enough for
+ * a multi-level index accelerator (~950-1,350 entries: two sample
+ * levels, 60-85 groups), with the absent
  * names whose cover the burst searches ahead: one label below the apex,
  * below an existing name that is not a cut (parent found), below an
  * absent name (parent absent), below a cut (no search), and names whose
@@ -16,8 +17,10 @@
 #define TIES 40   /* names sharing their first 8 octets: "tiebreak<nn>" */
 #define NQ 3000
 
-static struct zw_table *table;
-static void *table_buf;
+/* The zone with NSEC, with NSEC3 and with NSEC3 opt-out. */
+#define NTAB 3
+static struct zw_table *tables[NTAB];
+static void *table_bufs[NTAB];
 
 static char *zone_text(void)
 {
@@ -44,6 +47,30 @@ static char *zone_text(void)
 	return s;
 }
 
+static struct zw_table *make_table(const char *text,
+				   const struct zw_sign_opts *o,
+				   const char *keydir, const char **keys,
+				   void **buf)
+{
+	struct out out;
+	assert_int_equal(sign_zone(text, "example.", o, keydir, keys, &out),
+			 0);
+	char err[ZW_TABLE_ERRMAX];
+	struct zw_compile_opts co = {.minimal = true};
+	struct zw_compiled *c = zw_compile_zone(out.z, &co, err, sizeof err);
+	if (!c)
+		print_error("compile: %s\n", err);
+	assert_non_null(c);
+	size_t len;
+	*buf = zw_compile_to_mem(&c, 1, &len);
+	zw_compiled_free(c);
+	out_free(&out);
+	assert_non_null(*buf);
+	struct zw_table *t = zw_table_from_mem(*buf, len, err);
+	assert_non_null(t);
+	return t;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -56,33 +83,26 @@ static int setup(void **state)
 	snprintf(kb[0], sizeof kb[0], "Kexample.+013+%05u", ksk);
 	snprintf(kb[1], sizeof kb[1], "Kexample.+013+%05u", zsk);
 	const char *keys[3] = {kb[0], kb[1], NULL};
-	struct zw_sign_opts o = base_opts();
-	struct out out;
 	char *text = zone_text();
-	assert_int_equal(sign_zone(text, "example.", &o, keydir, keys, &out),
-			 0);
+	for (int k = 0; k < NTAB; k++) {
+		struct zw_sign_opts o = base_opts();
+		o.nsec3 = k > 0;
+		o.optout = k == 2;
+		o.saltlen = 4;
+		memcpy(o.salt, "\xab\xcd\xef\x01", 4);
+		tables[k] = make_table(text, &o, keydir, keys, &table_bufs[k]);
+	}
 	free(text);
-	char err[ZW_TABLE_ERRMAX];
-	struct zw_compile_opts co = {.minimal = true};
-	struct zw_compiled *c = zw_compile_zone(out.z, &co, err, sizeof err);
-	if (!c)
-		print_error("compile: %s\n", err);
-	assert_non_null(c);
-	size_t len;
-	table_buf = zw_compile_to_mem(&c, 1, &len);
-	zw_compiled_free(c);
-	out_free(&out);
-	assert_non_null(table_buf);
-	table = zw_table_from_mem(table_buf, len, err);
-	assert_non_null(table);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	zw_table_close(table);
-	free(table_buf);
+	for (int k = 0; k < NTAB; k++) {
+		zw_table_close(tables[k]);
+		free(table_bufs[k]);
+	}
 	return 0;
 }
 
@@ -147,7 +167,8 @@ static void query_name(char *name, size_t cap, unsigned i, uint64_t *seed)
 	}
 }
 
-static void check_burst(bool dnssec, unsigned step)
+static void check_burst(const struct zw_table *table, bool dnssec,
+			unsigned step)
 {
 	static uint8_t q[NQ][300], single[NQ][2048], out[NQ][2048];
 	static size_t len[NQ], cap[NQ];
@@ -179,32 +200,40 @@ static void check_burst(bool dnssec, unsigned step)
 	for (unsigned i = 0; i < NQ; i++) {
 		if (got[i] != want[i] || memcmp(out[i], single[i],
 						(size_t)want[i]))
-			fail_msg("query %u (kind %u, DO=%d): burst %d octets, "
-				 "single %d, or other octets", i, i % 8,
-				 dnssec, got[i], want[i]);
+			fail_msg("denial %d, query %u (kind %u, DO=%d): burst "
+				 "%d octets, single %d, or other octets",
+				 table->zones[0]->denial, i, i % 8, dnssec,
+				 got[i], want[i]);
 	}
 }
 
 static void test_accel_levels(void **state)
 {
 	(void)state;
-	const struct zwt_accel *a = zwt_accel_of(table, table->zones[0]);
-	/* hosts, cuts, apex, ns1 and the cuts' NSEC owners */
-	assert_true(a->n > 1200);
-	assert_int_equal(a->nlev, 2);
+	/* NSEC and NSEC3: apex, ns1, hosts, ties, cuts; opt-out: no cuts */
+	for (int k = 0; k < NTAB; k++) {
+		const struct zwt_accel *a = zwt_accel_of(tables[k],
+							 tables[k]->zones[0]);
+		assert_int_equal(a->n, 2 + HOSTS + TIES + (k == 2 ? 0 : CUTS));
+		assert_int_equal(a->nlev, 2);
+		assert_int_equal(tables[k]->zones[0]->denial,
+				 k ? ZWT_DENIAL_NSEC3 : ZWT_DENIAL_NSEC);
+	}
 }
 
 static void test_burst_do1(void **state)
 {
 	(void)state;
-	for (unsigned step = 0; step < 4; step++)
-		check_burst(true, step);
+	for (int k = 0; k < NTAB; k++)
+		for (unsigned step = 0; step < 4; step++)
+			check_burst(tables[k], true, step);
 }
 
 static void test_burst_do0(void **state)
 {
 	(void)state;
-	check_burst(false, 0);
+	for (int k = 0; k < NTAB; k++)
+		check_burst(tables[k], false, 0);
 }
 
 int main(void)
