@@ -1,7 +1,7 @@
 /* libFuzzer target for the table reader (zonecompile/table_read.c) and,
  * for tables it accepts, the lookup and answer code over them
  * (table_accel.c, table_lookup.c, table_answer.c, table_emit.c,
- * table_util.c), all compiled in.
+ * table_emit_general.c, table_util.c), all compiled in.
  *
  * Input: a table file. It is offered twice: as it is (the checksum then
  * refuses nearly every mutation, which tests exactly that), and with
@@ -28,6 +28,7 @@
 #include "zonecompile/table_answer.c"
 #include "zonecompile/table_chain.c"
 #include "zonecompile/table_emit.c"
+#include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_read.c"
 #include "zonecompile/table_util.c"

@@ -27,17 +27,19 @@
 #include "tests/util/testutil.h"
 #include "tests/zonecompile/tabletest.h"
 
-/* table_emit.c itself, its tl_emit renamed: every response the tests
- * here ask for is written twice, by tl_emit (with its fast paths) and
- * by emit_general (which handles every case alone), and the two must
- * agree octet for octet (the test binary's tl_emit below replaces the
- * library's, which the linker then leaves out). */
+/* The writers themselves, tl_emit renamed: every response the tests
+ * here ask for is written twice, by tl_emit (with its fast paths,
+ * table_emit.c) and by tl_emit_general (which handles every case alone,
+ * table_emit_general.c), and the two must agree octet for octet (the
+ * test binary's tl_emit below replaces the library's, and with both
+ * files compiled in here the linker leaves both objects out). */
 #define tl_emit tl_emit_under_test
+#include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_emit.c"
 #undef tl_emit
 
 /* Responses with a name cut (owner_cut, rdata_cut) that emit_fast wrote
- * and that emit_general wrote alone. */
+ * and that tl_emit_general wrote alone. */
 static unsigned cut_fast, cut_general;
 
 /* Did emit_fast write this plan, and had it a name cut? */
@@ -52,7 +54,7 @@ static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
 		return;
 	setup(&m, p, scratch, pos, limit, qwire);
 	for (int i = 0; i < p->nseg; i++)
-		cut |= p->seg[i].pc && m.cut[i][CUTP];
+		cut |= p->seg[i].pc && m.cut[i][TL_CUTP];
 	if (!cut)
 		return;
 	if (emit_fast(p, scratch, &pos, limit, qwire, c) != FAST_NO)
@@ -71,7 +73,7 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	assert_true(limit <= sizeof gen);
 	memcpy(gc, counts, sizeof gc);
 	memcpy(gen, out, pos);
-	size_t g = emit_general(p, gen, pos, limit, qwire, gc, &gtc);
+	size_t g = tl_emit_general(p, gen, pos, limit, qwire, gc, &gtc);
 	count_cut(p, pos, limit, qwire);
 	size_t n = tl_emit_under_test(p, out, pos, limit, qwire, counts, tc);
 	assert_int_equal(n, g);
@@ -605,7 +607,7 @@ static void test_ns_target_compressed(void **state)
  * NS target equal to the query name goes out as a pointer into the
  * question), the SOA MNAME and NSEC owners cut the same way, at every
  * limit: emit_fast writes the cut responses that fit (checked against
- * emit_general by tl_emit above) and leaves the others to it. */
+ * tl_emit_general by tl_emit above) and leaves the others to it. */
 static void test_cut_fast_same_as_general(void **state)
 {
 	(void)state;

@@ -1,0 +1,180 @@
+/* Internal to the response writers: tl_emit and its fast paths
+ * (table_emit.c) and the general writer (table_emit_general.c). Both
+ * write the same name cuts: a name at the start of the first RR group
+ * of part TL_CUTP (authority) whose last labels are the query name's
+ * goes out as a pointer into the question, as Knot compresses it. The
+ * code that finds them is here, static inline, so that each writer
+ * keeps it inlined. Not a public header. */
+#ifndef ZW_ZONECOMPILE_TABLE_EMIT_INT_H
+#define ZW_ZONECOMPILE_TABLE_EMIT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/rrtype.h"
+#include "zonecompile/table_lookup.h"
+
+#define TL_CUTP 2 /* the part where names are cut (owner_cut, rdata_cut) */
+
+static inline uint8_t lower(uint8_t c)
+{
+	return (uint8_t)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+}
+
+/* Is octet k of the query name qw the start of a label? */
+static inline bool q_label_at(const uint8_t *qw, size_t k)
+{
+	size_t o = 0;
+	while (o < k)
+		o += 1u + qw[o];
+	return o == k;
+}
+
+/* Do n octets of the query name qw from k equal name[0..n), any case? */
+static inline bool q_equal(const uint8_t *qw, size_t k,
+			   const uint8_t *name, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		if (qw[k + j] != name[j] &&
+		    lower(qw[k + j]) != lower(name[j]))
+			return false;
+	return true;
+}
+
+/* Where octet t of a cut part went (x: its output start, cut kp..kp+c
+ * now a pointer to q). */
+struct cutmap {
+	long x, kp, c, q;
+};
+
+static inline long cut_pos(const struct cutmap *cm, long t)
+{
+	if (t < cm->kp)
+		return cm->x + t;
+	return t < cm->kp + cm->c ? cm->q + t - cm->kp : cm->x + t - cm->c;
+}
+
+/* A name cut (owner_cut, rdata_cut): the octets kept before it, the
+ * RDLENGTH to shorten (0: none) and the pointer's target in the
+ * question. */
+struct cutinfo {
+	uint16_t keep, rdl, qoff;
+};
+
+/* The owner of a part's first RR (its octets w[0..len)) written as labels
+ * and a pointer to the whole anchor (alen octets): when its last labels
+ * are the query name's (qw, qlen octets) own in front of the anchor,
+ * that suffix of the owner goes out as a pointer into the question, as
+ * Knot compresses it (NSEC owners: the query name itself in NODATA, an
+ * ancestor in NXDOMAIN, "*." and an ancestor in wildcard proofs).
+ * Returns the octets left out (0: no cut). */
+static inline uint16_t owner_cut(const uint8_t *qw, size_t qlen,
+				 const uint8_t *w, size_t len, size_t alen,
+				 struct cutinfo *ci)
+{
+	size_t l = 0;
+	while (l < len && w[l] && !(w[l] & 0xc0))
+		l += 1u + w[l];
+	if (!l || l + 2 > len || w[l] != 0xc0 || w[l + 1] != 12 ||
+	    l > ZWT_FIX_POSMAX)
+		return 0; /* not labels + a pointer to the anchor's start */
+	for (size_t j = 0; j < l; j += 1u + w[j]) {
+		size_t n = l - j;
+		if (n + alen > qlen || !q_label_at(qw, qlen - alen - n) ||
+		    !q_equal(qw, qlen - alen - n, w + j, n))
+			continue;
+		ci->keep = (uint16_t)j;
+		ci->rdl = 0;
+		ci->qoff = (uint16_t)(12 + qlen - alen - n);
+		return (uint16_t)n;
+	}
+	return 0;
+}
+
+static inline size_t skip_name(const uint8_t *w, size_t o, size_t end)
+{
+	while (o < end && w[o] && (w[o] & 0xc0) != 0xc0)
+		o += 1u + w[o];
+	return o >= end ? end : o + (w[o] ? 2 : 1);
+}
+
+/* The first name in the RDATA at w[r..end): when it is labels and a
+ * pointer to the whole anchor, those labels the query name's in front
+ * of the anchor, returns their length and sets *kq to where they start
+ * in the query name; else 0. */
+static inline size_t rdata_name_cut(const uint8_t *qw, size_t qlen,
+				    size_t alen, const uint8_t *w, size_t r,
+				    size_t end, size_t *kq)
+{
+	size_t l = r;
+	while (l < end && w[l] && !(w[l] & 0xc0))
+		l += 1u + w[l];
+	size_t lit = l - r;
+	if (!lit || l + 2 > end || w[l] != 0xc0 || w[l + 1] != 12 ||
+	    lit + alen > qlen)
+		return 0;
+	*kq = qlen - alen - lit;
+	return q_label_at(qw, *kq) && q_equal(qw, *kq, w + r, lit) ? lit : 0;
+}
+
+/* A name in the first RR group (w[0..end)) of the authority section that
+ * the query name ends with goes out as a pointer into the question, as
+ * Knot compresses it: the NS target of a referral asked for by a
+ * resolver after that server's address (and the glue owners pointing at
+ * it), the SOA MNAME of a negative answer at or below the primary's
+ * name. Only when the query name is longer than the anchor. Returns the
+ * octets left out. */
+static inline uint16_t rdata_cut(const uint8_t *qw, size_t qlen,
+				 const uint8_t *w, size_t end, size_t alen,
+				 struct cutinfo *ci)
+{
+	size_t o = 0, kq = 0, room = qlen - alen + 2;
+	while (o + 10 < end) {
+		o = skip_name(w, o, end);
+		if (o + 10 > end || w[o] != 0 ||
+		    (w[o + 1] != ZW_TYPE_NS && w[o + 1] != ZW_TYPE_SOA))
+			return 0;
+		size_t r = o + 10, rdlen = (size_t)(w[o + 8] << 8 | w[o + 9]);
+		o = r + rdlen;
+		if (w[r - 9] == ZW_TYPE_NS && rdlen > room)
+			continue; /* longer than the query name allows */
+		size_t lit = o <= end ? rdata_name_cut(qw, qlen, alen, w, r, o,
+						       &kq) : 0;
+		if (lit && r - 2 <= ZWT_FIX_POSMAX) {
+			ci->keep = (uint16_t)r;
+			ci->rdl = (uint16_t)(r - 2);
+			ci->qoff = (uint16_t)(12 + kq);
+			return (uint16_t)lit;
+		}
+		if (w[r - 9] == ZW_TYPE_SOA)
+			return 0;
+	}
+	return 0;
+}
+
+/* The cut in part TL_CUTP (its octets w, len, the first RR group ending
+ * at end0) of a segment compressed against the question. The names
+ * worth it are in the authority section: NSEC owners (DO=1; the RRSIG parts
+ * start with a pointer to them), NS targets of referrals, the SOA
+ * MNAME. */
+static inline uint16_t part_cut(const uint8_t *qw, size_t qlen, bool sigs,
+				const uint8_t *w, size_t len, size_t end0,
+				size_t alen, struct cutinfo *ci)
+{
+	uint16_t n = 0;
+	if (sigs)
+		n = owner_cut(qw, qlen, w, len, alen, ci);
+	if (!n && qlen > alen)
+		n = rdata_cut(qw, qlen, w, end0, alen, ci);
+	return n;
+}
+
+/* The general writer: every plan, every limit (RR group by RR group
+ * when not everything fits). tl_emit's fast paths write the usual plans
+ * the same way, octet for octet. */
+size_t tl_emit_general(const struct tl_plan *p, uint8_t *out, size_t pos,
+		       size_t limit, const uint8_t *qwire, uint16_t counts[4],
+		       bool *tc);
+
+#endif
