@@ -702,8 +702,12 @@ static void setup(struct em *m, const struct tl_plan *p, uint8_t *out,
 	m->addfail = false;
 	memset(m->counts, 0, sizeof(m->counts));
 	memcpy(m->names, p->names, sizeof(m->names[0]) * (size_t)p->nnames);
-	for (int i = 0; i < p->nnames; i++)
+	/* a name written out whole: name_at past its end (an anchor of
+	 * no octets in a corrupt table) as the fast paths count it */
+	for (int i = 0; i < p->nnames; i++) {
 		m->lit[i] = p->names[i].len;
+		m->qsfx[i] = (uint16_t)(p->names[i].pos + p->names[i].len);
+	}
 	for (int s = 0; s < p->nsynth; s++)
 		synth_compress(m, s);
 	memset(m->segs, 0, sizeof(m->segs));

@@ -13,8 +13,10 @@
  * a label in front (names that may not exist), mixed case, several
  * qtypes, with and without EDNS/DO, 512-octet and large buffers, one at a
  * time and as a burst. Checks (abort on failure): every response fits its
- * buffer, echoes the query id and question, has QR set, and the burst
- * answers equal the single ones.
+ * buffer, echoes the query id and question, has QR set, the burst
+ * answers equal the single ones, and every response the sections writer
+ * tl_emit writes (with its fast paths) equals, octets, counts and TC,
+ * the one its general writer alone writes (tl_emit below).
  *
  * NSEC3 hashing is replaced by a deterministic stand-in below: the fuzz
  * build links dns/ only (tests/fuzz/fuzz.mk), and any 20 octets derived
@@ -27,7 +29,11 @@
 #include "zonecompile/table_accel.c"
 #include "zonecompile/table_answer.c"
 #include "zonecompile/table_chain.c"
+/* tl_emit renamed: the tl_emit the answer code calls is the
+ * differential check below. */
+#define tl_emit tl_emit_under_test
 #include "zonecompile/table_emit.c"
+#undef tl_emit
 #include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_read.c"
@@ -53,6 +59,77 @@ int zw_nsec3_hash(const uint8_t *name, const uint8_t *salt, size_t saltlen,
 		memcpy(out + i, &h, 4);
 	}
 	return 0;
+}
+
+size_t tl_emit_under_test(const struct tl_plan *p, uint8_t *out, size_t pos,
+			  size_t limit, const uint8_t *qwire,
+			  uint16_t counts[4], bool *tc);
+
+/* Does the canonical pointer of fixup fx of part k point where the
+ * compiler points it (table_fmt.h): back from its own position, QSTART
+ * to the name's start, QSUF into the anchor, PART+j into part j? */
+static bool fix_sane(const struct zwt_pview *v, int k, uint16_t fx)
+{
+	long canon = 12 + v->pc->alen + 4, pos = ZWT_FIX_POS(fx);
+	const uint8_t *w = v->wire + v->off[k] + pos;
+	long val = (w[0] & 0x3f) << 8 | w[1];
+	unsigned kind = ZWT_FIX_KIND(fx);
+	if (val >= canon + v->off[k] + pos)
+		return false;
+	if (kind == ZWT_FIX_QSTART)
+		return val == 12;
+	if (kind == ZWT_FIX_QSUF)
+		return val >= 12 && val < 12 + v->pc->alen;
+	int j = (int)kind - ZWT_FIX_PART0;
+	return j < ZWT_PARTS && v->part[j] && val >= canon + v->off[j] &&
+	       val < canon + v->off[j] + v->part[j]->len;
+}
+
+/* Is every pointer of the plan's pieces as the compiler writes it? The
+ * reader checks less (pointers may go forward, anchors be empty), and
+ * on such a piece the two writers need not agree: the fast paths leave
+ * the pointers of a part that did not move as they are (table_fmt.h),
+ * the general writer checks them all. */
+static bool plan_sane(const struct tl_plan *p)
+{
+	for (int i = 0; i < p->nseg; i++) {
+		struct zwt_pview v;
+		if (!p->seg[i].pc)
+			continue;
+		if (!zwt_piece_view(p->seg[i].pc, SIZE_MAX, &v) ||
+		    !v.pc->alen)
+			return false;
+		for (int k = 0; k < ZWT_PARTS; k++)
+			for (unsigned f = 0; v.part[k] && f < v.part[k]->nfix;
+			     f++)
+				if (!fix_sane(&v, k, zw_load16(v.fix[k] + 2 * f)))
+					return false;
+	}
+	return true;
+}
+
+/* Every response written twice: by tl_emit (its fast paths) and by
+ * tl_emit_general alone, which handles every plan; the octets, the
+ * section counts and TC must be the same (as test_table_emit checks on
+ * its zone), for every plan whose pieces are sane (plan_sane). */
+size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
+	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
+	       bool *tc)
+{
+	static uint8_t gen[RMAX];
+	uint16_t gc[4];
+	bool gtc;
+	if (!plan_sane(p))
+		return tl_emit_under_test(p, out, pos, limit, qwire, counts,
+					  tc);
+	CHECK(pos <= limit && limit <= sizeof gen);
+	memcpy(gc, counts, sizeof gc);
+	memcpy(gen, out, pos);
+	size_t g = tl_emit_general(p, gen, pos, limit, qwire, gc, &gtc);
+	size_t n = tl_emit_under_test(p, out, pos, limit, qwire, counts, tc);
+	CHECK(n == g && n <= limit && !memcmp(out, gen, n));
+	CHECK(!memcmp(counts, gc, sizeof gc) && *tc == gtc);
+	return n;
 }
 
 static const uint16_t qtypes[] = {1, 2, 6, 15, 28, 43, 46, 47, 255, 5, 39};
