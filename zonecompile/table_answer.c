@@ -842,6 +842,9 @@ static void stage_slot(struct actx *c)
 			return;
 		}
 	}
+	/* SLOT_WALK slots taken, none with its tag: the name is most
+	 * likely absent (tl_resolve probes on), so its search may start */
+	nsec_start(c);
 }
 
 /* Stage 3: the probe proper (the node's lines should be in by now),
