@@ -31,7 +31,7 @@ enum { K_NODE, K_RECIPE, K_PIECE };
 
 static bool bad(struct val *v, const char *fmt, ...)
 {
-	char msg[160];
+	char msg[200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -76,21 +76,63 @@ static bool check_part_rrs(struct val *v, const struct zwt_pview *pv, int k)
 	return true;
 }
 
-static bool check_fixups(struct val *v, const struct zwt_pview *pv, int k)
+/* Where the compiler (compile_wire.c) points a pointer of this kind: the
+ * name's start (QSTART), a suffix of the anchor (QSUF), or part j of the
+ * same piece when a part k may point there (j == k, or an earlier part,
+ * never a main part into an RRSIG part, which DO=0 leaves out). The
+ * writers trust this: tl_emit's fast paths move a pointer by its kind's
+ * delta without checking where it lands. NULL: valid. */
+static const char *fix_target(const struct zwt_pview *pv, int k,
+			      unsigned kind, long val)
+{
+	long canon = 12 + pv->pc->alen + 4;
+	if (kind == ZWT_FIX_QSTART)
+		return val == 12 ? NULL : "QSTART target is not the name's start";
+	if (kind == ZWT_FIX_QSUF)
+		return val < 12 + (long)pv->pc->alen ? NULL
+		       : "QSUF target outside the anchor";
+	int j = (int)kind - ZWT_FIX_PART0;
+	if (j >= ZWT_PARTS || !pv->part[j])
+		return "target part absent";
+	if (j > k || (j < k && ZWT_PART_SIG(j) && !ZWT_PART_SIG(k)))
+		return "target part not one this part may point into";
+	if (val < canon + pv->off[j] ||
+	    val >= canon + pv->off[j] + pv->part[j]->len)
+		return "target outside the part its kind names";
+	return NULL;
+}
+
+/* Every fixup of part k: in order, on a pointer inside the part that
+ * points strictly backwards (in the canonical layout) to where its kind
+ * says. */
+static bool check_fixups(struct val *v, const struct zwt_pview *pv, int k,
+			 uint32_t ref)
 {
 	const struct zwt_part *pd = pv->part[k];
 	const uint8_t *w = pv->wire + pv->off[k];
+	long self0 = 12 + pv->pc->alen + 4 + pv->off[k];
+	unsigned next = 0; /* the first position the next fixup may take */
 	for (unsigned f = 0; f < pd->nfix; f++) {
 		uint16_t fx = zw_load16(pv->fix[k] + 2 * f);
 		unsigned pos = ZWT_FIX_POS(fx), kind = ZWT_FIX_KIND(fx);
-		if (pos + 2 > pd->len || (w[pos] & 0xc0) != 0xc0)
-			return bad(v, "piece fixup %u outside part %d", f, k);
-		if (kind >= ZWT_FIX_PART0 &&
-		    !pv->part[kind - ZWT_FIX_PART0])
-			return bad(v, "piece fixup %u: no part %u", f,
-				   kind - ZWT_FIX_PART0);
-		if (((w[pos] & 0x3f) << 8 | w[pos + 1]) < 12)
-			return bad(v, "piece fixup %u points into header", f);
+		const char *why = NULL;
+		long val = 0;
+		if (pos < next)
+			why = "fixups overlap or out of order";
+		else if (pos + 2 > pd->len || (w[pos] & 0xc0) != 0xc0)
+			why = "not on a pointer inside the part";
+		else if ((val = (w[pos] & 0x3f) << 8 | w[pos + 1]) < 12)
+			why = "points into the header";
+		else if (val >= self0 + (long)pos)
+			why = "points forwards (at or after itself)";
+		else
+			why = fix_target(pv, k, kind, val);
+		if (why)
+			return bad(v, "piece at data offset %llu: part %d fixup %u "
+				   "(kind %u, position %u, target %ld): %s",
+				   (unsigned long long)ref * 4, k, f, kind,
+				   pos, val, why);
+		next = pos + 2;
 	}
 	return true;
 }
@@ -123,12 +165,16 @@ static bool check_piece(struct val *v, uint32_t ref)
 	const uint8_t *p = zwt_at(v->data, ref);
 	if (!zwt_piece_view(p, v->blob_hi - (uint64_t)ref * 4, &pv))
 		return bad(v, "piece at %u malformed", ref);
+	if (!pv.pc->alen) /* no name is 0 octets: a writer would misplace */
+		return bad(v, "piece at data offset %llu: anchor of 0 octets",
+			   (unsigned long long)ref * 4);
 	for (int k = 0; k < ZWT_PARTS; k++) {
 		if (!pv.part[k])
 			continue;
 		if (!pv.part[k]->len)
 			return bad(v, "piece at %u: empty part %d", ref, k);
-		if (!check_part_rrs(v, &pv, k) || !check_fixups(v, &pv, k) ||
+		if (!check_part_rrs(v, &pv, k) ||
+		    !check_fixups(v, &pv, k, ref) ||
 		    !check_units(v, &pv, k))
 			return false;
 	}

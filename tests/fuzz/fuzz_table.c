@@ -65,53 +65,12 @@ size_t tl_emit_under_test(const struct tl_plan *p, uint8_t *out, size_t pos,
 			  size_t limit, const uint8_t *qwire,
 			  uint16_t counts[4], bool *tc);
 
-/* Does the canonical pointer of fixup fx of part k point where the
- * compiler points it (table_fmt.h): back from its own position, QSTART
- * to the name's start, QSUF into the anchor, PART+j into part j? */
-static bool fix_sane(const struct zwt_pview *v, int k, uint16_t fx)
-{
-	long canon = 12 + v->pc->alen + 4, pos = ZWT_FIX_POS(fx);
-	const uint8_t *w = v->wire + v->off[k] + pos;
-	long val = (w[0] & 0x3f) << 8 | w[1];
-	unsigned kind = ZWT_FIX_KIND(fx);
-	if (val >= canon + v->off[k] + pos)
-		return false;
-	if (kind == ZWT_FIX_QSTART)
-		return val == 12;
-	if (kind == ZWT_FIX_QSUF)
-		return val >= 12 && val < 12 + v->pc->alen;
-	int j = (int)kind - ZWT_FIX_PART0;
-	return j < ZWT_PARTS && v->part[j] && val >= canon + v->off[j] &&
-	       val < canon + v->off[j] + v->part[j]->len;
-}
-
-/* Is every pointer of the plan's pieces as the compiler writes it? The
- * reader checks less (pointers may go forward, anchors be empty), and
- * on such a piece the two writers need not agree: the fast paths leave
- * the pointers of a part that did not move as they are (table_fmt.h),
- * the general writer checks them all. */
-static bool plan_sane(const struct tl_plan *p)
-{
-	for (int i = 0; i < p->nseg; i++) {
-		struct zwt_pview v;
-		if (!p->seg[i].pc)
-			continue;
-		if (!zwt_piece_view(p->seg[i].pc, SIZE_MAX, &v) ||
-		    !v.pc->alen)
-			return false;
-		for (int k = 0; k < ZWT_PARTS; k++)
-			for (unsigned f = 0; v.part[k] && f < v.part[k]->nfix;
-			     f++)
-				if (!fix_sane(&v, k, zw_load16(v.fix[k] + 2 * f)))
-					return false;
-	}
-	return true;
-}
-
 /* Every response written twice: by tl_emit (its fast paths) and by
  * tl_emit_general alone, which handles every plan; the octets, the
  * section counts and TC must be the same (as test_table_emit checks on
- * its zone), for every plan whose pieces are sane (plan_sane). */
+ * its zone), for every plan: the reader refuses pieces whose pointers
+ * are not where the compiler points them (table_read.c check_fixups),
+ * which the fast paths trust. */
 size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
 	       bool *tc)
@@ -119,9 +78,6 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	static uint8_t gen[RMAX];
 	uint16_t gc[4];
 	bool gtc;
-	if (!plan_sane(p))
-		return tl_emit_under_test(p, out, pos, limit, qwire, counts,
-					  tc);
 	CHECK(pos <= limit && limit <= sizeof gen);
 	memcpy(gc, counts, sizeof gc);
 	memcpy(gen, out, pos);
