@@ -495,6 +495,12 @@ enum nsec_state {
 	NSEC_GROUP = 2,  /* nblk: the index group, prefetched */
 };
 
+/* The zone view tl_* take, from the burst's zone and its accelerator. */
+static inline struct tl_zone zone_of(const struct actx *c)
+{
+	return (struct tl_zone){c->zh, c->acc->data, c->acc};
+}
+
 /* The RCODE of a well-formed query that the zones do not answer (0: they
  * do, c->zh is the zone), in knotd's order of checks. */
 static uint16_t query_rcode(const struct zw_table *t, struct actx *c,
@@ -667,7 +673,7 @@ static inline bool nsec_wanted(const struct actx *c)
 
 static void nsec_begin(struct actx *c)
 {
-	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	struct tl_zone z = zone_of(c);
 	c->n3 = false;
 	c->nkey = tl_nsec_key(&z, &c->q.name);
 	c->nblk = zwt_accel_upper(c->acc, c->nkey);
@@ -685,7 +691,7 @@ static void nsec_group(struct actx *c)
  * at answer time) and search for the first entry >= its hash. */
 static void nsec3_begin(struct actx *c)
 {
-	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	struct tl_zone z = zone_of(c);
 	const struct zwt_node *apex = zwt_at(c->acc->data, c->zh->apex);
 	if (!tl_nsec3_nc_hash(&z, &c->q.name, apex->cpe_labels, c->nh))
 		return;
@@ -723,7 +729,7 @@ static void nsec_leaf(struct actx *c)
 	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
 	c->nstate = NSEC_NONE;
 	if (c->n3) { /* i: the last entry below the hash's key */
-		struct tl_zone z = {c->zh, c->acc->data, c->acc};
+		struct tl_zone z = zone_of(c);
 		uint32_t pc = tl_nsec3_pick(&z, c->nh, (long)i + 1);
 		c->q.name.cover = pc;
 		c->q.name.cover_cpe = c->ncpe;
@@ -810,7 +816,6 @@ static void parent_node(struct actx *c)
 		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
 }
 
-
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
 #define SLOT_WALK 8
 
@@ -863,7 +868,7 @@ static void stage_node(struct actx *c)
 	/* a tag match with another name (1 in 2^32) probes on */
 	if (n->namelen != q->name.len ||
 	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len)) {
-		struct tl_zone z = {c->zh, c->acc->data, c->acc};
+		struct tl_zone z = zone_of(c);
 		n = tl_probe_h(&z, q->name.lname, q->name.len, q->name.hash);
 	}
 	q->name.node = n;
@@ -948,7 +953,7 @@ static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
 	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = c->rec;
 	if (!r) {
-		struct tl_zone z = {c->zh, data, c->acc};
+		struct tl_zone z = zone_of(c);
 		const struct zwt_node *n = q->name.probed ? q->name.node :
 			tl_probe_h(&z, q->name.lname, q->name.len,
 				   q->name.hash);
@@ -995,7 +1000,7 @@ int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
 	struct query *q = &c->q;
 	struct tl_plan p;
-	struct tl_zone z = {c->zh, c->acc->data, c->acc};
+	struct tl_zone z = zone_of(c);
 	plan_query(&z, q, &p);
 	if (c->out != c->pkt)
 		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);

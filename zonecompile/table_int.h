@@ -226,16 +226,23 @@ static inline const struct zwt_accel *zwt_accel_of(const struct zw_table *t,
 	return NULL;
 }
 
-/* The last of 16 sorted keys at b that is <= key, b[0] <= key known:
- * four steps without branches. */
-static inline size_t zwt_accel_blk(const uint64_t *b, uint64_t key)
+/* The last of 16 sorted keys <= key, the first one <= key known: four
+ * steps without branches. The keys are 8 octets at p, stride apart (an
+ * accelerator block: 8; a group of index entries: ZWT_IDX_ENT). */
+static inline size_t zwt_last_le16(const uint8_t *p, size_t stride,
+				   uint64_t key)
 {
 	size_t i = 0;
-	i += b[i + 8] <= key ? 8 : 0;
-	i += b[i + 4] <= key ? 4 : 0;
-	i += b[i + 2] <= key ? 2 : 0;
-	i += b[i + 1] <= key ? 1 : 0;
+	i += *(const uint64_t *)(p + (i + 8) * stride) <= key ? 8 : 0;
+	i += *(const uint64_t *)(p + (i + 4) * stride) <= key ? 4 : 0;
+	i += *(const uint64_t *)(p + (i + 2) * stride) <= key ? 2 : 0;
+	i += *(const uint64_t *)(p + (i + 1) * stride) <= key ? 1 : 0;
 	return i;
+}
+
+static inline size_t zwt_accel_blk(const uint64_t *b, uint64_t key)
+{
+	return zwt_last_le16((const uint8_t *)b, sizeof(*b), key);
 }
 
 static inline void zwt_accel_fetch_blk(const uint64_t *b)
@@ -297,15 +304,9 @@ static inline size_t zwt_accel_leaf(const struct zwt_accel *a, uint64_t key,
 				    size_t g)
 {
 	size_t b = g * ZWT_ACCEL_FAN, m = a->n - b;
-	if (m >= ZWT_ACCEL_FAN) { /* a whole group: four fixed steps */
-		const uint8_t *e = a->idx + b * ZWT_IDX_ENT;
-		size_t i = 0;
-		i += zwt_idx_key(e, i + 8) <= key ? 8 : 0;
-		i += zwt_idx_key(e, i + 4) <= key ? 4 : 0;
-		i += zwt_idx_key(e, i + 2) <= key ? 2 : 0;
-		i += zwt_idx_key(e, i + 1) <= key ? 1 : 0;
-		return b + i;
-	}
+	if (m >= ZWT_ACCEL_FAN) /* a whole group: four fixed steps */
+		return b + zwt_last_le16(a->idx + b * ZWT_IDX_ENT,
+					 ZWT_IDX_ENT, key);
 	while (m > 1) {
 		size_t half = m / 2;
 		b = zwt_idx_key(a->idx, b + half) <= key ? b + half : b;

@@ -615,6 +615,9 @@ static void test_cut_fast_same_as_general(void **state)
 		{"ns1.big", "A"}, {"NS7.big", "AAAA"}, {"ns10.BIG", "A"},
 		{"ns2.big", "NS"}, {"ns3.big", "DS"}, {"ns4.big", "TXT"},
 		{"x.ns1.big", "A"}, {"Ab.c.ns9.big", "AAAA"},
+		/* table()'s in-domain servers of "mixed" are "in" and
+		 * 30 - i x's (xs(a, "in", 30 - i), i = 1..4): the third
+		 * (27 x's), a glue name, and a name below the fourth */
 		{"inxxxxxxxxxxxxxxxxxxxxxxxxxxx.mixed", "A"},
 		{"x.inxxxxxxxxxxxxxxxxxxxxxxxxxx.mixed", "AAAA"},
 		{"ns1.mixed", "A"}, {"ns1.sib", "A"}, {"x.ns1", "TXT"},
