@@ -1,4 +1,4 @@
-/* zonecompile/table_answer.c: the burst pipeline against single answers
+/* zonecompile/table_answer.c: the burst (stage by stage) against single answers
  * on a zone signed with NSEC, NSEC3 and NSEC3 opt-out, large enough for
  * a multi-level index accelerator (~950-1,350 entries: two sample
  * levels, 60-85 groups), with the absent
@@ -190,8 +190,8 @@ static void check_burst(const struct zw_table *table, bool dnssec,
 		outp[i] = out[i];
 		cap[i] = sizeof out[i];
 	}
-	/* bursts of every size from 1 to `step` + 40, so queries sit at
-	 * every position of the pipeline */
+	/* bursts of every size from 1 to `step` + 40 (more than one
+	 * BURST_MAX chunk), so queries sit at every position of a burst */
 	for (unsigned i = 0, m = 1; i < NQ; i += m, m = m % (step + 40) + 1) {
 		unsigned k = m < NQ - i ? m : NQ - i;
 		zw_table_answer_burst(table, pkt + i, len + i, outp + i,
