@@ -2,7 +2,7 @@
  * plans take a fast path here: one whole-response piece copied as it is
  * (emit_whole), or every piece written in one go at a position known
  * from the part lengths, its pointers patched right after the copy
- * (emit_shifted, emit_fast), with at most one name cut. Everything else
+ * (emit_piece, emit_fast), with at most one name cut. Everything else
  * (responses over the limit, synthesised CNAMEs, cut chains, pointers
  * beyond 14 bits) goes to the general writer, table_emit_general.c, which
  * the fast paths equal octet for octet (tests/zonecompile/test_table_emit.c
@@ -310,114 +310,153 @@ static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
-/* emit_shifted's parts (from pd0, fixups from fix on, size octets of
- * them written, mask the parts written, d0 their deltas) with a cut:
- * one copy around it, then the pointers of every part written, as
- * fix_part_cut patches them. */
-static bool shifted_cut(uint8_t *out, size_t at, const struct zwt_piece *pc,
-			const struct zwt_part *pd0, const struct zwt_part *pend,
-			const uint8_t *fix, size_t size, unsigned mask,
-			const long *d0, const struct fcut *fc)
+/* Where the pointers of one piece's parts go when its parts written
+ * are its first ones, copied as one run from `at` (table_read.c's
+ * check_fixups makes sure of what they point at: QSTART the question's
+ * start, QSUF inside the anchor, PART kinds into that part of the same
+ * piece, at or before the pointer's own part, so into a part written):
+ * a pointer of kind QSUF moves by the query name's extra length, QSTART
+ * stays, and a pointer into the parts to where its target went. Without
+ * a cut that is the parts' delta: d[kind < 2 ? kind : 2]. */
+static bool piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
+		      unsigned nw, const uint8_t *fix, const long d[3])
 {
-	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	long canon = 12 + pc->alen + 4, d[2 + ZWT_PARTS], base = (long)at;
-	const struct cutmap cm = {(long)at + fc->cs, fc->ci.keep, fc->n,
-				  fc->ci.qoff};
-	unsigned b = pc->parts;
 	bool bad = false;
-
-	cut_copy(out + at, w, size, fc->cs + fc->ci.keep,
-		 fc->ci.rdl ? fc->cs + fc->ci.rdl : 0u, fc->ci.qoff, fc->n);
-	memcpy(d, d0, sizeof(d));
-	for (const struct zwt_part *x = pd0; x < pend; x++, b &= b - 1) {
-		int k = __builtin_ctz(b);
-		if (k == TL_CUTP) /* two copies: with and without the cut */
-			bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
-					    canon + fc->cs, true);
-		else
-			bad |= fast_fix_cut(out, base, fix, x->nfix, d, &cm,
-					    canon + fc->cs, false);
-		base += x->len;
-		fix += 2u * x->nfix;
-		if (k == TL_CUTP) { /* the parts after it moved back */
-			base -= fc->n;
-			for (int j = k + 1; j < ZWT_PARTS; j++)
-				d[ZWT_FIX_PART0 + j] -=
-					(mask >> j & 1) ? fc->n : 0;
+	for (unsigned j = 0; j < nw; at += pd[j].len, j++) {
+		const uint8_t *end = fix + 2u * pd[j].nfix;
+		for (; fix < end; fix += 2) {
+			unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
+			size_t o = at + ZWT_FIX_POS(fx);
+			uint16_t raw;
+			memcpy(&raw, out + o, 2);
+			size_t val = (size_t)((long)(__builtin_bswap16(raw) &
+						     0x3fff) +
+					      d[kind < 2 ? kind : 2]);
+			bad |= val - 12 >= o - 12;
+			raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+			memcpy(out + o, &raw, 2);
 		}
 	}
 	return bad;
 }
 
+/* piece_fix with a name cut: the octet at offset t of the parts went to
+ * cut_pos(cm, t) (cm->x the copy's start, cm->kp the cut labels' offset
+ * in the parts, both as one run), the pointer after the cut labels is
+ * the one replaced, and a pointer into the parts (canonical start
+ * canon) follows its target through cut_pos. */
+static bool piece_fix_cut(uint8_t *out, const struct zwt_part *pd,
+			  unsigned nw, const uint8_t *fix, long dq,
+			  const struct cutmap *cm, long canon)
+{
+	const struct cutmap m = *cm; /* the stores to out could alias it */
+	long t0 = 0, skip = m.kp + m.c;
+	bool bad = false;
+	for (unsigned j = 0; j < nw; t0 += pd[j].len, j++) {
+		const uint8_t *end = fix + 2u * pd[j].nfix;
+		for (; fix < end; fix += 2) {
+			unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
+			long t = t0 + (long)ZWT_FIX_POS(fx);
+			if (t == skip)
+				continue;
+			long at = cut_pos(&m, t);
+			uint16_t raw;
+			memcpy(&raw, out + at, 2);
+			long val = __builtin_bswap16(raw) & 0x3fff;
+			val = kind >= ZWT_FIX_PART0 ? cut_pos(&m, val - canon)
+			      : kind == ZWT_FIX_QSUF ? val + dq : val;
+			bad |= (unsigned long)(val - 12) >=
+			       (unsigned long)(at - 12);
+			raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+			memcpy(out + at, &raw, 2);
+		}
+	}
+	return bad;
+}
+
+/* The end of the first RR group of descriptor ci (of np, fixups from
+ * fix on): the unit records follow all fixups, those of the earlier
+ * parts with several groups first. */
+static size_t unit0_end(const struct zwt_part *pd, unsigned np, unsigned ci,
+			const uint8_t *fix)
+{
+	if (pd[ci].nunit <= 1)
+		return pd[ci].len;
+	const uint8_t *u = fix;
+	for (unsigned j = 0; j < np; j++)
+		u += 2u * pd[j].nfix;
+	for (unsigned j = 0; j < ci; j++)
+		if (pd[j].nunit > 1)
+			u += (size_t)ZWT_UNIT_SIZE * pd[j].nunit;
+	return zw_load16(u);
+}
+
 /* One piece whose parts written (mask) come first: every part written
  * moves by the same delta (a negative answer's SOA for a name below the
  * apex, with DO or without and its RRSIG part last; a referral for a
- * name below the cut), so one memcpy, then the pointers; with a name
- * cut (a resolver asking for the glue of a referral: the NS target is
- * the query name) one copy around it (shifted_cut). FAST_GEN: the parts
- * written are not the first ones. */
-static int emit_shifted(const struct tl_plan *p, uint8_t *out,
-			size_t *ppos, size_t limit, const uint8_t *qw,
-			uint16_t counts[4], unsigned mask)
+ * name below the cut), so one copy, then the pointers; with a name cut
+ * (a resolver asking for the glue of a referral: the NS target is the
+ * query name) one copy around it. The parts are taken from their
+ * descriptors, packed in part order: the first nw are the ones written.
+ * FAST_GEN: the parts written are not the first ones. */
+static int emit_piece(const struct tl_plan *p, uint8_t *out, size_t *ppos,
+		      size_t limit, const uint8_t *qw, uint16_t counts[4],
+		      unsigned mask)
 {
 	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	const struct zwt_part *c = NULL, *pd0 = pd, *pend = NULL;
-	const uint8_t *w = (const uint8_t *)pc + pc->wire, *cw = w;
-	struct qlabels q = {qw, p->names[0].len, 0, -1};
-	size_t at = *ppos, size = 0;
-	long d[2 + ZWT_PARTS];
-	unsigned cnt[4] = {0};
-	struct fcut fc;
-	bool bad = false;
+	unsigned parts = pc->parts, wr = parts & mask, un = parts & ~mask;
+	if (un && wr >> __builtin_ctz(un))
+		return FAST_GEN;
+	unsigned np = zwt_nparts(parts), nw = zwt_nparts(wr);
+	const uint8_t *fix = (const uint8_t *)(pd + np);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos;
+	size_t size = 0, cs = 0;
+	long canon = 12 + (long)alen + 4;
+	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
+	struct cutinfo ci;
+	uint16_t n = 0;
 
-	for (unsigned b = pc->parts; b; b &= b - 1, pd++) {
-		int k = __builtin_ctz(b);
-		if (k == TL_CUTP) {
-			c = pd;
-			cw = w;
-		}
-		w += pd->len;
-		if (!(mask >> k & 1)) {
-			if (!pend)
-				pend = pd;
-		} else if (pend) {
-			return FAST_GEN;
-		} else {
-			size += pd->len;
-			cnt[ZWT_PART_SEC(k)] += pd->count;
-		}
+	for (unsigned b = wr, j = 0; b; b &= b - 1, j++) {
+		size += pd[j].len;
+		cnt += (uint64_t)pd[j].count << (16 * (__builtin_ctz(b) >> 1));
 	}
-	const uint8_t *fix = (const uint8_t *)pd;
-	if (!pend)
-		pend = pd;
-	w = (const uint8_t *)pc + pc->wire;
-	fc.n = seg_find_cut(pc, c, w, cw, fix, &q, p->sigs, &fc);
-	size_t end = at + size - fc.n;
+	if ((parts & (1u << TL_CUTP)) && qlen > alen) {
+		unsigned c = zwt_nparts(parts & ((1u << TL_CUTP) - 1));
+		struct qlabels q = {qw, qlen, 0, -1};
+		for (unsigned j = 0; j < c; j++)
+			cs += pd[j].len;
+		const uint8_t *cw = w + cs;
+		/* a referral (NS owned by the anchor) is looked at without
+		 * may_cut: the NS targets are what part_cut checks */
+		if ((pd[c].len > 4 && zw_load32(cw) == 0x02000cc0u) ||
+		    may_cut(&q, cw, pd[c].len, alen, p->sigs))
+			n = part_cut(qw, qlen, p->sigs, w + cs, pd[c].len,
+				     unit0_end(pd, np, c, fix), alen, &ci);
+	}
+	size_t end = at + size - n;
 	if (end > limit || end > 0x4000)
 		return FAST_NO;
-	d[ZWT_FIX_QSTART] = 0;
-	d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
-#pragma GCC unroll 6
-	for (int k = 0; k < ZWT_PARTS; k++) /* 0: not written, as fix_seg */
-		d[ZWT_FIX_PART0 + k] = ((long)at - (12 + pc->alen + 4)) &
-				       -(long)(mask >> k & 1);
-	if (fc.n) {
-		bad = shifted_cut(out, at, pc, pd0, pend, fix, size, mask, d,
-				  &fc);
+	long dq = (long)(qlen - alen);
+	bool bad = false;
+	if (n) {
+		const struct cutmap cm = {(long)at, (long)(cs + ci.keep), n,
+					  ci.qoff};
+		cut_copy(out + at, w, size, cs + ci.keep,
+			 ci.rdl ? cs + ci.rdl : 0u, ci.qoff, n);
+		bad = piece_fix_cut(out, pd, nw, fix, dq, &cm, canon);
 	} else {
 		memcpy(out + at, w, size);
-		if (d[ZWT_FIX_QSUF] || (long)at != 12 + pc->alen + 4)
-			for (const struct zwt_part *x = pd0; x < pend; x++) {
-				bad |= fast_fix(out, at, fix, x->nfix, d);
-				at += x->len;
-				fix += 2u * x->nfix;
-			}
+		const long d[3] = {0, dq, (long)at - canon};
+		if (d[1] || d[2])
+			bad = piece_fix(out, at, pd, nw, fix, d);
 	}
 	if (bad)
 		return FAST_BAD;
-	for (int s = 1; s < 4; s++)
-		counts[s] += (uint16_t)cnt[s];
+	counts[1] += (uint16_t)cnt;
+	counts[2] += (uint16_t)(cnt >> 16);
+	counts[3] += (uint16_t)(cnt >> 32);
 	*ppos = end;
 	return FAST_OK;
 }
@@ -511,7 +550,7 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	if (p->nsynth || p->cut)
 		return FAST_NO;
 	if (p->nseg == 1) {
-		int f = emit_shifted(p, out, ppos, limit, qw, counts, mask);
+		int f = emit_piece(p, out, ppos, limit, qw, counts, mask);
 		if (f != FAST_GEN)
 			return f;
 	} else if (p->sigs) {
@@ -570,12 +609,18 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	       size_t limit, const uint8_t *qwire, uint16_t counts[4],
 	       bool *tc)
 {
-	if (p->nseg == 1 && !p->nsynth && emit_whole(p, out, &pos, limit,
-						      counts)) {
-		*tc = false;
-		return pos;
+	int f = FAST_GEN;
+	if (p->nseg == 1 && !p->nsynth) {
+		if (emit_whole(p, out, &pos, limit, counts)) {
+			*tc = false;
+			return pos;
+		}
+		if (!p->cut)
+			f = emit_piece(p, out, &pos, limit, qwire, counts,
+				       p->sigs ? 0x3fu : 0x15u);
 	}
-	int f = emit_fast(p, out, &pos, limit, qwire, counts);
+	if (f == FAST_GEN)
+		f = emit_fast(p, out, &pos, limit, qwire, counts);
 	if (f == FAST_NO)
 		return tl_emit_general(p, out, pos, limit, qwire, counts,
 				       tc);
