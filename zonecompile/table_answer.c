@@ -566,8 +566,9 @@ static bool parse_full(const struct zw_table *t, struct actx *c,
 /* The usual query in few steps: QR clear, opcode QUERY, one question,
  * no answer or authority records, at most an OPT of version 0, class
  * IN, a qtype answered from the table, a name in one of the zones. Any
- * other goes through parse_full, which picks the error to answer. */
-static bool parse_fast(const struct zw_table *t, struct actx *c)
+ * other goes through parse_full, which picks the error to answer. This
+ * one takes names of any length; parse_fast below the usual short ones. */
+static bool parse_any(const struct zw_table *t, struct actx *c)
 {
 	const uint8_t *pkt = c->pkt;
 	struct query *q = &c->q;
@@ -604,11 +605,147 @@ static bool parse_fast(const struct zw_table *t, struct actx *c)
 	}
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
 	q->flags = (uint16_t)(pkt[2] << 8 | pkt[3]);
-	if (t->nzones == 1) /* the usual table: no zone to choose */
-		c->zh = zone_holds(t->zones[0], &q->name) ? t->zones[0] : NULL;
-	else
-		c->zh = query_zone(t, &q->name, q->qtype);
+	c->zh = query_zone(t, &q->name, q->qtype);
 	return c->zh != NULL;
+}
+
+/* Two 16-bit big-endian fields at the low half of v as host values, in
+ * their order (id and flags, qtype and qclass). */
+_Static_assert(offsetof(struct query, flags) == 2 &&
+	       offsetof(struct query, qclass) == 6, "be16x2's pairs");
+static inline uint32_t be16x2(uint32_t v)
+{
+	v = __builtin_bswap32(v);
+	return v >> 16 | v << 16;
+}
+
+/* Equality of two names of len <= 32 octets (no case folding):
+ * overlapping words, no loop. */
+static inline bool name_eq32(const uint8_t *a, const uint8_t *b,
+			     size_t len)
+{
+	if (len > 16)
+		return zw_load64(a) == zw_load64(b) &&
+		       zw_load64(a + 8) == zw_load64(b + 8) &&
+		       tl_name_eq(a + 16, b + 16, len - 16);
+	if (len >= 8)
+		return ((zw_load64(a) ^ zw_load64(b)) |
+			(zw_load64(a + len - 8) ^ zw_load64(b + len - 8))) == 0;
+	return tl_name_eq(a, b, len);
+}
+
+/* The question name of the fast path: at most 32 octets, labels only.
+ * Returns its length, or 0 when parse_any must decide. The walk checks
+ * one thing per label besides the root: a length octet of 64 or more (a
+ * pointer or a bad label) jumps past the 32 octets, so the bound catches
+ * it too. Then 2 blocks lower-cased: 32 octets from the name, or the
+ * last 16 of the packet's readable rest (which ends >= 4 past the name)
+ * overlapping the first. */
+static inline __attribute__((always_inline))
+size_t qname32(const uint8_t *name, size_t avail, struct tl_name *nm)
+{
+	/* o <= lim: the name's root octet and qtype, qclass are inside */
+	size_t lim = avail - 5 < 31 ? avail - 5 : 31;
+	size_t o = 0;
+	unsigned k = 0;
+	for (;;) {
+		unsigned l = name[o];
+		nm->loff[k] = (uint8_t)o;
+		if (!l)
+			break;
+		o += (size_t)l + 1;
+		k++;
+		if (o > lim)
+			return 0;
+	}
+	size_t b = avail < 32 ? avail - 16 : 16;
+	lower16(nm->lname, name);
+	lower16(nm->lname + b, name + b);
+	nm->len = (uint8_t)(o + 1);
+	nm->nlabels = (uint8_t)k;
+	nm->hashed = false;
+	nm->probed = false;
+	nm->pprobed = false;
+	nm->cover = 0;
+	return o + 1;
+}
+
+/* The rest of the fast path's query after its name of n octets at
+ * pkt + 12: qtype, qclass IN and no OPT or the OPT of parse_any, which
+ * ends the packet. */
+static inline __attribute__((always_inline))
+bool qtail(const uint8_t *pkt, size_t len, size_t n, bool opt,
+	   struct query *q)
+{
+	const uint8_t *r = pkt + 12 + n; /* qtype, qclass, OPT */
+	size_t qend = 12 + n + 4;
+	uint32_t tc = zw_load32(r);
+	q->qend = qend;
+	q->qwlen = (uint8_t)n;
+	uint32_t tq = be16x2(tc);
+	memcpy(&q->qtype, &tq, 4); /* qtype, qclass */
+	q->ednsver = 0;
+	if (!opt) {
+		q->edns = q->dnssec = false;
+		q->udp = 0;
+		if (qend != len || (tq >> 16) != ZW_CLASS_IN)
+			return false;
+	} else {
+		/* a: qtype, qclass IN, root, OPT; b: size, ext. rcode,
+		 * version 0, DO, rdlength */
+		if (qend + 11 > len)
+			return false;
+		uint64_t a = zw_load64(r), b = zw_load64(r + 7);
+		const uint64_t must = 0x0029000001000000ULL;
+		if ((a & 0x00ffffffffff0000ULL) != must || (b & 0xff000000) ||
+		    qend + 11 + __builtin_bswap16((uint16_t)(b >> 48)) != len)
+			return false;
+		uint16_t udp = __builtin_bswap16((uint16_t)b);
+		q->edns = true;
+		q->udp = udp < 512 ? 512 : udp;
+		q->dnssec = (b >> 39) & 1;
+	}
+	uint16_t qt = (uint16_t)tq;
+	return qt != 0 && (uint16_t)(qt - ZW_TYPE_IXFR) > 1u;
+}
+
+/* parse_any for the usual short names, fewer steps: the name walked
+ * and lower-cased in one go (qname32), the question and OPT checked as
+ * words, the zone's origin compared at the label where it must start. */
+static inline __attribute__((always_inline))
+bool parse_fast(const struct zw_table *t, struct actx *c)
+{
+	const uint8_t *pkt = c->pkt;
+	size_t len = c->len;
+	struct query *q = &c->q;
+	struct tl_name *nm = &q->name;
+
+	if (len < 12 + 16) /* two blocks of the name readable */
+		return false;
+	uint64_t cnt = zw_load64(pkt + 4); /* qd, an, ns, ar: 1, 0, 0, 0/1 */
+	uint32_t hd = zw_load32(pkt);      /* id, flags */
+	size_t n;
+	if ((cnt & ~(1ULL << 56)) != 1ULL << 8 || (hd & 0x00f80000) ||
+	    !(n = qname32(pkt + 12, len - 12, nm)) ||
+	    !qtail(pkt, len, n, cnt >> 56, q))
+		return false;
+	uint32_t idf = be16x2(hd);
+	memcpy(&q->id, &idf, 4); /* id, flags */
+	if (t->nzones != 1)
+		return (c->zh = query_zone(t, nm, q->qtype)) != NULL;
+	const struct zwt_zone *z = t->zones[0];
+	unsigned ol = z->origin_labels;
+	c->zh = z;
+	return ol <= nm->nlabels && n - nm->loff[nm->nlabels - ol] ==
+	       z->origin_len && name_eq32(nm->lname + nm->loff[nm->nlabels - ol],
+					  z->origin, z->origin_len);
+}
+
+/* Everything but the fast path's queries: parse_any's, then the errors. */
+static __attribute__((noinline))
+bool parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp)
+{
+	return parse_any(t, c) || parse_full(t, c, max_udp);
 }
 
 /* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
@@ -621,7 +758,7 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	c->rec = NULL;
 	c->pstate = PARENT_NONE;
 	c->nstate = NSEC_NONE;
-	c->done = !parse_fast(t, c) && !parse_full(t, c, max_udp);
+	c->done = !parse_fast(t, c) && !parse_slow(t, c, max_udp);
 	if (c->done)
 		return;
 	const struct zwt_accel *a = zwt_accel_of(t, c->zh);
