@@ -77,29 +77,63 @@ static void lower_copy(uint8_t *dst, const uint8_t *src, size_t n,
 	}
 }
 
-/* Copy n octets between buffers that do not overlap: whole 16-octet
- * blocks, the last one overlapping the one before, so the short copies
- * of the query path (question, a piece's wire) take no call. */
+#ifdef __SSE2__
+/* The 16-octet block at offset o. */
+static inline void copy16(uint8_t *d, const uint8_t *s, size_t o)
+{
+	_mm_storeu_si128((__m128i *)(d + o),
+			 _mm_loadu_si128((const __m128i *)(s + o)));
+}
+
+/* 16 <= n <= 32 octets: a block from the start, one from the end. */
+static inline void copy_16_32(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy16(d, s, 0);
+	copy16(d + n - 16, s + n - 16, 0);
+}
+
+/* 32 <= n <= 64 octets. */
+static inline void copy_32_64(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy16(d, s, 0);
+	copy16(d, s, 16);
+	copy16(d + n - 32, s + n - 32, 0);
+	copy16(d + n - 32, s + n - 32, 16);
+}
+
+/* 64 <= n <= 128 octets. */
+static inline void copy_64_128(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy_32_64(d, s, 64);
+	copy_32_64(d + n - 64, s + n - 64, 64);
+}
+#endif
+
+/* Copy n octets between buffers that do not overlap: up to 256 octets
+ * as 16-octet blocks from the start and from the end (overlapping in
+ * the middle), no loop and no call: a piece's wire (~40-120 octets
+ * DO=0, ~200-260 DO=1) of the usual answers; the sizes tested in that
+ * order. Longer ones: libc's wide copy pays for its call. */
 static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 {
-	if (n > 160) { /* DO=1 answers: libc's wide copy pays for its call */
-		memcpy(d, s, n);
+#ifdef __SSE2__
+	if (n > 64) {
+		if (n <= 128) {
+			copy_64_128(d, s, n);
+		} else if (n <= 256) {
+			copy_64_128(d, s, 128);
+			copy_64_128(d + n - 128, s + n - 128, 128);
+		} else {
+			memcpy(d, s, n);
+		}
 		return;
 	}
-#ifdef __SSE2__
+	if (n > 32) {
+		copy_32_64(d, s, n);
+		return;
+	}
 	if (n >= 16) {
-		size_t i = 0;
-		for (; i + 32 < n; i += 32) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(s + i));
-			__m128i b = _mm_loadu_si128((const __m128i *)(s + i + 16));
-			_mm_storeu_si128((__m128i *)(d + i), a);
-			_mm_storeu_si128((__m128i *)(d + i + 16), b);
-		}
-		if (i + 16 < n)
-			_mm_storeu_si128((__m128i *)(d + i),
-					 _mm_loadu_si128((const __m128i *)(s + i)));
-		_mm_storeu_si128((__m128i *)(d + n - 16),
-				 _mm_loadu_si128((const __m128i *)(s + n - 16)));
+		copy_16_32(d, s, n);
 		return;
 	}
 #endif
@@ -111,6 +145,23 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 	}
 	for (size_t i = 0; i < n; i++)
 		d[i] = s[i];
+}
+
+/* The header and question of a query, n = 12 + name + 4 >= 17 octets
+ * (names of up to ~44 octets: two compares). */
+static inline void copy_head(uint8_t *d, const uint8_t *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n <= 32) {
+		copy_16_32(d, s, n);
+		return;
+	}
+	if (n <= 64) {
+		copy_32_64(d, s, n);
+		return;
+	}
+#endif
+	copy_bytes(d, s, n);
 }
 
 /* Question name: labels only (a pointer cannot point backwards here).
@@ -948,20 +999,20 @@ static void parent_node(struct actx *c)
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */
 #define SLOT_WALK 8
 
-/* Stage 2: walk the slots from the name's home to the first tag match
- * (prefetch that node and the recipes the compiler put right after it)
- * or to an empty slot (the name does not exist: no probe later). */
-static void stage_slot(struct actx *c)
+/* The slot walk of stage_slot when the home slot does not hold the
+ * name's tag: to the first tag match or an empty slot (the name does not
+ * exist: no probe later). */
+static __attribute__((noinline)) void slot_walk(struct actx *c)
 {
 	const uint64_t *slots = c->acc->slots;
 	uint64_t mask = c->acc->mask;
 	uint64_t i = c->q.name.hash & mask;
 	uint32_t tag = (uint32_t)(c->q.name.hash >> 32);
 
-	c->cand = NULL;
 	for (unsigned k = 0; k < SLOT_WALK; k++, i = (i + 1) & mask) {
 		uint64_t s = slots[i];
 		if (!(uint32_t)s) {
+			c->cand = NULL;
 			c->q.name.node = NULL;
 			c->q.name.probed = true;
 			parent_start(c);
@@ -978,32 +1029,63 @@ static void stage_slot(struct actx *c)
 	}
 	/* SLOT_WALK slots taken, none with its tag: the name is most
 	 * likely absent (tl_resolve probes on), so its search may start */
+	c->cand = NULL;
 	nsec_start(c);
 }
 
+/* Stage 2: the name's home slot (prefetched by stage_parse). Usually it
+ * holds the name's tag: prefetch that node (and the recipes the
+ * compiler put right after it); else walk on (slot_walk). */
+static inline void stage_slot(struct actx *c)
+{
+	uint64_t h = c->q.name.hash;
+	uint64_t s = c->acc->slots[h & c->acc->mask];
+	if (!(uint32_t)s || (s >> 32) != (h >> 32)) {
+		slot_walk(c);
+		return;
+	}
+	const uint8_t *n = zwt_at(c->acc->data, (uint32_t)s);
+	c->cand = (const struct zwt_node *)n;
+	for (unsigned l = 0; l < NODE_LINES; l++)
+		zwt_prefetch(n + 64 * l);
+}
+
+/* A tag match with another name (1 in 2^32): probe on. */
+static __attribute__((noinline))
+const struct zwt_node *node_collision(struct actx *c)
+{
+	struct tl_zone z = zone_of(c);
+	const struct tl_name *nm = &c->q.name;
+	return tl_probe_h(&z, nm->lname, nm->len, nm->hash);
+}
+
 /* Stage 3: the probe proper (the node's lines should be in by now),
- * the node's recipe for the query and its first piece: prefetch that. */
-static void stage_node(struct actx *c)
+ * the node's recipe for the query and its first piece: prefetch that.
+ * c->cand and c->rec are the name's node and its recipe then (or
+ * c->rec NULL: no node, or not probed yet); answer_rest records the
+ * node in the name when a plan needs it. Absent names (no tag match):
+ * the next steps of their parent's and NSEC searches. */
+static inline void stage_node(struct actx *c)
 {
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
 	c->rec = NULL;
-	if (c->pstate == PARENT_SLOT)
-		parent_slot(c);
-	if (c->nstate == NSEC_BLOCK)
-		nsec_group(c);
-	if (!n) /* no tag match near the home slot: leave it */
+	if (!n) { /* no tag match near the home slot */
+		if (c->pstate == PARENT_SLOT)
+			parent_slot(c);
+		if (c->nstate == NSEC_BLOCK)
+			nsec_group(c);
 		return;
-	/* a tag match with another name (1 in 2^32) probes on */
+	}
 	if (n->namelen != q->name.len ||
 	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len)) {
-		struct tl_zone z = zone_of(c);
-		n = tl_probe_h(&z, q->name.lname, q->name.len, q->name.hash);
+		n = node_collision(c);
+		c->cand = n;
+		q->name.node = n;
+		q->name.probed = true;
+		if (!n)
+			return;
 	}
-	q->name.node = n;
-	q->name.probed = true;
-	if (!n)
-		return;
 	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = zwt_at(data, tl_select(n, q->qtype,
 							    c->sigs));
@@ -1024,11 +1106,11 @@ static void stage_parent(struct actx *c)
 
 /* Octets the response may take: the client's EDNS size (or 512) capped
  * by the server's, over TCP 65535; never more than the buffer. */
-static size_t answer_limit(const struct actx *c,
-			   const struct zw_answer_opts *opts, uint16_t max_udp)
+static inline size_t answer_limit(const struct actx *c, bool tcp,
+				  uint16_t max_udp)
 {
 	size_t l;
-	if (opts && opts->tcp)
+	if (tcp)
 		l = 65535;
 	else if (c->q.edns)
 		l = c->q.udp < max_udp ? c->q.udp : max_udp;
@@ -1058,66 +1140,108 @@ static inline uint64_t lanes_be16(uint64_t v)
 	return (v & 0x00ff00ff00ff00ffULL) << 8 | (v >> 8 & 0x00ff00ff00ff00ffULL);
 }
 
-/* finish() for the exact path: question (when out is not the query),
- * the OPT (11 octets, two overlapping stores of the burst's template)
- * and the header from the counts in lanes. */
-static int finish_exact(struct actx *c, size_t pos, uint16_t flags,
-			uint64_t counts, const uint8_t opt[2][16])
-{
-	uint8_t *o = c->out;
-	if (o != c->pkt)
-		copy_bytes(o + 12, c->pkt + 12, c->q.qend - 12);
-	if (c->q.edns) {
-		const uint8_t *t = opt[c->q.dnssec];
-		memcpy(o + pos, t, 8);
-		memcpy(o + pos + 7, t + 7, 4);
-		pos += 11;
-		counts += 1ULL << 48;
-	}
-	uint32_t a = (uint32_t)__builtin_bswap16(c->q.id) |
-		     (uint32_t)__builtin_bswap16(flags) << 16;
-	uint64_t b = lanes_be16(counts);
-	memcpy(o, &a, 4);
-	memcpy(o + 4, &b, 8);
-	return (int)pos;
-}
+/* Lane of the section of part p (answer 1, authority 2, additional 3). */
+#define LANE(p) (1ULL << (16 * (1 + (p) / 2)))
+/* Pieces of one or two parts (all of the usual answers but DO=1
+ * referrals with glue): the lanes of the first and the second part's
+ * count; 0, 0 for the others, whose counts take the loop. */
+#define CMUL(m) {							\
+	__builtin_popcount(m) - 1u < 2u ? LANE(__builtin_ctz(m)) : 0,	\
+	__builtin_popcount(m) == 2 ? LANE(__builtin_ctz((m) & ((m) - 1))) : 0}
+#define CMUL4(m) CMUL(m), CMUL((m) + 1), CMUL((m) + 2), CMUL((m) + 3)
+#define CMUL16(m) CMUL4(m), CMUL4((m) + 4), CMUL4((m) + 8), CMUL4((m) + 12)
+static const uint64_t counts_mul[1 << ZWT_PARTS][2] = {
+	CMUL16(0), CMUL16(16), CMUL16(32), CMUL16(48)};
 
-/* The common case, without a plan: the name exists, its recipe is one
- * whole-response piece compiled for exactly this name, and it fits, so
- * the response is that piece's wire (what tl_emit's emit_whole would
- * write). 0: not this case, take the general path. */
-static int answer_exact(struct actx *c, size_t limit, const uint8_t opt[2][16])
+/* The counts of a piece in lanes, one part at a time. */
+static __attribute__((noinline)) uint64_t counts_loop(const struct zwt_piece *pc)
 {
-	struct query *q = &c->q;
-	const uint8_t *data = c->acc->data;
-	const struct zwt_recipe *r = c->rec;
-	if (!r) {
-		struct tl_zone z = zone_of(c);
-		const struct zwt_node *n = q->name.probed ? q->name.node :
-			tl_probe_h(&z, q->name.lname, q->name.len,
-				   q->name.hash);
-		q->name.node = n;
-		q->name.probed = true;
-		if (!n)
-			return 0;
-		r = zwt_at(data, tl_select(n, q->qtype, c->sigs));
-	}
-	if (r->npieces != 1)
-		return 0;
-	const struct zwt_piece *pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
-	if (pc->alen != q->qwlen || q->qend + pc->size > limit ||
-	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
-		return 0;
-	copy_bytes(c->out + q->qend, (const uint8_t *)pc + pc->wire, pc->size);
-	uint64_t counts = 1; /* QDCOUNT; part p counts in lane 1 + p / 2 */
+	uint64_t counts = 0; /* part p counts in lane 1 + p / 2 */
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++)
 		counts += (uint64_t)pd->count
 			  << (16 + 16 * (__builtin_ctz(bits) >> 1));
+	return counts;
+}
+
+/* The header's octets 4..11 for piece pc (plus the question, plus the
+ * OPT when `opt`): with one or two parts two multiplies, not a loop;
+ * when every count is below 256 (the usual answer) the big-endian lanes
+ * are the word shifted by 8. */
+static inline uint64_t exact_counts(const struct zwt_piece *pc, bool opt)
+{
+	const uint64_t *mul = counts_mul[pc->parts];
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	uint64_t v = 1 + ((uint64_t)opt << 48);
+	if (mul[0]) /* validated: a part holds >= 1 RR, so pd[1] is inside */
+		v += pd[0].count * mul[0] + pd[1].count * mul[1];
+	else
+		v += counts_loop(pc);
+	return v & 0xff00ff00ff00ff00ULL ? lanes_be16(v) : v << 8;
+}
+
+/* The header's flags and counts for the exact path (the ID is the
+ * query's, already in place: out is the query or a copy of its header),
+ * and the OPT (11 octets, two overlapping stores of the burst's
+ * template) at pos when the query has one. */
+static inline size_t finish_exact(struct actx *c, size_t pos, uint16_t flags,
+				  uint64_t counts_be, const uint8_t opt[2][16])
+{
+	uint8_t *o = c->out;
+	if (c->q.edns) {
+		const uint8_t *t = opt[c->q.dnssec];
+		memcpy(o + pos, t, 8);
+		memcpy(o + pos + 3, t + 3, 8);
+		pos += 11;
+	}
+	uint16_t f = __builtin_bswap16(flags);
+	memcpy(o + 2, &f, 2);
+	memcpy(o + 4, &counts_be, 8);
+	return pos;
+}
+
+/* The common case, without a plan: the name exists, its recipe r is one
+ * whole-response piece compiled for exactly this name, and it fits, so
+ * the response is the query's header and question, that piece's wire
+ * (what tl_emit's emit_whole would write) and the OPT. The checks
+ * (false: not this case, take the general path) ... */
+static inline __attribute__((always_inline))
+bool exact_fits(const struct actx *c, const struct zwt_recipe *r,
+		const struct zwt_piece *pc, bool tcp, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	if (pc->alen != q->qwlen ||
+	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
+		return false;
+	size_t need = q->qend + pc->size + (q->edns ? 11 : 0);
+	/* every limit is at least 512 or the buffer: most answers fit so */
+	return (need <= 512 && need <= c->cap) ||
+	       need <= answer_limit(c, tcp, max_udp);
+}
+
+/* ... and the writing: returns the response's length. */
+static inline __attribute__((always_inline))
+int answer_exact(struct actx *c, const struct zwt_recipe *r,
+		 const struct zwt_piece *pc, const uint8_t opt[2][16])
+{
+	const struct query *q = &c->q;
+	size_t qend = q->qend;
+	uint8_t *o = c->out;
+	if (o != c->pkt) /* header (ID) and question */
+		copy_head(o, c->pkt, qend);
+	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, pc->size);
 	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
 				    ((r->flags & ZWT_R_AA) ? ZW_MSG_AA : 0) |
 				    (r->rcode & 0xf));
-	return finish_exact(c, q->qend + pc->size, flags, counts, opt);
+	return (int)finish_exact(c, qend + pc->size, flags,
+				 exact_counts(pc, q->edns), opt);
+}
+
+/* The first piece of recipe r. */
+static inline const struct zwt_piece *first_piece(const struct actx *c,
+						  const struct zwt_recipe *r)
+{
+	return zwt_at(c->acc->data, zwt_recipe_pieces(r)[0]);
 }
 
 /* The OPT record of a successful answer (no extended rcode, no EDE),
@@ -1153,21 +1277,57 @@ int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 	return finish(c, pos, flags, counts, max_udp);
 }
 
-/* Stage 5: write the response. */
-static int stage_answer(struct actx *c, const struct zw_answer_opts *opts,
-			uint16_t max_udp, const uint8_t opt[2][16])
+/* The rest of stage 5: the checks the exact path skipped, the probe
+ * stage_node left (a tag match with another name, or none near the home
+ * slot), and the general path. Out of line: the exact path keeps a
+ * small frame. */
+static __attribute__((noinline))
+int answer_rest(struct actx *c, bool tcp, uint16_t max_udp,
+		const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
-	size_t limit = answer_limit(c, opts, max_udp);
+	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
 		return ZW_ENOSPC;
 	if (c->nstate == NSEC_GROUP) /* started late (parent_node) */
 		nsec_leaf(c);
-	int r = answer_exact(c, limit - optlen, opt);
-	if (r)
-		return r;
+	if (c->rec) { /* stage_node's node: answer_exact had it */
+		q->name.node = c->cand;
+		q->name.probed = true;
+	} else {
+		struct tl_zone z = zone_of(c);
+		const struct zwt_node *n = q->name.probed ? q->name.node :
+			tl_probe_h(&z, q->name.lname, q->name.len,
+				   q->name.hash);
+		q->name.node = n;
+		q->name.probed = true;
+		if (n) {
+			const struct zwt_recipe *r =
+				zwt_at(c->acc->data,
+				       tl_select(n, q->qtype, c->sigs));
+			if (r->npieces == 1 &&
+			    exact_fits(c, r, first_piece(c, r), tcp, max_udp))
+				return answer_exact(c, r, first_piece(c, r),
+						    opt);
+		}
+	}
 	return answer_planned(c, limit - optlen, max_udp);
+}
+
+/* Stage 5: write the response; the exact path inline, the rest out of
+ * line. */
+static inline __attribute__((always_inline))
+int stage_answer(struct actx *c, bool tcp, uint16_t max_udp,
+			       const uint8_t opt[2][16])
+{
+	const struct zwt_recipe *r = c->rec;
+	if (r && r->npieces == 1) {
+		const struct zwt_piece *pc = first_piece(c, r);
+		if (exact_fits(c, r, pc, tcp, max_udp))
+			return answer_exact(c, r, pc, opt);
+	}
+	return answer_rest(c, tcp, max_udp, opt);
 }
 
 static uint16_t server_udp(const struct zw_answer_opts *opts)
@@ -1186,7 +1346,7 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 	if (c.done)
 		return c.result;
 	opt_templates(opt, max_udp);
-	return stage_answer(&c, opts, max_udp, opt);
+	return stage_answer(&c, opts && opts->tcp, max_udp, opt);
 }
 
 #define BURST_MAX 32
@@ -1208,29 +1368,34 @@ void zw_table_answer_burst(const struct zw_table *t,
 {
 	struct actx c[BURST_MAX];
 	uint16_t max_udp = server_udp(opts);
+	bool tcp = opts && opts->tcp;
 	uint8_t opt[2][16];
 	opt_templates(opt, max_udp);
 
 	for (unsigned base = 0; base < n; base += BURST_MAX) {
 		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
+		struct actx *live[BURST_MAX], *absent[BURST_MAX];
+		unsigned nl = 0, na = 0;
 		for (unsigned i = 0; i < m; i++) {
 			c[i].pkt = pkt[base + i];
 			c[i].len = len[base + i];
 			c[i].out = out[base + i];
 			c[i].cap = cap[base + i];
 			stage_parse(t, &c[i], max_udp);
+			live[nl] = &c[i];
+			nl += !c[i].done;
 		}
-		for (unsigned i = 0; i < m; i++)
-			if (!c[i].done)
-				stage_slot(&c[i]);
-		for (unsigned i = 0; i < m; i++)
-			if (!c[i].done)
-				stage_node(&c[i]);
-		for (unsigned i = 0; i < m; i++)
-			if (!c[i].done)
-				stage_parent(&c[i]);
+		for (unsigned i = 0; i < nl; i++)
+			stage_slot(live[i]);
+		for (unsigned i = 0; i < nl; i++) {
+			stage_node(live[i]);
+			absent[na] = live[i];
+			na += !live[i]->cand;
+		}
+		for (unsigned i = 0; i < na; i++)
+			stage_parent(absent[i]);
 		for (unsigned i = 0; i < m; i++)
 			outlen[base + i] = c[i].done ? c[i].result
-				: stage_answer(&c[i], opts, max_udp, opt);
+				: stage_answer(&c[i], tcp, max_udp, opt);
 	}
 }

@@ -56,15 +56,6 @@ static const struct zwt_node *probe_suffix(const struct tl_zone *z,
 	return tl_probe_h(z, nm, len, zwt_hash_padded(z->acc->seed, nm, len));
 }
 
-uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec)
-{
-	const struct zwt_entry *e = zwt_entries(n);
-	for (unsigned i = 0; i < n->ntypes; i++)
-		if (e[i].qtype == qtype)
-			return e[i].rec[dnssec];
-	return n->dflt[dnssec];
-}
-
 /* Add one piece unless the plan has it already for the same name (Knot
  * puts an RRset once: KNOT_PF_CHECKDUP). */
 static void add_piece(struct tl_plan *p, uint32_t ref, uint8_t name)

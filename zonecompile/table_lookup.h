@@ -7,6 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "crypto/nsec3.h"
 #include "zonecompile/table_int.h"
 
@@ -30,9 +34,24 @@ struct tl_name {
 };
 
 /* Equality of two names of len octets (no case folding): names are
- * short, so whole words, the last one overlapping the one before. */
+ * short, so whole words, the last one overlapping the one before; the
+ * usual 16-32 octets as two 16-octet blocks, without a loop. */
 static inline bool tl_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 {
+#ifdef __SSE2__
+	if (len - 16 <= 16) {
+		__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)a),
+					  _mm_loadu_si128((const __m128i *)b));
+		__m128i y = _mm_xor_si128(
+			_mm_loadu_si128((const __m128i *)(a + len - 16)),
+			_mm_loadu_si128((const __m128i *)(b + len - 16)));
+		return _mm_movemask_epi8(_mm_cmpeq_epi8(
+			       _mm_or_si128(x, y), _mm_setzero_si128())) == 0xffff;
+	}
+#endif
+	if (len - 8 <= 8) /* two words, the second overlapping */
+		return !((zw_load64(a) ^ zw_load64(b)) |
+			 (zw_load64(a + len - 8) ^ zw_load64(b + len - 8)));
 	if (len >= 8) {
 		size_t i = 0;
 		for (; i + 8 < len; i += 8)
@@ -110,7 +129,20 @@ const struct zwt_node *tl_probe(const struct tl_zone *z, const uint8_t *name,
 				size_t len);
 const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 				  const uint8_t *name, size_t len, uint64_t h);
-uint32_t tl_select(const struct zwt_node *n, uint16_t qtype, int dnssec);
+/* The recipe of node n for qtype: its entry's, else the default. Inline:
+ * every answer takes it, and a node usually has one or two entries. */
+static inline uint32_t tl_select(const struct zwt_node *n, uint16_t qtype,
+				 int dnssec)
+{
+	const struct zwt_entry *e = zwt_entries(n);
+	unsigned nt = n->ntypes;
+	if (nt <= 1) /* a delegation (NS), a host (A) ...: one compare */
+		return (nt && e->qtype == qtype ? e->rec : n->dflt)[dnssec];
+	for (unsigned i = 0; i < nt; i++)
+		if (e[i].qtype == qtype)
+			return e[i].rec[dnssec];
+	return n->dflt[dnssec];
+}
 void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name);
 /* The NSEC index key of q (a name in zone z); the piece of the NSEC
  * that covers q (q->cover when set). */
