@@ -1265,8 +1265,7 @@ int answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 	struct tl_plan p;
 	struct tl_zone z = zone_of(c);
 	plan_query(&z, q, &p);
-	if (c->out != c->pkt)
-		memcpy(c->out + 12, c->pkt + 12, q->qend - 12);
+	/* the question: finish() copies it (tl_emit reads it at qwire) */
 	uint16_t counts[4] = {1, 0, 0, 0};
 	bool tc = false;
 	size_t pos = tl_emit(&p, c->out, q->qend, limit, c->pkt + 12, counts,

@@ -461,37 +461,104 @@ static int emit_piece(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	return FAST_OK;
 }
 
-/* Part 2 of one authority-only piece at pos (fixups from fix on), its
- * pointers patched; returns the piece's part 2 delta, *bad set when a
- * pointer would not be valid. */
-static inline long put_auth2(const struct zwt_piece *pc, const uint8_t *fix,
-			     uint8_t *out, size_t pos, size_t qlen, bool *bad)
+/* Patch the nfix pointers of a part copied to `at` by a table of
+ * deltas per fixup kind (kinds validated by check_fixups). */
+static inline bool auth_fix(uint8_t *out, size_t at, const uint8_t *fix,
+			    unsigned nfix, const long d[8])
 {
-	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	long d[2 + ZWT_PARTS] = {0};
-	d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
-	d[ZWT_FIX_PART0 + 2] = (long)pos - (12 + pc->alen + 4);
-	memcpy(out + pos, (const uint8_t *)pc + pc->wire, pd->len);
-	if (d[ZWT_FIX_QSUF] || d[ZWT_FIX_PART0 + 2])
-		*bad |= fast_fix(out, pos, fix, pd->nfix, d);
-	return d[ZWT_FIX_PART0 + 2];
+	const uint8_t *end = fix + 2u * nfix;
+	bool bad = false;
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix);
+		size_t o = at + ZWT_FIX_POS(fx);
+		uint16_t raw;
+		memcpy(&raw, out + o, 2);
+		size_t val = (size_t)((long)(__builtin_bswap16(raw) & 0x3fff) +
+				      d[ZWT_FIX_KIND(fx)]);
+		bad |= val - 12 >= o - 12;
+		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+		memcpy(out + o, &raw, 2);
+	}
+	return bad;
+}
+
+/* Part 2 of an authority-only piece (descriptors pd, fixups fix, octets
+ * w) with a name cut, written at cm->x, its pointers through cut_pos
+ * (cm), the pointer after the cut labels the one replaced. Out of line:
+ * emit_auth's usual pieces have no cut. */
+static __attribute__((noinline)) bool auth_cut2(
+	uint8_t *out, const struct zwt_part *pd, const uint8_t *fix,
+	const uint8_t *w, const struct cutmap *cm, const struct cutinfo *ci,
+	long dq, long canon)
+{
+	const struct cutmap m = *cm;
+	const uint8_t *end = fix + 2u * pd->nfix;
+	bool bad = false;
+	cut_copy(out + m.x, w, pd->len, ci->keep, ci->rdl, ci->qoff,
+		 (unsigned)m.c);
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
+		long t = ZWT_FIX_POS(fx);
+		if (t == m.kp + m.c)
+			continue;
+		long at = cut_pos(&m, t);
+		uint16_t raw;
+		memcpy(&raw, out + at, 2);
+		long val = __builtin_bswap16(raw) & 0x3fff;
+		val = kind >= ZWT_FIX_PART0 ? cut_pos(&m, val - canon)
+		      : kind == ZWT_FIX_QSUF ? val + dq : val;
+		bad |= (unsigned long)(val - 12) >= (unsigned long)(at - 12);
+		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+		memcpy(out + at, &raw, 2);
+	}
+	return bad;
+}
+
+/* Part 3 (the RRSIGs of part 2) of an authority-only piece with a cut
+ * (auth_cut2), at pos: its pointers into part 2 go where part 2's octets
+ * went (cut_pos). */
+static __attribute__((noinline)) bool auth_sig3(
+	uint8_t *out, size_t pos, const struct zwt_part *pd, const uint8_t *fix,
+	const uint8_t *w, const struct cutmap *cm, long dq, long canon)
+{
+	const struct cutmap m = *cm;
+	const uint8_t *end = fix + 2u * pd[1].nfix;
+	long d3 = (long)pos - (canon + pd[0].len);
+	bool bad = false;
+	memcpy(out + pos, w + pd[0].len, pd[1].len);
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
+		long at = (long)pos + (long)ZWT_FIX_POS(fx);
+		uint16_t raw;
+		memcpy(&raw, out + at, 2);
+		long val = __builtin_bswap16(raw) & 0x3fff;
+		val = kind == ZWT_FIX_PART0 + 2 ? cut_pos(&m, val - canon)
+		      : kind == ZWT_FIX_PART0 + 3 ? val + d3
+		      : kind == ZWT_FIX_QSUF ? val + dq : val;
+		bad |= (unsigned long)(val - 12) >= (unsigned long)(at - 12);
+		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
+		memcpy(out + at, &raw, 2);
+	}
+	return bad;
 }
 
 /* Negative answers with DO, the usual multi-piece plan: every piece has
  * exactly parts 2 and 3 (authority and its RRSIGs, e.g. SOA, NSEC,
  * NSEC), so all parts 2 in piece order and then all parts 3, each
  * patched right after its copy, without emit_fast's general loops over
- * parts (about 300 instructions of a 1M NSEC table's NXDOMAIN).
- * FAST_GEN: not that shape, a name cut or too long (emit_fast's loops
- * then). */
+ * parts. A name cut in a piece's part 2 (an NSEC owned by the query name
+ * in NODATA, or by a suffix of it) goes out as put_cut writes it, and
+ * its pointers and those of its RRSIGs follow it (cut_pos). FAST_GEN:
+ * not that shape or too long (emit_fast's loops then). */
 static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		     size_t limit, const uint8_t *qw, uint16_t counts[4])
 {
 	struct qlabels q = {qw, p->names[0].len, 0, -1};
 	size_t pos = *ppos, bound = limit < 0x4000 ? limit : 0x4000;
-	long d2[TL_MAXSEG];
+	long d2[TL_MAXSEG], d[8] = {0};
+	struct cutmap cm[TL_MAXSEG];
+	uint32_t cuts = 0; /* bit i: segment i has a cut (cm[i]) */
 	unsigned c2 = 0, c3 = 0;
-	struct fcut fc;
 	bool bad = false;
 
 	for (int i = 0; i < p->nseg; i++) {
@@ -499,28 +566,45 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		const uint8_t *fix = (const uint8_t *)(pd + 2);
-		if (pc->parts != 0x0c || pos + pd->len > bound ||
-		    seg_find_cut(pc, pd, w, w, fix, &q, true, &fc))
+		long canon = 12 + pc->alen + 4;
+		struct fcut fc;
+		if (pc->parts != 0x0c || pos + pd->len > bound)
 			return FAST_GEN;
-		d2[i] = put_auth2(pc, fix, out, pos, q.len, &bad);
-		pos += pd->len;
+		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
+		d2[i] = d[ZWT_FIX_PART0 + 2] = (long)pos - canon;
+		if (seg_find_cut(pc, pd, w, w, fix, &q, true, &fc)) {
+			cm[i] = (struct cutmap){(long)pos, fc.ci.keep, fc.n,
+						fc.ci.qoff};
+			cuts |= 1u << i;
+			bad |= auth_cut2(out, pd, fix, w, &cm[i], &fc.ci,
+					 d[ZWT_FIX_QSUF], canon);
+			pos += pd->len - fc.n;
+		} else {
+			memcpy(out + pos, w, pd->len);
+			if (d[ZWT_FIX_QSUF] || d[ZWT_FIX_PART0 + 2])
+				bad |= auth_fix(out, pos, fix, pd->nfix, d);
+			pos += pd->len;
+		}
 		c2 += pd->count;
 	}
 	for (int i = 0; i < p->nseg; i++) {
 		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		const uint8_t *w = (const uint8_t *)pc + pc->wire + pd[0].len;
-		long d[2 + ZWT_PARTS] = {0};
+		const uint8_t *w = (const uint8_t *)pc + pc->wire;
+		const uint8_t *fix = (const uint8_t *)(pd + 2) + 2u * pd[0].nfix;
+		long canon = 12 + pc->alen + 4;
 		if (pos + pd[1].len > bound)
 			return FAST_GEN;
 		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
-		d[ZWT_FIX_PART0 + 2] = d2[i];
-		d[ZWT_FIX_PART0 + 3] = (long)pos - (12 + pc->alen + 4 +
-						    pd[0].len);
-		memcpy(out + pos, w, pd[1].len);
-		bad |= fast_fix(out, pos,
-				(const uint8_t *)(pd + 2) + 2u * pd[0].nfix,
-				pd[1].nfix, d);
+		if (cuts >> i & 1) {
+			bad |= auth_sig3(out, pos, pd, fix, w, &cm[i],
+					 d[ZWT_FIX_QSUF], canon);
+		} else {
+			d[ZWT_FIX_PART0 + 2] = d2[i];
+			d[ZWT_FIX_PART0 + 3] = (long)pos - (canon + pd[0].len);
+			memcpy(out + pos, w + pd[0].len, pd[1].len);
+			bad |= auth_fix(out, pos, fix, pd[1].nfix, d);
+		}
 		pos += pd[1].len;
 		c3 += pd[1].count;
 	}

@@ -83,6 +83,12 @@ void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
 	if (r->flags & ZWT_R_AA)
 		p->aa = true;
 	p->sigs = (r->flags & ZWT_R_SIGS) != 0;
+	if (!p->nseg && r->npieces == 1) { /* the usual plan: no repeat */
+		p->seg[0].pc = zwt_at(p->data, pcs[0]);
+		p->seg[0].name = name;
+		p->nseg = 1;
+		return;
+	}
 	for (unsigned i = 0; i < r->npieces; i++)
 		add_piece(p, pcs[i], name);
 }
