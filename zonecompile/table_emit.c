@@ -363,8 +363,10 @@ static bool piece_fix_cut(uint8_t *out, const struct zwt_part *pd,
 			uint16_t raw;
 			memcpy(&raw, out + at, 2);
 			long val = __builtin_bswap16(raw) & 0x3fff;
-			val = kind >= ZWT_FIX_PART0 ? cut_pos(&m, val - canon)
-			      : kind == ZWT_FIX_QSUF ? val + dq : val;
+			if (kind >= ZWT_FIX_PART0)
+				val = cut_pos(&m, val - canon);
+			else if (kind == ZWT_FIX_QSUF)
+				val += dq;
 			bad |= (unsigned long)(val - 12) >=
 			       (unsigned long)(at - 12);
 			raw = __builtin_bswap16((uint16_t)(val | 0xc000));
@@ -399,9 +401,9 @@ static size_t unit0_end(const struct zwt_part *pd, unsigned np, unsigned ci,
  * query name) one copy around it. The parts are taken from their
  * descriptors, packed in part order: the first nw are the ones written.
  * FAST_GEN: the parts written are not the first ones. */
-static int emit_piece(const struct tl_plan *p, uint8_t *out, size_t *ppos,
-		      size_t limit, const uint8_t *qw, uint16_t counts[4],
-		      unsigned mask)
+static inline __attribute__((always_inline)) int emit_piece(
+	const struct tl_plan *p, uint8_t *out, size_t *ppos, size_t limit,
+	const uint8_t *qw, uint16_t counts[4], unsigned mask)
 {
 	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);

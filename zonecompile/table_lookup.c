@@ -73,7 +73,7 @@ static void add_piece(struct tl_plan *p, uint32_t ref, uint8_t name)
 	p->nseg++;
 }
 
-void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
+static inline void add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
 {
 	const struct zwt_recipe *r = zwt_at(p->data, ref);
 	const uint32_t *pcs = zwt_recipe_pieces(r);
@@ -91,6 +91,11 @@ void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
 	}
 	for (unsigned i = 0; i < r->npieces; i++)
 		add_piece(p, pcs[i], name);
+}
+
+void tl_add_recipe(struct tl_plan *p, uint32_t ref, uint8_t name)
+{
+	add_recipe(p, ref, name);
 }
 
 /* Lookup form of `name` relative to the apex: labels below the apex in
@@ -306,7 +311,7 @@ static void nxdomain(const struct tl_zone *z, const struct tl_name *q,
 		     const struct zwt_node *e, struct tl_plan *p, int dnssec,
 		     uint8_t name)
 {
-	tl_add_recipe(p, z->hdr->nx[dnssec], name);
+	add_recipe(p, z->hdr->nx[dnssec], name);
 	if (!dnssec || !p->sigs)
 		return;
 	if (z->hdr->denial == ZWT_DENIAL_NSEC) {
@@ -324,6 +329,18 @@ static void nxdomain(const struct tl_zone *z, const struct tl_name *q,
 	}
 }
 
+/* The closest encloser of q among its suffixes without k0.. labels
+ * (k < below: not the apex), probed one by one (NULL: the apex). Out of
+ * line: the burst usually knows the parent. */
+static __attribute__((noinline)) const struct zwt_node *encloser_probe(
+	const struct tl_zone *z, const struct tl_name *q, int k0, int below)
+{
+	const struct zwt_node *e = NULL;
+	for (int k = k0; k < below && !e; k++)
+		e = probe_suffix(z, q, k);
+	return e;
+}
+
 /* Resolve q (plan name index `name`) into the plan. Returns the closest
  * encloser when a DNAME must be followed (the caller synthesises), else
  * NULL. */
@@ -335,19 +352,19 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 		: q->hashed ? tl_probe_h(z, q->lname, q->len, q->hash)
 		: tl_probe(z, q->lname, q->len);
 	if (n) {
-		tl_add_recipe(p, tl_select(n, qtype, dnssec), name);
+		add_recipe(p, tl_select(n, qtype, dnssec), name);
 		return NULL;
 	}
 	int below = q->nlabels - z->hdr->origin_labels;
-	const struct zwt_node *e = NULL;
 	/* the last suffix is the apex, always there: no probe for it; the
 	 * parent may be known already (the burst probes it ahead) */
-	for (int k = 1; k < below && !e; k++)
-		e = k == 1 && q->pprobed ? q->parent : probe_suffix(z, q, k);
+	const struct zwt_node *e = below > 1 && q->pprobed ? q->parent : NULL;
+	if (!e && below > 1)
+		e = encloser_probe(z, q, q->pprobed ? 2 : 1, below);
 	if (!e)
 		e = node_at(z, z->hdr->apex);
 	if (e->flags & ZWT_N_CUT) {
-		tl_add_recipe(p, e->dflt[dnssec], name);
+		add_recipe(p, e->dflt[dnssec], name);
 		return NULL;
 	}
 	if (e->flags & ZWT_N_DNAME)
