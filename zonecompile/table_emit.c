@@ -557,10 +557,16 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 {
 	struct qlabels q = {qw, p->names[0].len, 0, -1};
 	size_t pos = *ppos, bound = limit < 0x4000 ? limit : 0x4000;
-	long d2[TL_MAXSEG], d[8] = {0};
+	struct { /* part 3 of each piece, as pass 1 found it */
+		const struct zwt_part *pd;
+		const uint8_t *w, *fix;
+		long dq, d2, canon3;
+	} s3[TL_MAXSEG];
+	long d[8] = {0};
 	struct cutmap cm[TL_MAXSEG];
 	uint32_t cuts = 0; /* bit i: segment i has a cut (cm[i]) */
 	unsigned c2 = 0, c3 = 0;
+	size_t len3 = 0;
 	bool bad = false;
 
 	for (int i = 0; i < p->nseg; i++) {
@@ -573,7 +579,14 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		if (pc->parts != 0x0c || pos + pd->len > bound)
 			return FAST_GEN;
 		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
-		d2[i] = d[ZWT_FIX_PART0 + 2] = (long)pos - canon;
+		d[ZWT_FIX_PART0 + 2] = (long)pos - canon;
+		s3[i].pd = pd + 1;
+		s3[i].w = w + pd->len;
+		s3[i].fix = fix + 2u * pd->nfix;
+		s3[i].dq = d[ZWT_FIX_QSUF];
+		s3[i].d2 = d[ZWT_FIX_PART0 + 2];
+		s3[i].canon3 = canon + pd->len;
+		len3 += pd[1].len;
 		if (seg_find_cut(pc, pd, w, w, fix, &q, true, &fc)) {
 			cm[i] = (struct cutmap){(long)pos, fc.ci.keep, fc.n,
 						fc.ci.qoff};
@@ -589,26 +602,23 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		}
 		c2 += pd->count;
 	}
+	if (pos + len3 > bound) /* as the check before each part 3 */
+		return FAST_GEN;
 	for (int i = 0; i < p->nseg; i++) {
-		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
-		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		const uint8_t *w = (const uint8_t *)pc + pc->wire;
-		const uint8_t *fix = (const uint8_t *)(pd + 2) + 2u * pd[0].nfix;
-		long canon = 12 + pc->alen + 4;
-		if (pos + pd[1].len > bound)
-			return FAST_GEN;
-		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
+		const struct zwt_part *pd = s3[i].pd;
 		if (cuts >> i & 1) {
-			bad |= auth_sig3(out, pos, pd, fix, w, &cm[i],
-					 d[ZWT_FIX_QSUF], canon);
+			bad |= auth_sig3(out, pos, pd - 1, s3[i].fix,
+					 s3[i].w - pd[-1].len, &cm[i],
+					 s3[i].dq, s3[i].canon3 - pd[-1].len);
 		} else {
-			d[ZWT_FIX_PART0 + 2] = d2[i];
-			d[ZWT_FIX_PART0 + 3] = (long)pos - (canon + pd[0].len);
-			memcpy(out + pos, w + pd[0].len, pd[1].len);
-			bad |= auth_fix(out, pos, fix, pd[1].nfix, d);
+			d[ZWT_FIX_QSUF] = s3[i].dq;
+			d[ZWT_FIX_PART0 + 2] = s3[i].d2;
+			d[ZWT_FIX_PART0 + 3] = (long)pos - s3[i].canon3;
+			memcpy(out + pos, s3[i].w, pd->len);
+			bad |= auth_fix(out, pos, s3[i].fix, pd->nfix, d);
 		}
-		pos += pd[1].len;
-		c3 += pd[1].count;
+		pos += pd->len;
+		c3 += pd->count;
 	}
 	if (bad)
 		return FAST_BAD;
