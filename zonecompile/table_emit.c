@@ -1,12 +1,15 @@
 /* tl_emit: a plan's sections written after the question. The usual
  * plans take a fast path here: one whole-response piece copied as it is
  * (emit_whole), or every piece written in one go at a position known
- * from the part lengths, its pointers patched right after the copy
- * (emit_piece, emit_fast), with at most one name cut. Everything else
- * (responses over the limit, synthesised CNAMEs, cut chains, pointers
- * beyond 14 bits) goes to the general writer, table_emit_general.c, which
- * the fast paths equal octet for octet (tests/zonecompile/test_table_emit.c
- * and the fuzz_table target compare the two). */
+ * from the part lengths, its pointers patched right after the copy:
+ * one piece (emit_piece: negative answers' SOA, referrals), negative
+ * answers with DO (emit_auth: authority parts and their RRSIGs, a name
+ * cut in any piece) and the other plans (emit_fast, at most one name
+ * cut). Everything else (responses over the limit, synthesised CNAMEs,
+ * cut chains, pointers beyond 14 bits) goes to the general writer,
+ * table_emit_general.c, which the fast paths equal octet for octet
+ * (tests/zonecompile/test_table_emit.c and the fuzz_table target compare
+ * the two). */
 #include <string.h>
 
 #include "zonecompile/table_emit_int.h"
