@@ -114,7 +114,8 @@ static inline void copy_64_128(uint8_t *d, const uint8_t *s, size_t n)
  * the middle), no loop and no call: a piece's wire (~40-120 octets
  * DO=0, ~200-260 DO=1) of the usual answers; the sizes tested in that
  * order. Longer ones: libc's wide copy pays for its call. */
-static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+static inline __attribute__((always_inline))
+void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 {
 #ifdef __SSE2__
 	if (n > 64) {
@@ -148,7 +149,7 @@ static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
 }
 
 /* The header and question of a query, n = 12 + name + 4 >= 17 octets
- * (names of up to ~44 octets: two compares). */
+ * (names of up to 48 octets: two compares). */
 static inline void copy_head(uint8_t *d, const uint8_t *s, size_t n)
 {
 #ifdef __SSE2__
@@ -161,7 +162,7 @@ static inline void copy_head(uint8_t *d, const uint8_t *s, size_t n)
 		return;
 	}
 #endif
-	copy_bytes(d, s, n);
+	memcpy(d, s, n);
 }
 
 /* Question name: labels only (a pointer cannot point backwards here).
@@ -514,6 +515,7 @@ struct actx {
 	bool sigs;                    /* DO set and the zone signed */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
+	const struct zwt_piece *pc;   /* rec's first piece (when it has one) */
 	uint64_t phash;               /* hash of the parent of an absent name */
 	const struct zwt_node *pcand; /* the parent's node (tag match) */
 	uint8_t pstate;               /* enum parent_state */
@@ -1051,7 +1053,7 @@ static inline void stage_slot(struct actx *c)
 {
 	uint64_t h = c->q.name.hash;
 	uint64_t s = c->acc->slots[h & c->acc->mask];
-	if (!(uint32_t)s || (s >> 32) != (h >> 32)) {
+	if (!(uint32_t)s || (s ^ h) >> 32) {
 		slot_walk(c);
 		return;
 	}
@@ -1101,8 +1103,10 @@ static inline void stage_node(struct actx *c)
 	const struct zwt_recipe *r = zwt_at(data, tl_select(n, q->qtype,
 							    c->sigs));
 	c->rec = r;
-	if (r->npieces)
-		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
+	if (r->npieces) {
+		c->pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
+		prefetch_piece((const uint8_t *)c->pc, c->sigs);
+	}
 }
 
 /* Stage 4, absent names only: the NSEC search's index group (its cover
@@ -1332,11 +1336,8 @@ int stage_answer(struct actx *c, bool tcp, uint16_t max_udp,
 			       const uint8_t opt[2][16])
 {
 	const struct zwt_recipe *r = c->rec;
-	if (r && r->npieces == 1) {
-		const struct zwt_piece *pc = first_piece(c, r);
-		if (exact_fits(c, r, pc, tcp, max_udp))
-			return answer_exact(c, r, pc, opt);
-	}
+	if (r && r->npieces == 1 && exact_fits(c, r, c->pc, tcp, max_udp))
+		return answer_exact(c, r, c->pc, opt);
 	return answer_rest(c, tcp, max_udp, opt);
 }
 
