@@ -92,13 +92,18 @@ static inline void copy_16_32(uint8_t *d, const uint8_t *s, size_t n)
 	copy16(d + n - 16, s + n - 16, 0);
 }
 
+/* 32 octets: two 16-octet moves, one in the AVX2 clone of the burst. */
+typedef uint8_t zw_v32 __attribute__((vector_size(32), aligned(1)));
+static inline void copy32(uint8_t *d, const uint8_t *s)
+{
+	*(zw_v32 *)d = *(const zw_v32 *)s;
+}
+
 /* 32 <= n <= 64 octets. */
 static inline void copy_32_64(uint8_t *d, const uint8_t *s, size_t n)
 {
-	copy16(d, s, 0);
-	copy16(d, s, 16);
-	copy16(d + n - 32, s + n - 32, 0);
-	copy16(d + n - 32, s + n - 32, 16);
+	copy32(d, s);
+	copy32(d + n - 32, s + n - 32);
 }
 
 /* 64 <= n <= 128 octets. */
@@ -1370,12 +1375,17 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
  * work, long enough to cover a miss to memory even for the first query
  * of the burst (a pipeline a few queries deep left the first and last
  * queries of each burst waiting: 175 -> 151 ns a query on the 1M table,
- * DO=0). */
-void zw_table_answer_burst(const struct zw_table *t,
-			   const uint8_t *const pkt[], const size_t len[],
-			   uint8_t *const out[], const size_t cap[],
-			   int outlen[], unsigned n,
-			   const struct zw_answer_opts *opts)
+ * DO=0). Compiled twice on x86-64 (GCC), the AVX2 copy picked at load
+ * time: the piece and question copies move 32 octets an instruction
+ * (1M mix 498 -> 490 instructions a query DO=0, 630 -> 612 DO=1). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void answer_burst(const struct zw_table *t,
+			 const uint8_t *const pkt[], const size_t len[],
+			 uint8_t *const out[], const size_t cap[],
+			 int outlen[], unsigned n,
+			 const struct zw_answer_opts *opts)
 {
 	struct actx c[BURST_MAX];
 	uint16_t max_udp = server_udp(opts);
@@ -1409,4 +1419,14 @@ void zw_table_answer_burst(const struct zw_table *t,
 			outlen[base + i] = c[i].done ? c[i].result
 				: stage_answer(&c[i], tcp, max_udp, opt);
 	}
+}
+
+/* The burst's entry (one symbol for profilers, whichever clone runs). */
+void zw_table_answer_burst(const struct zw_table *t,
+			   const uint8_t *const pkt[], const size_t len[],
+			   uint8_t *const out[], const size_t cap[],
+			   int outlen[], unsigned n,
+			   const struct zw_answer_opts *opts)
+{
+	answer_burst(t, pkt, len, out, cap, outlen, n, opts);
 }
