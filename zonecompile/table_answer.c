@@ -1083,7 +1083,8 @@ const struct zwt_node *node_collision(struct actx *c)
  * c->rec NULL: no node, or not probed yet); answer_rest records the
  * node in the name when a plan needs it. Absent names (no tag match):
  * the next steps of their parent's and NSEC searches. */
-static inline void stage_node(struct actx *c)
+static inline __attribute__((always_inline))
+void stage_node(struct actx *c)
 {
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
