@@ -677,21 +677,6 @@ static inline uint32_t be16x2(uint32_t v)
 	return v >> 16 | v << 16;
 }
 
-/* Equality of two names of len <= 32 octets (no case folding):
- * overlapping words, no loop. */
-static inline bool name_eq32(const uint8_t *a, const uint8_t *b,
-			     size_t len)
-{
-	if (len > 16)
-		return zw_load64(a) == zw_load64(b) &&
-		       zw_load64(a + 8) == zw_load64(b + 8) &&
-		       tl_name_eq(a + 16, b + 16, len - 16);
-	if (len >= 8)
-		return ((zw_load64(a) ^ zw_load64(b)) |
-			(zw_load64(a + len - 8) ^ zw_load64(b + len - 8))) == 0;
-	return tl_name_eq(a, b, len);
-}
-
 _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len) + 1 &&
 	       offsetof(struct tl_name, hashed) == offsetof(struct tl_name, len) + 2 &&
 	       offsetof(struct tl_name, probed) == offsetof(struct tl_name, len) + 3 &&
@@ -803,8 +788,8 @@ bool parse_fast(const struct zw_table *t, struct actx *c)
 	unsigned ol = z->origin_labels;
 	c->zh = z;
 	return ol <= nm->nlabels && n - nm->loff[nm->nlabels - ol] ==
-	       z->origin_len && name_eq32(nm->lname + nm->loff[nm->nlabels - ol],
-					  z->origin, z->origin_len);
+	       z->origin_len && tl_name_eq(nm->lname + nm->loff[nm->nlabels - ol],
+					   z->origin, z->origin_len);
 }
 
 /* Everything but the fast path's queries: parse_any's, then the errors. */
