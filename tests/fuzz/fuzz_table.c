@@ -1,7 +1,8 @@
 /* libFuzzer target for the table reader (zonecompile/table_read.c) and,
  * for tables it accepts, the lookup and answer code over them
- * (table_accel.c, table_lookup.c, table_answer.c, table_emit.c,
- * table_emit_general.c, table_util.c), all compiled in.
+ * (table_accel.c, table_lookup.c, table_answer.c, table_parse.c,
+ * table_plan.c, table_emit.c, table_emit_general.c, table_util.c), all
+ * compiled in.
  *
  * Input: a table file. It is offered twice: as it is (the checksum then
  * refuses nearly every mutation, which tests exactly that), and with
@@ -36,6 +37,8 @@
 #undef tl_emit
 #include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
+#include "zonecompile/table_parse.c"
+#include "zonecompile/table_plan.c"
 #include "zonecompile/table_read.c"
 #include "zonecompile/table_util.c"
 

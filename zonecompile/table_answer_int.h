@@ -1,0 +1,273 @@
+/* Internal to the query answer path: the query parse (table_parse.c,
+ * its inline fast path in table_parse_int.h), the absent-name and
+ * planned-answer work (table_plan.c) and the burst with its exact path
+ * (table_answer.c). The per-query state and the copy helpers live here,
+ * static inline, so that the burst keeps them inlined; the functions
+ * each file leaves out of line are declared at the end. Not a public
+ * header. */
+#ifndef ZW_ZONECOMPILE_TABLE_ANSWER_INT_H
+#define ZW_ZONECOMPILE_TABLE_ANSWER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "dns/msg.h"
+#include "dns/rrtype.h"
+#include "zonecompile/table.h"
+#include "zonecompile/table_lookup.h"
+
+#define EDE_NOT_AUTH 20
+
+struct query {
+	uint16_t id, flags;
+	uint16_t qtype, qclass;
+	size_t qend;          /* end of the question */
+	uint8_t qwlen;        /* wire length of the query name */
+	bool edns;
+	bool dnssec;
+	uint8_t ednsver;
+	uint16_t udp;
+	struct tl_name name;
+};
+
+#ifdef __SSE2__
+/* Lower-case 16 octets (label lengths are < 64, never letters): 'A'..'Z'
+ * moved to -128..-103 (signed), the only octets below -102 then. */
+static inline void lower16(uint8_t *dst, const uint8_t *src)
+{
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A'));
+	const __m128i lim = _mm_set1_epi8((char)(-128 + 26));
+	__m128i v = _mm_loadu_si128((const __m128i *)src);
+	__m128i up = _mm_cmplt_epi8(_mm_add_epi8(v, shift), lim);
+	v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+	_mm_storeu_si128((__m128i *)dst, v);
+}
+#endif
+
+#ifdef __SSE2__
+/* The 16-octet block at offset o. */
+static inline void copy16(uint8_t *d, const uint8_t *s, size_t o)
+{
+	_mm_storeu_si128((__m128i *)(d + o),
+			 _mm_loadu_si128((const __m128i *)(s + o)));
+}
+
+/* 16 <= n <= 32 octets: a block from the start, one from the end. */
+static inline void copy_16_32(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy16(d, s, 0);
+	copy16(d + n - 16, s + n - 16, 0);
+}
+
+/* 32 octets: two 16-octet moves, one in the AVX2 clone of the burst. */
+typedef uint8_t zw_v32 __attribute__((vector_size(32), aligned(1)));
+static inline void copy32(uint8_t *d, const uint8_t *s)
+{
+	*(zw_v32 *)d = *(const zw_v32 *)s;
+}
+
+/* 32 <= n <= 64 octets. */
+static inline void copy_32_64(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy32(d, s);
+	copy32(d + n - 32, s + n - 32);
+}
+
+/* 64 <= n <= 128 octets. */
+static inline void copy_64_128(uint8_t *d, const uint8_t *s, size_t n)
+{
+	copy_32_64(d, s, 64);
+	copy_32_64(d + n - 64, s + n - 64, 64);
+}
+#endif
+
+/* Copy n octets between buffers that do not overlap: up to 256 octets
+ * as 16-octet blocks from the start and from the end (overlapping in
+ * the middle), no loop and no call: a piece's wire (~40-120 octets
+ * DO=0, ~200-260 DO=1) of the usual answers; the sizes tested in that
+ * order. Longer ones: libc's wide copy pays for its call. */
+static inline __attribute__((always_inline))
+void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n > 64) {
+		if (n <= 128) {
+			copy_64_128(d, s, n);
+		} else if (n <= 256) {
+			copy_64_128(d, s, 128);
+			copy_64_128(d + n - 128, s + n - 128, 128);
+		} else {
+			memcpy(d, s, n);
+		}
+		return;
+	}
+	if (n > 32) {
+		copy_32_64(d, s, n);
+		return;
+	}
+	if (n >= 16) {
+		copy_16_32(d, s, n);
+		return;
+	}
+#endif
+	if (n >= 8) {
+		uint64_t a = zw_load64(s), b = zw_load64(s + n - 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+/* The header and question of a query, n = 12 + name + 4 >= 17 octets
+ * (names of up to 48 octets: two compares). */
+static inline void copy_head(uint8_t *d, const uint8_t *s, size_t n)
+{
+#ifdef __SSE2__
+	if (n <= 32) {
+		copy_16_32(d, s, n);
+		return;
+	}
+	if (n <= 64) {
+		copy_32_64(d, s, n);
+		return;
+	}
+#endif
+	memcpy(d, s, n);
+}
+
+/* The response's OPT at pos (bare replies, planned answers and the
+ * burst's templates); returns the position after it. */
+static inline size_t put_opt(uint8_t *out, size_t pos, const struct query *q,
+			     uint16_t max_udp, uint16_t ext_rcode, bool ede)
+{
+	/* root owner, type OPT, class = our UDP size, TTL = extended rcode,
+	 * version 0, DO echoed; RDLENGTH; the optional EDE option */
+	static const uint8_t ede_opt[6] = {0, 15, 0, 2, 0, EDE_NOT_AUTH};
+	uint64_t a = (uint64_t)ZW_TYPE_OPT << 16 |
+		     (uint64_t)(max_udp >> 8) << 24 |
+		     (uint64_t)(max_udp & 0xff) << 32 |
+		     (uint64_t)((ext_rcode >> 4) & 0xff) << 40 |
+		     (uint64_t)(q->dnssec ? 0x80 : 0) << 56;
+	uint8_t *w = out + pos;
+	memcpy(w, &a, 8);
+	w[8] = 0;
+	w[9] = 0;
+	w[10] = ede ? 6 : 0;
+	if (!ede)
+		return pos + 11;
+	memcpy(w + 11, ede_opt, 6);
+	return pos + 17;
+}
+
+/* The response's 12-octet header: the query's ID, flags, counts. */
+static inline void put_header(uint8_t *out, const struct query *q,
+			      uint16_t flags, const uint16_t counts[4])
+{
+	uint64_t a = (uint64_t)__builtin_bswap16(q->id) |
+		     (uint64_t)__builtin_bswap16(flags) << 16 |
+		     (uint64_t)__builtin_bswap16(counts[0]) << 32 |
+		     (uint64_t)__builtin_bswap16(counts[1]) << 48;
+	uint32_t b = (uint32_t)__builtin_bswap16(counts[2]) |
+		     (uint32_t)__builtin_bswap16(counts[3]) << 16;
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 4);
+}
+
+/* One query on its way through the stages. */
+struct actx {
+	struct query q;
+	const uint8_t *pkt;
+	size_t len;
+	uint8_t *out;
+	size_t cap;
+	const struct zwt_zone *zh;
+	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
+	bool sigs;                    /* DO set and the zone signed */
+	const struct zwt_node *cand;  /* node whose slot tag matched */
+	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
+	const struct zwt_piece *pc;   /* rec's first piece (when it has one) */
+	uint64_t phash;               /* hash of the parent of an absent name */
+	const struct zwt_node *pcand; /* the parent's node (tag match) */
+	uint8_t pstate;               /* enum parent_state */
+	uint8_t nstate;               /* enum nsec_state */
+	size_t nblk;                  /* accelerator block or index group */
+	uint64_t nkey;                /* the absent name's NSEC index key */
+	bool n3;                      /* NSEC3: nkey from nh, cover for ncpe */
+	uint8_t ncpe;
+	uint8_t nh[ZW_NSEC3_HASH_LEN]; /* the next closer name's hash */
+	int result;
+	bool done;
+};
+
+/* Where the prefetching of an absent name's parent stands: its closest
+ * encloser is usually the parent (a delegation, for a query below a
+ * cut such as a glue name), which tl_resolve probes at answer time. */
+enum parent_state {
+	PARENT_NONE = 0,
+	PARENT_SLOT = 1,  /* phash set, its home slot prefetched */
+	PARENT_NODE = 2,  /* pcand set, its lines prefetched */
+};
+
+/* Where the search for the NSEC covering an absent name stands (DO=1,
+ * NSEC zones): it runs in the burst's stages (zwt_accel_upper, _group,
+ * _leaf), so its two misses, the index group and then the NSEC piece,
+ * overlap the other queries' work instead of stalling the answer. */
+enum nsec_state {
+	NSEC_NONE = 0,
+	NSEC_BLOCK = 1,  /* nkey set, nblk: the level-0 block, prefetched */
+	NSEC_GROUP = 2,  /* nblk: the index group, prefetched */
+};
+
+/* The zone view tl_* take, from the burst's zone and its accelerator. */
+static inline struct tl_zone zone_of(const struct actx *c)
+{
+	return (struct tl_zone){c->zh, c->acc->data, c->acc};
+}
+
+/* Lines prefetched per node and per piece. */
+#define NODE_LINES 2
+#define PIECE_LINES_DO0 2
+#define PIECE_LINES_DO1 5
+
+/* The lines of a piece that the answer will read first. */
+static inline void prefetch_piece(const uint8_t *pc, bool sigs)
+{
+	zwt_prefetch(pc);
+	zwt_prefetch(pc + 64);
+	if (!sigs)
+		return;
+	_Static_assert(PIECE_LINES_DO0 == 2 && PIECE_LINES_DO1 == 5,
+		       "prefetch_piece's lines");
+	zwt_prefetch(pc + 128);
+	zwt_prefetch(pc + 192);
+	zwt_prefetch(pc + 256);
+}
+
+/* table_parse.c: everything but the fast path's queries (parse_any's
+ * names of any length, then the errors, which get their bare reply
+ * here); true when the query is to be answered, c->zh its zone. */
+bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp);
+/* The zone that answers qtype at n, or NULL. */
+const struct zwt_zone *tl_query_zone(const struct zw_table *t,
+				     const struct tl_name *n, uint16_t qtype);
+
+/* table_plan.c: the stages of an absent name (no tag match near its
+ * home slot): its parent's and NSEC searches, one step a stage. Out of
+ * line: about one query in ten takes them. tl_slot_walk is stage_slot's
+ * walk past a home slot without the name's tag. */
+void tl_slot_walk(struct actx *c);
+void tl_parent_slot(struct actx *c);
+void tl_parent_node(struct actx *c);
+void tl_nsec_group(struct actx *c);
+void tl_nsec_leaf(struct actx *c);
+/* The general path: plan the response and write it; its length. */
+int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp);
+
+#endif
