@@ -313,70 +313,93 @@ static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
-/* Where the pointers of one piece's parts go when its parts written
- * are its first ones, copied as one run from `at` (table_read.c's
- * check_fixups makes sure of what they point at: QSTART the question's
- * start, QSUF inside the anchor, PART kinds into that part of the same
- * piece, at or before the pointer's own part, so into a part written):
- * a pointer of kind QSUF moves by the query name's extra length, QSTART
- * stays, and a pointer into the parts to where its target went. Without
- * a cut that is the parts' delta: d[kind < 2 ? kind : 2]. */
-static bool piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
-		      unsigned nw, const uint8_t *fix, const long d[3])
+/* Fixup kind -> index into fix_span's deltas: QSTART, QSUF, into the
+ * parts. */
+static const uint8_t kind_ix[8] = {0, 1, 2, 2, 2, 2, 2, 2};
+
+/* The pointers of one part written at out + base (fixups from fix on,
+ * before end) whose positions are below lim, as 16-bit values with the
+ * pointer bits (0xc000) in: plus dv[kind_ix[kind] + the region of the
+ * target], its region 1 from c1 on (the cut labels), 2 from c2 on
+ * (after them). A QSTART or QSUF pointer's target is in the question
+ * (table_read.c fix_target), below c1: region 0, its own delta. No
+ * validity check: see piece_fix_cut. Returns the first fixup left. */
+static inline __attribute__((always_inline)) const uint8_t *fix_span(
+	uint8_t *out, const uint8_t *fix, const uint8_t *end, unsigned lim,
+	const long dv[5], unsigned c1, unsigned c2)
 {
-	bool bad = false;
-	for (unsigned j = 0; j < nw; at += pd[j].len, j++) {
-		const uint8_t *end = fix + 2u * pd[j].nfix;
-		for (; fix < end; fix += 2) {
-			unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
-			size_t o = at + ZWT_FIX_POS(fx);
-			uint16_t raw;
-			memcpy(&raw, out + o, 2);
-			size_t val = (size_t)((long)(__builtin_bswap16(raw) &
-						     0x3fff) +
-					      d[kind < 2 ? kind : 2]);
-			bad |= val - 12 >= o - 12;
-			raw = __builtin_bswap16((uint16_t)(val | 0xc000));
-			memcpy(out + o, &raw, 2);
-		}
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix);
+		if (ZWT_FIX_POS(fx) >= lim)
+			break;
+		uint8_t *o = out + ZWT_FIX_POS(fx);
+		unsigned v = __builtin_bswap16(zw_load16(o));
+		v += (unsigned)dv[kind_ix[ZWT_FIX_KIND(fx)] + (v >= c1) +
+				  (v >= c2)];
+		uint16_t raw = __builtin_bswap16((uint16_t)v);
+		memcpy(o, &raw, 2);
 	}
-	return bad;
+	return fix;
 }
 
-/* piece_fix with a name cut: the octet at offset t of the parts went to
- * cut_pos(cm, t) (cm->x the copy's start, cm->kp the cut labels' offset
- * in the parts, both as one run), the pointer after the cut labels is
- * the one replaced, and a pointer into the parts (canonical start
- * canon) follows its target through cut_pos. */
-static bool piece_fix_cut(uint8_t *out, const struct zwt_part *pd,
-			  unsigned nw, const uint8_t *fix, long dq,
-			  const struct cutmap *cm, long canon)
+/* Where the pointers of one piece's parts go when its parts written
+ * are its first ones, copied as one run to out + at, right after the
+ * question (table_read.c's check_fixups makes sure of what they point
+ * at: QSTART the question's start, QSUF inside the anchor, PART kinds
+ * into that part of the same piece, at or before the pointer's own part,
+ * so into a part written): a pointer of kind QSUF moves by the query
+ * name's extra length dq, QSTART stays, and a pointer into the parts
+ * moves with them. Each lands before itself, so none needs the general
+ * writer's check. */
+static void piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
+		      unsigned nw, const uint8_t *fix, long dq, long canon)
 {
-	const struct cutmap m = *cm; /* the stores to out could alias it */
-	long t0 = 0, skip = m.kp + m.c;
-	bool bad = false;
-	for (unsigned j = 0; j < nw; t0 += pd[j].len, j++) {
+	const long dv[5] = {0, dq, (long)at - canon, 0, 0};
+	uint8_t *o = out + at;
+	for (unsigned j = 0; j < nw; o += pd[j].len, j++)
+		fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dv,
+			       0x10000u, 0x10000u);
+}
+
+/* piece_fix with a name cut (cutmap cm: the run written at cm->x, its
+ * cut labels at offset cm->kp of the run, in part c of the nw written,
+ * now a pointer to cm->q): octets before the cut stay at x + t, those
+ * after it move back by the cut's length, and a pointer into the parts
+ * (canonical start canon) follows its target the same way, into the
+ * question when that is in the cut labels; the pointer after the cut
+ * labels is the one replaced. Each pointer stays valid: its target
+ * comes before it in the run, and every target a table's check lets
+ * through (table_read.c fix_target) lands before where the pointer
+ * goes, so no check as the general writer's set_ptr. False when a
+ * fixup lies inside the cut labels (a table the compiler does not
+ * write): the general writer then. */
+static bool piece_fix_cut(uint8_t *out, const struct zwt_part *pd,
+			  unsigned nw, unsigned c, const uint8_t *fix,
+			  long dq, const struct cutmap *cm, long canon,
+			  long cs)
+{
+	const long x = cm->x, kp = cm->kp, n = cm->c;
+	const long dv[5] = {0, dq, x - canon, cm->q - kp - canon,
+			    x - n - canon};
+	const unsigned c1 = (unsigned)(0xc000 + canon + kp),
+		       c2 = c1 + (unsigned)n;
+	uint8_t *o = out + x;
+	for (unsigned j = 0; j < nw; o += pd[j].len, j++) {
 		const uint8_t *end = fix + 2u * pd[j].nfix;
-		for (; fix < end; fix += 2) {
-			unsigned fx = zw_load16(fix), kind = ZWT_FIX_KIND(fx);
-			long t = t0 + (long)ZWT_FIX_POS(fx);
-			if (t == skip)
-				continue;
-			long at = cut_pos(&m, t);
-			uint16_t raw;
-			memcpy(&raw, out + at, 2);
-			long val = __builtin_bswap16(raw) & 0x3fff;
-			if (kind >= ZWT_FIX_PART0)
-				val = cut_pos(&m, val - canon);
-			else if (kind == ZWT_FIX_QSUF)
-				val += dq;
-			bad |= (unsigned long)(val - 12) >=
-			       (unsigned long)(at - 12);
-			raw = __builtin_bswap16((uint16_t)(val | 0xc000));
-			memcpy(out + at, &raw, 2);
+		if (j != c) {
+			fix = fix_span(o - (j > c ? n : 0), fix, end, ~0u, dv,
+				       c1, c2);
+			continue;
 		}
+		unsigned keep = (unsigned)(kp - cs), skip = keep + (unsigned)n;
+		fix = fix_span(o, fix, end, keep, dv, c1, c2);
+		if (fix < end && ZWT_FIX_POS(zw_load16(fix)) == skip)
+			fix += 2;
+		if (fix < end && ZWT_FIX_POS(zw_load16(fix)) < skip)
+			return false;
+		fix = fix_span(o - n, fix, end, ~0u, dv, c1, c2);
 	}
-	return bad;
+	return true;
 }
 
 /* The end of the first RR group of descriptor ci (of np, fixups from
@@ -422,13 +445,14 @@ static inline __attribute__((always_inline)) int emit_piece(
 	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
 	struct cutinfo ci;
 	uint16_t n = 0;
+	unsigned c = 0; /* part TL_CUTP's descriptor */
 
 	for (unsigned b = wr, j = 0; b; b &= b - 1, j++) {
 		size += pd[j].len;
 		cnt += (uint64_t)pd[j].count << (16 * (__builtin_ctz(b) >> 1));
 	}
 	if ((parts & (1u << TL_CUTP)) && qlen > alen) {
-		unsigned c = zwt_nparts(parts & ((1u << TL_CUTP) - 1));
+		c = zwt_nparts(parts & ((1u << TL_CUTP) - 1));
 		struct qlabels q = {qw, qlen, 0, -1};
 		for (unsigned j = 0; j < c; j++)
 			cs += pd[j].len;
@@ -444,21 +468,19 @@ static inline __attribute__((always_inline)) int emit_piece(
 	if (end > limit || end > 0x4000)
 		return FAST_NO;
 	long dq = (long)(qlen - alen);
-	bool bad = false;
 	if (n) {
 		const struct cutmap cm = {(long)at, (long)(cs + ci.keep), n,
 					  ci.qoff};
 		cut_copy(out + at, w, size, cs + ci.keep,
 			 ci.rdl ? cs + ci.rdl : 0u, ci.qoff, n);
-		bad = piece_fix_cut(out, pd, nw, fix, dq, &cm, canon);
+		if (!piece_fix_cut(out, pd, nw, c, fix, dq, &cm, canon,
+				   (long)cs))
+			return FAST_NO;
 	} else {
 		memcpy(out + at, w, size);
-		const long d[3] = {0, dq, (long)at - canon};
-		if (d[1] || d[2])
-			bad = piece_fix(out, at, pd, nw, fix, d);
+		if (dq || (long)at != canon)
+			piece_fix(out, at, pd, nw, fix, dq, canon);
 	}
-	if (bad)
-		return FAST_BAD;
 	counts[1] += (uint16_t)cnt;
 	counts[2] += (uint16_t)(cnt >> 16);
 	counts[3] += (uint16_t)(cnt >> 32);

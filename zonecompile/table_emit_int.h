@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns/load.h"
 #include "dns/rrtype.h"
 #include "zonecompile/table_lookup.h"
 
@@ -31,15 +32,56 @@ static inline bool q_label_at(const uint8_t *qw, size_t k)
 	return o == k;
 }
 
-/* Do n octets of the query name qw from k equal name[0..n), any case? */
-static inline bool q_equal(const uint8_t *qw, size_t k,
-			   const uint8_t *name, size_t n)
+/* Eight octets lower-cased (A-Z only, as lower()): an octet at or
+ * above 'A' and below '[' gains 0x20. No carry crosses octets: each
+ * sum stays below 0x100. */
+static inline uint64_t fold8(uint64_t x)
 {
-	for (size_t j = 0; j < n; j++)
-		if (qw[k + j] != name[j] &&
-		    lower(qw[k + j]) != lower(name[j]))
-			return false;
-	return true;
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t h = x & 0x7f7f7f7f7f7f7f7full;
+	uint64_t up = (h + (0x80 - 'A') * ones) & ~(h + (0x80 - '[') * ones) &
+		      ~x & 0x8080808080808080ull;
+	return x | up >> 2;
+}
+
+/* Do x and y agree as eight octets, any case? Only a difference in
+ * 0x20 bits asks for the folding. */
+static inline bool eq8_nocase(uint64_t x, uint64_t y)
+{
+	uint64_t d = x ^ y;
+	return !d || (!(d & ~0x2020202020202020ull) && fold8(x) == fold8(y));
+}
+
+/* Do a[0..n) and b[0..n) agree, any case? Eight octets at a time, the
+ * last eight overlapping (no load leaves either); below eight, four
+ * and four, or three octets gathered. */
+static inline __attribute__((always_inline)) bool eq_nocase(
+	const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+	if (n >= 8) {
+		for (size_t j = 0; j + 8 < n; j += 8)
+			if (!eq8_nocase(zw_load64(a + j), zw_load64(b + j)))
+				return false;
+		x = zw_load64(a + n - 8);
+		y = zw_load64(b + n - 8);
+	} else if (n >= 4) {
+		x = zw_load32(a) | (uint64_t)zw_load32(a + n - 4) << 32;
+		y = zw_load32(b) | (uint64_t)zw_load32(b + n - 4) << 32;
+	} else if (n) {
+		x = a[0] | (uint64_t)a[n / 2] << 8 | (uint64_t)a[n - 1] << 16;
+		y = b[0] | (uint64_t)b[n / 2] << 8 | (uint64_t)b[n - 1] << 16;
+	} else {
+		return true;
+	}
+	return eq8_nocase(x, y);
+}
+
+/* Do n octets of the query name qw from k equal name[0..n), any case? */
+static inline __attribute__((always_inline)) bool q_equal(
+	const uint8_t *qw, size_t k, const uint8_t *name, size_t n)
+{
+	return eq_nocase(qw + k, name, n);
 }
 
 /* Where octet t of a cut part went (x: its output start, cut kp..kp+c
@@ -101,20 +143,21 @@ static inline size_t skip_name(const uint8_t *w, size_t o, size_t end)
 
 /* The first name in the RDATA at w[r..end): when it is labels and a
  * pointer to the whole anchor, those labels the query name's in front
- * of the anchor, returns their length and sets *kq to where they start
- * in the query name; else 0. */
-static inline size_t rdata_name_cut(const uint8_t *qw, size_t qlen,
-				    size_t alen, const uint8_t *w, size_t r,
-				    size_t end, size_t *kq)
+ * of the anchor (room: the query name's octets in front of it, plus 2),
+ * returns their length and sets *kq to where they start in the query
+ * name; else 0. */
+static inline __attribute__((always_inline)) size_t rdata_name_cut(
+	const uint8_t *qw, size_t room, const uint8_t *w, size_t r,
+	size_t end, size_t *kq)
 {
 	size_t l = r;
-	while (l < end && w[l] && !(w[l] & 0xc0))
+	while (l < end && w[l] - 1u < 63u) /* a label, not the root */
 		l += 1u + w[l];
 	size_t lit = l - r;
-	if (!lit || l + 2 > end || w[l] != 0xc0 || w[l + 1] != 12 ||
-	    lit + alen > qlen)
+	if (!lit || l + 2 > end || zw_load16(w + l) != 0x0cc0 ||
+	    lit + 2 > room)
 		return 0;
-	*kq = qlen - alen - lit;
+	*kq = room - 2 - lit;
 	return q_label_at(qw, *kq) && q_equal(qw, *kq, w + r, lit) ? lit : 0;
 }
 
@@ -124,30 +167,34 @@ static inline size_t rdata_name_cut(const uint8_t *qw, size_t qlen,
  * resolver after that server's address (and the glue owners pointing at
  * it), the SOA MNAME of a negative answer at or below the primary's
  * name. Only when the query name is longer than the anchor. Returns the
- * octets left out. */
+ * octets left out. A referral's owners are pointers to the anchor (two
+ * octets, no walk). */
 static inline uint16_t rdata_cut(const uint8_t *qw, size_t qlen,
 				 const uint8_t *w, size_t end, size_t alen,
 				 struct cutinfo *ci)
 {
 	size_t o = 0, kq = 0, room = qlen - alen + 2;
 	while (o + 10 < end) {
-		o = skip_name(w, o, end);
-		if (o + 10 > end || w[o] != 0 ||
-		    (w[o + 1] != ZW_TYPE_NS && w[o + 1] != ZW_TYPE_SOA))
+		o = w[o] >= 0xc0 ? o + 2 : skip_name(w, o, end);
+		if (o + 10 > end || w[o] != 0)
+			return 0;
+		unsigned type = w[o + 1];
+		if (type != ZW_TYPE_NS && type != ZW_TYPE_SOA)
 			return 0;
 		size_t r = o + 10, rdlen = (size_t)(w[o + 8] << 8 | w[o + 9]);
 		o = r + rdlen;
-		if (w[r - 9] == ZW_TYPE_NS && rdlen > room)
+		if (type == ZW_TYPE_NS && rdlen > room)
 			continue; /* longer than the query name allows */
-		size_t lit = o <= end ? rdata_name_cut(qw, qlen, alen, w, r, o,
-						       &kq) : 0;
-		if (lit && r - 2 <= ZWT_FIX_POSMAX) {
-			ci->keep = (uint16_t)r;
-			ci->rdl = (uint16_t)(r - 2);
-			ci->qoff = (uint16_t)(12 + kq);
-			return (uint16_t)lit;
+		if (o <= end && r - 2 <= ZWT_FIX_POSMAX) {
+			size_t lit = rdata_name_cut(qw, room, w, r, o, &kq);
+			if (lit) {
+				ci->keep = (uint16_t)r;
+				ci->rdl = (uint16_t)(r - 2);
+				ci->qoff = (uint16_t)(12 + kq);
+				return (uint16_t)lit;
+			}
 		}
-		if (w[r - 9] == ZW_TYPE_SOA)
+		if (type == ZW_TYPE_SOA)
 			return 0;
 	}
 	return 0;

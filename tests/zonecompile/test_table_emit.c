@@ -651,6 +651,31 @@ static void test_cut_fast_same_as_general(void **state)
 	free(buf);
 }
 
+/* q_equal's eight-at-a-time compare (eq_nocase, fold8) against the
+ * octet-by-octet rule, lower() on both sides: every pair of octet
+ * values at every place of every length up to 20, the rest of both
+ * strings equal in mixed case. */
+static void test_eq_nocase(void **state)
+{
+	(void)state;
+	uint8_t a[20], b[20];
+	for (size_t n = 1; n <= sizeof a; n++)
+		for (unsigned x = 0; x < 256; x++)
+			for (unsigned y = 0; y < 256; y++) {
+				size_t at = (x * 7 + y) % n;
+				for (size_t i = 0; i < n; i++) {
+					a[i] = (uint8_t)('a' + i);
+					b[i] = (uint8_t)('A' + i);
+				}
+				a[at] = (uint8_t)x;
+				b[at] = (uint8_t)y;
+				bool want = lower((uint8_t)x) == lower((uint8_t)y);
+				if (eq_nocase(a, b, n) != want)
+					fail_msg("n %zu at %zu: %#x %#x", n, at,
+						 x, y);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_random_queries),
 		cmocka_unit_test(test_ns_target_compressed),
 		cmocka_unit_test(test_cut_fast_same_as_general),
+		cmocka_unit_test(test_eq_nocase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
