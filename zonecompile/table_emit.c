@@ -165,16 +165,60 @@ static inline __attribute__((always_inline)) uint16_t seg_find_cut(
 	return fc->n;
 }
 
+/* 16 <= n <= 32 octets: a 16-octet block from the start, one ending at
+ * the end. */
+static inline void run_16_32(uint8_t *d, const uint8_t *s, size_t n)
+{
+	uint8_t a[16], b[16];
+	memcpy(a, s, 16);
+	memcpy(b, s + n - 16, 16);
+	memcpy(d, a, 16);
+	memcpy(d + n - 16, b, 16);
+}
+
+/* Copy n octets between buffers that do not overlap, without a call
+ * up to 128 (blocks from the start and from the end, overlapping in the
+ * middle): the two runs around a cut name are mostly that short. */
+static inline __attribute__((always_inline)) void copy_run(
+	uint8_t *d, const uint8_t *s, size_t n)
+{
+	if (n > 128) {
+		memcpy(d, s, n);
+	} else if (n > 64) {
+		run_16_32(d, s, 32);
+		run_16_32(d + 32, s + 32, 32);
+		run_16_32(d + n - 64, s + n - 64, 32);
+		run_16_32(d + n - 32, s + n - 32, 32);
+	} else if (n > 32) {
+		run_16_32(d, s, 32);
+		run_16_32(d + n - 32, s + n - 32, 32);
+	} else if (n >= 16) {
+		run_16_32(d, s, n);
+	} else if (n >= 8) {
+		uint64_t x = zw_load64(s), y = zw_load64(s + n - 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x = zw_load32(s), y = zw_load32(s + n - 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
 /* Octets w[0..len) to o with the cut name at kp (n octets of labels and
  * the pointer after them) a pointer to qoff instead and the RDLENGTH at
  * rdl (0: none) shortened, as put_cut writes it. */
-static void cut_copy(uint8_t *o, const uint8_t *w, size_t len, size_t kp,
-		     size_t rdl, unsigned qoff, unsigned n)
+static inline __attribute__((always_inline)) void cut_copy(
+	uint8_t *o, const uint8_t *w, size_t len, size_t kp, size_t rdl,
+	unsigned qoff, unsigned n)
 {
-	memcpy(o, w, kp);
+	copy_run(o, w, kp);
 	o[kp] = (uint8_t)(0xc0 | qoff >> 8);
 	o[kp + 1] = (uint8_t)qoff;
-	memcpy(o + kp + 2, w + kp + n + 2, len - kp - n - 2);
+	copy_run(o + kp + 2, w + kp + n + 2, len - kp - n - 2);
 	if (rdl) {
 		unsigned l = (unsigned)(o[rdl] << 8 | o[rdl + 1]) - n;
 		o[rdl] = (uint8_t)(l >> 8);
@@ -373,10 +417,10 @@ static void piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
  * goes, so no check as the general writer's set_ptr. False when a
  * fixup lies inside the cut labels (a table the compiler does not
  * write): the general writer then. */
-static bool piece_fix_cut(uint8_t *out, const struct zwt_part *pd,
-			  unsigned nw, unsigned c, const uint8_t *fix,
-			  long dq, const struct cutmap *cm, long canon,
-			  long cs)
+static inline __attribute__((always_inline)) bool piece_fix_cut(
+	uint8_t *out, const struct zwt_part *pd, unsigned nw, unsigned c,
+	const uint8_t *fix, long dq, const struct cutmap *cm, long canon,
+	long cs)
 {
 	const long x = cm->x, kp = cm->kp, n = cm->c;
 	const long dv[5] = {0, dq, x - canon, cm->q - kp - canon,
@@ -419,14 +463,141 @@ static size_t unit0_end(const struct zwt_part *pd, unsigned np, unsigned ci,
 	return zw_load16(u);
 }
 
+/* emit_piece's name cut: when the piece of plan p (its first nw parts,
+ * size octets, written) has one, they are written to out + at as
+ * put_cut writes them and patched (cut_copy, piece_fix_cut). Returns
+ * the octets the cut leaves out, 0 when there is none (nothing
+ * written), -1 when the general writer must write it (it does not fit
+ * within limit, or a fixup lies inside the cut labels). */
+static inline __attribute__((always_inline)) long piece_cut(
+	const struct tl_plan *p, uint8_t *out, size_t at, size_t limit,
+	const uint8_t *qw, unsigned nw, size_t size)
+{
+	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	unsigned np = zwt_nparts(pc->parts);
+	unsigned c = zwt_nparts(pc->parts & ((1u << TL_CUTP) - 1));
+	const uint8_t *fix = (const uint8_t *)(pd + np);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	size_t qlen = p->names[0].len, alen = pc->alen, cs = 0;
+	long canon = 12 + (long)alen + 4;
+	struct cutinfo ci;
+	uint16_t n;
+
+	for (unsigned j = 0; j < c; j++)
+		cs += pd[j].len;
+	const uint8_t *cw = w + cs;
+	if (pd[c].len > 4 && zw_load32(cw) == 0x02000cc0u) {
+		/* a referral (NS owned by the anchor): owner_cut finds
+		 * nothing in front of that pointer, the NS targets are what
+		 * rdata_cut checks */
+		n = rdata_cut(qw, qlen, cw, unit0_end(pd, np, c, fix), alen,
+			      &ci);
+	} else {
+		struct qlabels q = {qw, qlen, 0, -1};
+		if (!may_cut(&q, cw, pd[c].len, alen, p->sigs))
+			return 0;
+		n = part_cut(qw, qlen, p->sigs, cw, pd[c].len,
+			     unit0_end(pd, np, c, fix), alen, &ci);
+	}
+	if (!n)
+		return 0;
+	if (at + size - n > limit || at + size - n > 0x4000)
+		return -1;
+	const struct cutmap cm = {(long)at, (long)(cs + ci.keep), n, ci.qoff};
+	cut_copy(out + at, w, size, cs + ci.keep, ci.rdl ? cs + ci.rdl : 0u,
+		 ci.qoff, n);
+	if (!piece_fix_cut(out, pd, nw, c, fix, (long)(qlen - alen), &cm,
+			   canon, (long)cs))
+		return -1;
+	return n;
+}
+
+/* Is the piece a referral (its first part the authority's NS RRset
+ * owned by the anchor, no answer parts) for a name below the cut (qlen
+ * octets, longer than the anchor)? emit_ref writes those. */
+static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	return (pc->parts & 7) == 1u << TL_CUTP && qlen > pc->alen &&
+	       pd->len > 4 &&
+	       zw_load32((const uint8_t *)pc + pc->wire) == 0x02000cc0u;
+}
+
+/* A referral for a name below the cut: emit_piece (piece_cut) for the
+ * one piece of that plan, whose first part is the authority's NS RRset
+ * owned by the anchor (no answer parts), in fewer steps. Its parts
+ * written (wr) are its first ones; the NS target that the query name
+ * ends with (rdata_cut), if any, is in the first of them, so every
+ * octet after it moves back by the same n. */
+static __attribute__((noinline)) int emit_ref(
+	const struct zwt_piece *pc, unsigned wr, uint8_t *out, size_t *ppos,
+	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4])
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	unsigned np = zwt_nparts(pc->parts), nw = 0;
+	const uint8_t *fix = (const uint8_t *)(pd + np);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	size_t alen = pc->alen, at = *ppos, size = 0, end0 = pd[0].len;
+	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
+	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
+	struct cutinfo ci;
+
+	for (unsigned b = wr; b; b &= b - 1, nw++) {
+		size += pd[nw].len;
+		cnt += (uint64_t)pd[nw].count << (16 * (__builtin_ctz(b) >> 1));
+	}
+	if (pd[0].nunit > 1) { /* the NS RRset's end: the first unit's */
+		const uint8_t *u = fix;
+		for (unsigned j = 0; j < np; j++)
+			u += 2u * pd[j].nfix;
+		end0 = zw_load16(u);
+	}
+	size_t n = rdata_cut(qw, qlen, w, end0, alen, &ci);
+	size_t end = at + size - n;
+	if (end > limit || end > 0x4000)
+		return FAST_NO;
+	if (!n) {
+		memcpy(out + at, w, size);
+		piece_fix(out, at, pd, nw, fix, dq, canon);
+	} else {
+		size_t kp = ci.keep;
+		const long dv[5] = {0, dq, (long)at - canon,
+				    (long)ci.qoff - (long)kp - canon,
+				    (long)(at - n) - canon};
+		const unsigned c1 = (unsigned)(0xc000 + canon + (long)kp),
+			       c2 = c1 + (unsigned)n;
+		uint8_t *o = out + at;
+		const uint8_t *fe = fix + 2u * pd[0].nfix;
+		cut_copy(o, w, size, kp, ci.rdl, ci.qoff, (unsigned)n);
+		fix = fix_span(o, fix, fe, (unsigned)kp, dv, c1, c2);
+		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) == kp + n)
+			fix += 2; /* the pointer the cut replaced */
+		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) < kp + n)
+			return FAST_NO; /* inside the cut labels */
+		o -= n;
+		fix = fix_span(o, fix, fe, ~0u, dv, c1, c2);
+		for (unsigned j = 1; j < nw; j++) {
+			o += pd[j - 1].len;
+			fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dv,
+				       c1, c2);
+		}
+	}
+	counts[1] += (uint16_t)cnt;
+	counts[2] += (uint16_t)(cnt >> 16);
+	counts[3] += (uint16_t)(cnt >> 32);
+	*ppos = end;
+	return FAST_OK;
+}
+
 /* One piece whose parts written (mask) come first: every part written
  * moves by the same delta (a negative answer's SOA for a name below the
  * apex, with DO or without and its RRSIG part last; a referral for a
  * name below the cut), so one copy, then the pointers; with a name cut
  * (a resolver asking for the glue of a referral: the NS target is the
- * query name) one copy around it. The parts are taken from their
- * descriptors, packed in part order: the first nw are the ones written.
- * FAST_GEN: the parts written are not the first ones. */
+ * query name) one copy around it (piece_cut). The parts are taken from
+ * their descriptors, packed in part order: the first nw are the ones
+ * written. FAST_GEN: the parts written are not the first ones. */
 static inline __attribute__((always_inline)) int emit_piece(
 	const struct tl_plan *p, uint8_t *out, size_t *ppos, size_t limit,
 	const uint8_t *qw, uint16_t counts[4], unsigned mask)
@@ -436,50 +607,31 @@ static inline __attribute__((always_inline)) int emit_piece(
 	unsigned parts = pc->parts, wr = parts & mask, un = parts & ~mask;
 	if (un && wr >> __builtin_ctz(un))
 		return FAST_GEN;
+	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos, size = 0;
+	if (is_ref(pc, qlen))
+		return emit_ref(pc, wr, out, ppos, limit, qw, qlen, counts);
 	unsigned np = zwt_nparts(parts), nw = zwt_nparts(wr);
-	const uint8_t *fix = (const uint8_t *)(pd + np);
-	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos;
-	size_t size = 0, cs = 0;
-	long canon = 12 + (long)alen + 4;
 	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
-	struct cutinfo ci;
-	uint16_t n = 0;
-	unsigned c = 0; /* part TL_CUTP's descriptor */
+	long n = 0;
 
 	for (unsigned b = wr, j = 0; b; b &= b - 1, j++) {
 		size += pd[j].len;
 		cnt += (uint64_t)pd[j].count << (16 * (__builtin_ctz(b) >> 1));
 	}
 	if ((parts & (1u << TL_CUTP)) && qlen > alen) {
-		c = zwt_nparts(parts & ((1u << TL_CUTP) - 1));
-		struct qlabels q = {qw, qlen, 0, -1};
-		for (unsigned j = 0; j < c; j++)
-			cs += pd[j].len;
-		const uint8_t *cw = w + cs;
-		/* a referral (NS owned by the anchor) is looked at without
-		 * may_cut: the NS targets are what part_cut checks */
-		if ((pd[c].len > 4 && zw_load32(cw) == 0x02000cc0u) ||
-		    may_cut(&q, cw, pd[c].len, alen, p->sigs))
-			n = part_cut(qw, qlen, p->sigs, w + cs, pd[c].len,
-				     unit0_end(pd, np, c, fix), alen, &ci);
-	}
-	size_t end = at + size - n;
-	if (end > limit || end > 0x4000)
-		return FAST_NO;
-	long dq = (long)(qlen - alen);
-	if (n) {
-		const struct cutmap cm = {(long)at, (long)(cs + ci.keep), n,
-					  ci.qoff};
-		cut_copy(out + at, w, size, cs + ci.keep,
-			 ci.rdl ? cs + ci.rdl : 0u, ci.qoff, n);
-		if (!piece_fix_cut(out, pd, nw, c, fix, dq, &cm, canon,
-				   (long)cs))
+		n = piece_cut(p, out, at, limit, qw, nw, size);
+		if (n < 0)
 			return FAST_NO;
-	} else {
-		memcpy(out + at, w, size);
+	}
+	size_t end = at + size - (size_t)n;
+	if (!n) {
+		long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
+		if (end > limit || end > 0x4000)
+			return FAST_NO;
+		memcpy(out + at, (const uint8_t *)pc + pc->wire, size);
 		if (dq || (long)at != canon)
-			piece_fix(out, at, pd, nw, fix, dq, canon);
+			piece_fix(out, at, pd, nw,
+				  (const uint8_t *)(pd + np), dq, canon);
 	}
 	counts[1] += (uint16_t)cnt;
 	counts[2] += (uint16_t)(cnt >> 16);

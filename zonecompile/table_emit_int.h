@@ -169,18 +169,23 @@ static inline __attribute__((always_inline)) size_t rdata_name_cut(
  * name. Only when the query name is longer than the anchor. Returns the
  * octets left out. A referral's owners are pointers to the anchor (two
  * octets, no walk). */
-static inline uint16_t rdata_cut(const uint8_t *qw, size_t qlen,
-				 const uint8_t *w, size_t end, size_t alen,
-				 struct cutinfo *ci)
+static inline __attribute__((always_inline)) uint16_t rdata_cut(
+	const uint8_t *qw, size_t qlen, const uint8_t *w, size_t end,
+	size_t alen, struct cutinfo *ci)
 {
 	size_t o = 0, kq = 0, room = qlen - alen + 2;
 	while (o + 10 < end) {
-		o = w[o] >= 0xc0 ? o + 2 : skip_name(w, o, end);
-		if (o + 10 > end || w[o] != 0)
-			return 0;
-		unsigned type = w[o + 1];
-		if (type != ZW_TYPE_NS && type != ZW_TYPE_SOA)
-			return 0;
+		unsigned type = ZW_TYPE_NS;
+		if (o + 12 <= end && zw_load32(w + o) == 0x02000cc0u) {
+			o += 2; /* an NS RR owned by the anchor */
+		} else {
+			o = w[o] >= 0xc0 ? o + 2 : skip_name(w, o, end);
+			if (o + 10 > end || w[o] != 0)
+				return 0;
+			type = w[o + 1];
+			if (type != ZW_TYPE_NS && type != ZW_TYPE_SOA)
+				return 0;
+		}
 		size_t r = o + 10, rdlen = (size_t)(w[o + 8] << 8 | w[o + 9]);
 		o = r + rdlen;
 		if (type == ZW_TYPE_NS && rdlen > room)

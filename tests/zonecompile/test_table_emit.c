@@ -40,8 +40,10 @@
 
 /* Responses with a name cut (owner_cut, rdata_cut) that emit_fast wrote
  * and that tl_emit_general wrote alone; those of them that emit_auth
- * wrote (negative answers with DO: the NSEC owned by the query name). */
-static unsigned cut_fast, cut_general, cut_auth;
+ * wrote (negative answers with DO: the NSEC owned by the query name),
+ * and those emit_ref wrote (referrals for the name of one of their
+ * servers or a name below it). */
+static unsigned cut_fast, cut_general, cut_auth, cut_ref;
 
 /* Did emit_fast write this plan, and had it a name cut? */
 static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
@@ -50,6 +52,7 @@ static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
 	static struct em m;
 	static uint8_t scratch[70000];
 	uint16_t c[4] = {0};
+	size_t pos0 = pos;
 	bool cut = false;
 	if (p->nsynth || p->cut)
 		return;
@@ -66,6 +69,16 @@ static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
 	if (p->nseg > 1 && p->sigs &&
 	    emit_auth(p, scratch, &pos, limit, qwire, c) == FAST_OK)
 		cut_auth++;
+	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
+	unsigned wr = pc->parts & (p->sigs ? 0x3fu : 0x15u),
+		 un = pc->parts & ~wr;
+	memset(c, 0, sizeof c);
+	pos = pos0;
+	if (p->nseg == 1 && is_ref(pc, p->names[0].len) &&
+	    !(un && wr >> __builtin_ctz(un)) &&
+	    emit_ref(pc, wr, scratch, &pos, limit, qwire, p->names[0].len,
+		     c) == FAST_OK)
+		cut_ref++;
 }
 
 size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
@@ -632,7 +645,7 @@ static void test_cut_fast_same_as_general(void **state)
 	void *buf;
 	struct zw_table *t = table(&buf, false);
 	static struct resp r;
-	cut_fast = cut_general = cut_auth = 0;
+	cut_fast = cut_general = cut_auth = cut_ref = 0;
 	for (size_t i = 0; i < sizeof cq / sizeof cq[0]; i++)
 		for (int d = 0; d < 2; d++) {
 			ask(t, &cq[i], 0, d, true, &r);
@@ -642,11 +655,13 @@ static void test_cut_fast_same_as_general(void **state)
 		}
 	/* both ways taken, the fast one for most, emit_auth's among them
 	 * (NODATA at "target", "c1-nd" and DS at "sib" with DO) */
-	if (cut_fast < 3000 || cut_general < 100 || cut_auth < 300)
-		print_error("%u cut responses fast (%u by emit_auth), %u "
-			    "general\n", cut_fast, cut_auth, cut_general);
+	if (cut_fast < 3000 || cut_general < 100 || cut_auth < 300 ||
+	    cut_ref < 3000)
+		print_error("%u cut responses fast (%u by emit_auth, %u by "
+			    "emit_ref), %u general\n", cut_fast, cut_auth,
+			    cut_ref, cut_general);
 	assert_true(cut_fast >= 3000 && cut_general >= 100);
-	assert_true(cut_auth >= 300);
+	assert_true(cut_auth >= 300 && cut_ref >= 3000);
 	zw_table_close(t);
 	free(buf);
 }
