@@ -393,7 +393,8 @@ static inline __attribute__((always_inline)) const uint8_t *fix_span(
  * into that part of the same piece, at or before the pointer's own part,
  * so into a part written): a pointer of kind QSUF moves by the query
  * name's extra length dq, QSTART stays, and a pointer into the parts
- * moves with them. Each lands before itself, so none needs the general
+ * moves with them. Each lands before itself when the query name is at
+ * least as long as the anchor (dq >= 0), so none needs the general
  * writer's check. */
 static void piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
 		      unsigned nw, const uint8_t *fix, long dq, long canon)
@@ -626,7 +627,10 @@ static inline __attribute__((always_inline)) int emit_piece(
 	size_t end = at + size - (size_t)n;
 	if (!n) {
 		long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
-		if (end > limit || end > 0x4000)
+		/* an anchor longer than the query name (not a table the
+		 * compiler writes) would move a pointer before the question:
+		 * the general writer's check then */
+		if (end > limit || end > 0x4000 || dq < 0)
 			return FAST_NO;
 		memcpy(out + at, (const uint8_t *)pc + pc->wire, size);
 		if (dq || (long)at != canon)
