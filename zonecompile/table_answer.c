@@ -227,10 +227,13 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
  * slot), and the general path. Out of line: the exact path keeps a
  * small frame. */
 static __attribute__((noinline))
-int answer_rest(struct actx *c, bool tcp, uint16_t max_udp,
-		const uint8_t opt[2][16])
+int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
+		uint16_t max_udp, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
+	/* no node matched a name parse_lazy took: its labels are needed */
+	if (c->lazy && !c->rec && !tl_parse_settle(t, c, max_udp))
+		return c->result;
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
@@ -263,13 +266,13 @@ int answer_rest(struct actx *c, bool tcp, uint16_t max_udp,
 /* Stage 5: write the response; the exact path inline, the rest out of
  * line. */
 static inline __attribute__((always_inline))
-int stage_answer(struct actx *c, bool tcp, uint16_t max_udp,
-			       const uint8_t opt[2][16])
+int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
+		 uint16_t max_udp, const uint8_t opt[2][16])
 {
 	const struct zwt_recipe *r = c->rec;
 	if (r && r->npieces == 1 && exact_fits(c, r, c->pc, tcp, max_udp))
 		return answer_exact(c, r, c->pc, opt);
-	return answer_rest(c, tcp, max_udp, opt);
+	return answer_rest(t, c, tcp, max_udp, opt);
 }
 
 static uint16_t server_udp(const struct zw_answer_opts *opts)
@@ -288,7 +291,7 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 	if (c.done)
 		return c.result;
 	opt_templates(opt, max_udp);
-	return stage_answer(&c, opts && opts->tcp, max_udp, opt);
+	return stage_answer(t, &c, opts && opts->tcp, max_udp, opt);
 }
 
 #define BURST_MAX 32
@@ -343,7 +346,7 @@ static void answer_burst(const struct zw_table *t,
 			stage_parent(absent[i]);
 		for (unsigned i = 0; i < m; i++)
 			outlen[base + i] = c[i].done ? c[i].result
-				: stage_answer(&c[i], tcp, max_udp, opt);
+				: stage_answer(t, &c[i], tcp, max_udp, opt);
 	}
 }
 

@@ -204,6 +204,7 @@ struct actx {
 	uint8_t nh[ZW_NSEC3_HASH_LEN]; /* the next closer name's hash */
 	int result;
 	bool done;
+	bool lazy; /* the name taken by its length, not walked (parse_lazy) */
 };
 
 /* Where the prefetching of an absent name's parent stands: its closest
@@ -250,10 +251,21 @@ static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 	zwt_prefetch(pc + 256);
 }
 
-/* table_parse.c: everything but the fast path's queries (parse_any's
- * names of any length, then the errors, which get their bare reply
- * here); true when the query is to be answered, c->zh its zone. */
+/* table_parse.c: everything but parse_lazy's queries (short names
+ * walked at once, names of any length, then the errors, which get their
+ * bare reply here); true when the query is to be answered, c->zh its
+ * zone and c->acc that zone's accelerator. */
 bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp);
+/* The labels of the name parse_lazy took, walked: false when they do
+ * not end at its last octet or the name is outside the zone (the query
+ * is not what parse_lazy took it for). */
+bool tl_parse_walk(struct actx *c);
+/* For a name parse_lazy took and no node matched: walk it
+ * (tl_parse_walk) or else parse the query again from the start, as
+ * stage_parse would have without parse_lazy; false when it gets a bare
+ * reply (c->result) or none. */
+bool tl_parse_settle(const struct zw_table *t, struct actx *c,
+		     uint16_t max_udp);
 /* The zone that answers qtype at n, or NULL. */
 const struct zwt_zone *tl_query_zone(const struct zw_table *t,
 				     const struct tl_name *n, uint16_t qtype);

@@ -335,7 +335,8 @@ void tl_parent_node(struct actx *c)
 
 /* The slot walk of stage_slot when the home slot does not hold the
  * name's tag: to the first tag match or an empty slot (the name does not
- * exist: no probe later). */
+ * exist: no probe later). An absent name's labels are needed from here
+ * on: walked now when parse_lazy put that off. */
 void tl_slot_walk(struct actx *c)
 {
 	const uint64_t *slots = c->acc->slots;
@@ -349,6 +350,8 @@ void tl_slot_walk(struct actx *c)
 			c->cand = NULL;
 			c->q.name.node = NULL;
 			c->q.name.probed = true;
+			if (c->lazy && !tl_parse_walk(c))
+				return; /* answer_rest parses it again */
 			parent_start(c);
 			nsec_start(c);
 			return;
@@ -364,5 +367,7 @@ void tl_slot_walk(struct actx *c)
 	/* SLOT_WALK slots taken, none with its tag: the name is most
 	 * likely absent (tl_resolve probes on), so its search may start */
 	c->cand = NULL;
+	if (c->lazy && !tl_parse_walk(c))
+		return;
 	nsec_start(c);
 }

@@ -1,7 +1,9 @@
-/* Query parsing of the answer path (zonecompile/table_answer.c: the fast
- * path for names of up to 32 octets, parse_any for the rest, parse_full
- * for the errors) and the query path's name hash (table_int.h
- * zwt_hash_padded) at their edges:
+/* Query parsing of the answer path (zonecompile/table_parse_int.h's
+ * parse_lazy for names of up to 32 octets, table_parse.c: parse_fast,
+ * parse_any for the rest, parse_full for the errors, the late walk of
+ * parse_lazy's names) and the query path's name hash (table_int.h
+ * zwt_hash_padded) at their edges, every query answered alone and as a
+ * burst (the same octets):
  * - zwt_hash_padded equals zwt_hash (the table format's hash) for every
  *   length 1..255 and odd buffer offsets;
  * - on a one-zone table (the RFC 4035 example zone) every query is
@@ -13,7 +15,9 @@
  *   the origin that does not start at a label, the OPT's version, RDLENGTH
  *   and trailing octets, class, meta types and every truncation of a
  *   query get the RCODE parse_full picks (FORMERR, BADVERS, REFUSED,
- *   NOTIMP) or no reply. */
+ *   NOTIMP) or no reply;
+ * - an OPT with options whose last octets make parse_lazy misread the
+ *   name's length is answered as the query it is. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,13 +116,23 @@ static size_t mkq(uint8_t *q, const uint8_t *name, size_t nlen,
 }
 
 /* The answer to len octets of q, from a heap copy of exactly that many
- * octets, into out (CAP). */
+ * octets, into out (CAP); the burst's (its stages, where parse_lazy's
+ * names are walked late) must be the same. */
 static int answer(const uint8_t *q, size_t len, uint8_t *out)
 {
+	static uint8_t bout[CAP];
 	uint8_t *p = malloc(len ? len : 1);
 	assert_non_null(p);
 	memcpy(p, q, len);
 	int r = zw_table_answer(fx.t, p, len, out, CAP, &KNOT);
+	const uint8_t *pp[1] = {p};
+	uint8_t *op[1] = {bout};
+	size_t cap[1] = {CAP};
+	int rb = -1;
+	zw_table_answer_burst(fx.t, pp, &len, op, cap, &rb, 1, &KNOT);
+	assert_int_equal(rb, r);
+	if (r > 0)
+		assert_memory_equal(bout, out, (size_t)r);
 	free(p);
 	return r;
 }
@@ -295,6 +309,44 @@ static void test_opt_and_question(void **state)
 	assert_int_equal(ask_rcode(q, ql), ZW_RCODE_NOTIMP);
 }
 
+/* parse_lazy takes the name's length from the packet's end (an OPT
+ * without options): a query whose OPT has options ending in octets
+ * that look like a question and an option-less OPT, with a 0 where that
+ * name would end, is parsed again from the start once the name the
+ * length gives is not found (its walk ends early) and answered as the
+ * query it is. */
+static void test_lazy_misread(void **state)
+{
+	(void)state;
+	static uint8_t a[CAP], b[CAP];
+	static const uint8_t data[16] = {0, 0, ZW_TYPE_A, 0, 1, 0, 0, 41,
+					 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+	uint8_t q[600], w[256];
+	size_t n = name_of(w, "ns1");
+	size_t ql = mkq(q, w, n, ZW_TYPE_A, ZW_CLASS_IN, 1232, false);
+	int ra = answer(q, ql, a);
+	assert_int_equal(rcode_of(a, ra), ZW_RCODE_NOERROR);
+	memcpy(q + ql, data, sizeof data);
+	q[ql - 1] = sizeof data; /* RDLENGTH */
+	int rb = answer(q, ql + sizeof data, b);
+	assert_int_equal(rb, ra);
+	assert_memory_equal(a, b, (size_t)ra);
+	/* the same octets from a name that is not there (NXDOMAIN) and as
+	 * the name of a FORMERR (a bad label) */
+	n = name_of(w, "nx1");
+	ql = mkq(q, w, n, ZW_TYPE_A, ZW_CLASS_IN, 1232, false);
+	memcpy(q + ql, data, sizeof data);
+	q[ql - 1] = sizeof data;
+	assert_int_equal(ask_rcode(q, ql + sizeof data), ZW_RCODE_NXDOMAIN);
+	q[12] = 0x41;
+	assert_int_equal(ask_rcode(q, ql + sizeof data), ZW_RCODE_FORMERR);
+	/* a name the length gives that is in the zone and well formed, but
+	 * absent: answered as that name (NXDOMAIN), as the walk agrees */
+	n = name_of(w, "abcdefghijklmno");
+	ql = mkq(q, w, n, ZW_TYPE_A, ZW_CLASS_IN, 1232, false);
+	assert_int_equal(ask_rcode(q, ql), ZW_RCODE_NXDOMAIN);
+}
+
 static void test_truncations(void **state)
 {
 	(void)state;
@@ -323,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_bad_labels_in_32),
 		cmocka_unit_test(test_origin_not_at_label),
 		cmocka_unit_test(test_opt_and_question),
+		cmocka_unit_test(test_lazy_misread),
 		cmocka_unit_test(test_truncations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
