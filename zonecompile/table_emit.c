@@ -908,3 +908,18 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	*tc = f == FAST_BAD;
 	return pos;
 }
+
+size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
+		   size_t pos, size_t limit, const uint8_t *qwire,
+		   size_t qlen, uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const void *)piece;
+	unsigned mask = sigs ? 0x3fu : 0x15u;
+	unsigned wr = pc->parts & mask, un = pc->parts & ~mask;
+	/* emit_whole wants qlen == alen, is_ref qlen > alen; emit_piece
+	 * takes the parts written only when they are the first ones */
+	if (!is_ref(pc, qlen) || (un && wr >> __builtin_ctz(un)))
+		return 0;
+	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts) ==
+	       FAST_OK ? pos : 0;
+}

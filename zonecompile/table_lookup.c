@@ -341,12 +341,11 @@ static __attribute__((noinline)) const struct zwt_node *encloser_probe(
 	return e;
 }
 
-/* Resolve q (plan name index `name`) into the plan. Returns the closest
- * encloser when a DNAME must be followed (the caller synthesises), else
- * NULL. */
-const struct zwt_node *tl_resolve(const struct tl_zone *z,
-				  const struct tl_name *q, uint16_t qtype,
-				  int dnssec, struct tl_plan *p, uint8_t name)
+/* tl_resolve but for its usual referral. Out of line: that one then
+ * needs no frame. */
+static __attribute__((noinline)) const struct zwt_node *resolve(
+	const struct tl_zone *z, const struct tl_name *q, uint16_t qtype,
+	int dnssec, struct tl_plan *p, uint8_t name)
 {
 	const struct zwt_node *n = q->probed ? q->node
 		: q->hashed ? tl_probe_h(z, q->lname, q->len, q->hash)
@@ -374,4 +373,23 @@ const struct zwt_node *tl_resolve(const struct tl_zone *z,
 	else
 		nxdomain(z, q, e, p, dnssec, name);
 	return NULL;
+}
+
+/* Resolve q (plan name index `name`) into the plan. Returns the closest
+ * encloser when a DNAME must be followed (the caller synthesises), else
+ * NULL. The usual referral first: a name below a cut (a glue name, the
+ * burst probed it absent and found its parent, the cut), as resolve
+ * finds it. */
+const struct zwt_node *tl_resolve(const struct tl_zone *z,
+				  const struct tl_name *q, uint16_t qtype,
+				  int dnssec, struct tl_plan *p, uint8_t name)
+{
+	const struct zwt_node *e;
+	if (q->probed && !q->node && q->pprobed && (e = q->parent) &&
+	    (e->flags & ZWT_N_CUT) &&
+	    q->nlabels - z->hdr->origin_labels > 1) {
+		add_recipe(p, e->dflt[dnssec], name);
+		return NULL;
+	}
+	return resolve(z, q, qtype, dnssec, p, name);
 }

@@ -181,4 +181,13 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	       size_t limit, const uint8_t *qname_wire, uint16_t counts[4],
 	       bool *tc);
 
+/* tl_emit for the plan tl_resolve makes of a name below a cut whose
+ * referral recipe has one piece (with DO: sigs): that piece after the
+ * question (qname_wire, qlen octets, ending at pos). Returns the end
+ * position (counts[1..3] filled, no TC), or 0 when tl_emit would write
+ * it some other way (the caller plans it then). */
+size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
+		   size_t pos, size_t limit, const uint8_t *qname_wire,
+		   size_t qlen, uint16_t counts[4]);
+
 #endif

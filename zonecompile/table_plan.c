@@ -159,11 +159,45 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
 	return (int)pos;
 }
 
+/* The usual referral for a name below a cut (a glue name): the burst
+ * probed the name absent and found its parent, the cut, as tl_resolve
+ * takes it; with a one-piece recipe tl_emit_ref writes it without a
+ * plan, as tl_emit writes that plan. -1: not that case, or tl_emit
+ * would write it another way (the plan then). */
+static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	const struct tl_name *nm = &q->name;
+	const struct zwt_node *e;
+	if (!nm->probed || nm->node || !nm->pprobed || !(e = nm->parent) ||
+	    !(e->flags & ZWT_N_CUT) ||
+	    nm->nlabels - c->zh->origin_labels <= 1)
+		return -1;
+	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	const uint8_t *data = c->acc->data;
+	const struct zwt_recipe *r = zwt_at(data, e->dflt[dnssec]);
+	uint16_t counts[4] = {1, 0, 0, 0};
+	if (r->npieces != 1)
+		return -1;
+	size_t pos = tl_emit_ref(zwt_at(data, zwt_recipe_pieces(r)[0]),
+				 (r->flags & ZWT_R_SIGS) != 0, c->out, q->qend,
+				 limit, c->pkt + 12, q->qwlen, counts);
+	if (!pos)
+		return -1;
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+				    (r->flags & ZWT_R_AA ? ZW_MSG_AA : 0) |
+				    (r->rcode & 0xf));
+	return finish(c, pos, flags, counts, max_udp);
+}
+
 /* The general path: plan the response (table_lookup.c) and write it
  * (table_emit.c). Out of line, so the exact path does not set up its
  * frame (the plan is 2 KB). */
 int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
+	int n = answer_referral(c, limit, max_udp);
+	if (n >= 0)
+		return n;
 	struct query *q = &c->q;
 	struct tl_plan p;
 	struct tl_zone z = zone_of(c);
