@@ -531,7 +531,7 @@ static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
  * written (wr) are its first ones; the NS target that the query name
  * ends with (rdata_cut), if any, is in the first of them, so every
  * octet after it moves back by the same n. */
-static __attribute__((noinline)) int emit_ref(
+static inline __attribute__((always_inline)) int emit_ref(
 	const struct zwt_piece *pc, unsigned wr, uint8_t *out, size_t *ppos,
 	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4])
 {
@@ -609,8 +609,14 @@ static inline __attribute__((always_inline)) int emit_piece(
 	if (un && wr >> __builtin_ctz(un))
 		return FAST_GEN;
 	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos, size = 0;
-	if (is_ref(pc, qlen))
-		return emit_ref(pc, wr, out, ppos, limit, qw, qlen, counts);
+	if (is_ref(pc, qlen)) {
+		size_t e = tl_emit_ref((const uint8_t *)pc, p->sigs, out, *ppos,
+				       limit, qw, qlen, counts);
+		if (!e)
+			return FAST_NO;
+		*ppos = e;
+		return FAST_OK;
+	}
 	unsigned np = zwt_nparts(parts), nw = zwt_nparts(wr);
 	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
 	long n = 0;

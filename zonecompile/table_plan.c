@@ -191,13 +191,12 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 }
 
 /* The general path: plan the response (table_lookup.c) and write it
- * (table_emit.c). Out of line, so the exact path does not set up its
- * frame (the plan is 2 KB). */
-int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
+ * (table_emit.c). Out of line, so the exact path and answer_referral do
+ * not set up its frame (the plan is 2 KB). */
+static __attribute__((noinline)) int answer_plan(struct actx *c,
+						 size_t limit,
+						 uint16_t max_udp)
 {
-	int n = answer_referral(c, limit, max_udp);
-	if (n >= 0)
-		return n;
 	struct query *q = &c->q;
 	struct tl_plan p;
 	struct tl_zone z = zone_of(c);
@@ -211,6 +210,12 @@ int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 				    (p.aa ? ZW_MSG_AA : 0) |
 				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
 	return finish(c, pos, flags, counts, max_udp);
+}
+
+int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	int n = answer_referral(c, limit, max_udp);
+	return n >= 0 ? n : answer_plan(c, limit, max_udp);
 }
 
 /* Would a denial of this name carry an NSEC covering it? */

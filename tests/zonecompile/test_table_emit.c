@@ -52,7 +52,7 @@ static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
 	static struct em m;
 	static uint8_t scratch[70000];
 	uint16_t c[4] = {0};
-	size_t pos0 = pos;
+	const size_t pos0 = pos;
 	bool cut = false;
 	if (p->nsynth || p->cut)
 		return;
@@ -69,15 +69,9 @@ static void count_cut(const struct tl_plan *p, size_t pos, size_t limit,
 	if (p->nseg > 1 && p->sigs &&
 	    emit_auth(p, scratch, &pos, limit, qwire, c) == FAST_OK)
 		cut_auth++;
-	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
-	unsigned wr = pc->parts & (p->sigs ? 0x3fu : 0x15u),
-		 un = pc->parts & ~wr;
 	memset(c, 0, sizeof c);
-	pos = pos0;
-	if (p->nseg == 1 && is_ref(pc, p->names[0].len) &&
-	    !(un && wr >> __builtin_ctz(un)) &&
-	    emit_ref(pc, wr, scratch, &pos, limit, qwire, p->names[0].len,
-		     c) == FAST_OK)
+	if (p->nseg == 1 && tl_emit_ref(p->seg[0].pc, p->sigs, scratch, pos0,
+					limit, qwire, p->names[0].len, c))
 		cut_ref++;
 }
 
