@@ -650,25 +650,115 @@ static inline __attribute__((always_inline)) int emit_piece(
 	return FAST_OK;
 }
 
-/* Patch the nfix pointers of a part copied to `at` by a table of
- * deltas per fixup kind (kinds validated by check_fixups). */
-static inline bool auth_fix(uint8_t *out, size_t at, const uint8_t *fix,
-			    unsigned nfix, const long d[8])
+/* Copy n octets between buffers that do not overlap: a part of a
+ * negative answer (~40-260 octets) as 16-octet blocks from the start
+ * and from the end, overlapping in the middle, without a call. */
+static inline __attribute__((always_inline)) void copy_part(
+	uint8_t *d, const uint8_t *s, size_t n)
 {
+#ifdef __SSE2__
+#define CP16(o) _mm_storeu_si128((__m128i *)(d + (o)), \
+				 _mm_loadu_si128((const __m128i *)(s + (o))))
+	if (n - 16 <= 240) {
+		if (n > 128) {
+			for (size_t i = 0; i < 128; i += 16) {
+				CP16(i);
+				CP16(n - 128 + i);
+			}
+			return;
+		}
+		if (n > 64) {
+			CP16(0); CP16(16); CP16(32); CP16(48);
+			CP16(n - 64); CP16(n - 48); CP16(n - 32);
+		} else if (n > 32) {
+			CP16(0); CP16(16); CP16(n - 32);
+		}
+		CP16(n - 16);
+		if (n <= 32)
+			CP16(0);
+		return;
+	}
+#undef CP16
+#endif
+	memcpy(d, s, n);
+}
+
+/* Patch the nfix pointers of a part copied to `at` by a table of
+ * deltas per fixup kind (kinds validated by check_fixups), the delta
+ * added to the pointer as it is (0xc000 and its 14 bits): the response
+ * ends below 0x4000 and each pointer moves as its target does (a suffix
+ * of the anchor with the question name's extra length, a name in a part
+ * with that part), so it stays a backward pointer of 14 bits
+ * (check_fixups: every target lies before its pointer); nothing to
+ * check. */
+static inline __attribute__((always_inline)) void auth_fix(
+	uint8_t *out, size_t at, const uint8_t *fix, unsigned nfix,
+	const long d[8])
+{
+	uint8_t *base = out + at;
 	const uint8_t *end = fix + 2u * nfix;
-	bool bad = false;
 	for (; fix < end; fix += 2) {
 		unsigned fx = zw_load16(fix);
-		size_t o = at + ZWT_FIX_POS(fx);
+		uint8_t *o = base + ZWT_FIX_POS(fx);
 		uint16_t raw;
-		memcpy(&raw, out + o, 2);
-		size_t val = (size_t)((long)(__builtin_bswap16(raw) & 0x3fff) +
-				      d[ZWT_FIX_KIND(fx)]);
-		bad |= val - 12 >= o - 12;
-		raw = __builtin_bswap16((uint16_t)(val | 0xc000));
-		memcpy(out + o, &raw, 2);
+		memcpy(&raw, o, 2);
+		raw = __builtin_bswap16((uint16_t)(__builtin_bswap16(raw) +
+						   d[ZWT_FIX_KIND(fx)]));
+		memcpy(o, &raw, 2);
 	}
-	return bad;
+}
+
+/* The pointers of a part copied to o (fixups fix..end) of a piece whose
+ * parts moved as one run by dp, the question's anchor suffix by dq:
+ * QSTART stays, QSUF moves by dq, a pointer into the parts by dp (as
+ * auth_fix, nothing to check). */
+static inline __attribute__((always_inline)) void one_fix(
+	uint8_t *o, const uint8_t *fix, const uint8_t *end, long dq, long dp)
+{
+	for (; fix < end; fix += 2) {
+		unsigned fx = zw_load16(fix), k = ZWT_FIX_KIND(fx);
+		uint8_t *x = o + ZWT_FIX_POS(fx);
+		long dk = k > ZWT_FIX_QSUF ? dp : dq;
+		uint16_t raw = __builtin_bswap16((uint16_t)(
+			__builtin_bswap16(zw_load16(x)) + (k ? dk : 0)));
+		memcpy(x, &raw, 2);
+	}
+}
+
+/* A negative answer of one piece (DO=0: the SOA of NXDOMAIN and NODATA;
+ * with its RRSIGs when DO=1) and no name cut: its parts written are its
+ * first ones, one run in the piece and in the response, so one copy,
+ * then the pointers, every one into the parts moved by the same delta.
+ * FAST_GEN: a cut may be there (emit_piece then). */
+static inline __attribute__((always_inline)) int auth_one(
+	const struct tl_plan *p, uint8_t *out, size_t *ppos, size_t limit,
+	const uint8_t *qw, uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	unsigned parts = pc->parts;
+	bool two = p->sigs && (parts & 8);
+	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos;
+	size_t n = pd[0].len + (two ? pd[1].len : 0u), end = at + n;
+	if (qlen > alen) {
+		struct qlabels q = {qw, qlen, 0, -1};
+		if (may_cut(&q, w, pd[0].len, alen, p->sigs))
+			return FAST_GEN;
+	}
+	if (end > limit || end > 0x4000)
+		return FAST_NO;
+	copy_part(out + at, w, n);
+	long dq = (long)(qlen - alen), dp = (long)at - (long)(12 + alen + 4);
+	const uint8_t *fix = (const uint8_t *)(pd + 1 + (parts >> 3));
+	const uint8_t *f3 = fix + 2u * pd[0].nfix;
+	one_fix(out + at, fix, f3, dq, dp);
+	if (two)
+		one_fix(out + at + pd[0].len, f3, f3 + 2u * pd[1].nfix, dq, dp);
+	counts[ZWT_PART_SEC(2)] += (uint16_t)(pd[0].count +
+					      (two ? pd[1].count : 0u));
+	*ppos = end;
+	return FAST_OK;
 }
 
 /* Part 2 of an authority-only piece (descriptors pd, fixups fix, octets
@@ -731,86 +821,87 @@ static __attribute__((noinline)) bool auth_sig3(
 	return bad;
 }
 
-/* Negative answers with DO, the usual multi-piece plan: every piece has
- * exactly parts 2 and 3 (authority and its RRSIGs, e.g. SOA, NSEC,
- * NSEC), so all parts 2 in piece order and then all parts 3, each
- * patched right after its copy, without emit_fast's general loops over
- * parts. A name cut in a piece's part 2 (an NSEC owned by the query name
- * in NODATA, or by a suffix of it) goes out as put_cut writes it, and
- * its pointers and those of its RRSIGs follow it (cut_pos). FAST_GEN:
- * not that shape or too long (emit_fast's loops then). */
+/* Negative answers, the usual plans: every piece has parts 2 and 3
+ * (authority and its RRSIGs, e.g. SOA, NSEC, NSEC; DO=1) or part 2 only
+ * (DO=0, one SOA), so all parts 2 in piece order and then all parts 3,
+ * each patched right after its copy, without emit_fast's general loops
+ * over parts. Pass 1 sums the lengths and finds the name cuts, pass 2
+ * writes each piece's two parts, the position of the parts 3 known. A
+ * name cut in a piece's part 2 (an NSEC owned by the query name in
+ * NODATA, or by a suffix of it; a SOA MNAME the query name ends with)
+ * goes out as put_cut writes it, and its pointers and those of its
+ * RRSIGs follow it (cut_pos). FAST_GEN: not that shape or too long
+ * (emit_fast's loops then). */
 static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		     size_t limit, const uint8_t *qw, uint16_t counts[4])
 {
 	struct qlabels q = {qw, p->names[0].len, 0, -1};
-	size_t pos = *ppos, bound = limit < 0x4000 ? limit : 0x4000;
-	struct { /* part 3 of each piece, as pass 1 found it */
-		const struct zwt_part *pd;
-		const uint8_t *w, *fix;
-		long dq, d2, canon3;
-	} s3[TL_MAXSEG];
-	long d[8] = {0};
-	struct cutmap cm[TL_MAXSEG];
-	uint32_t cuts = 0; /* bit i: segment i has a cut (cm[i]) */
-	unsigned c2 = 0, c3 = 0;
-	size_t len3 = 0;
+	unsigned sig3 = p->sigs ? 8u : 0u, cnt = 0;
+	size_t len2 = 0, len3 = 0;
+	struct fcut fc[TL_MAXSEG];
+	uint32_t cuts = 0; /* bit i: segment i has a cut (fc[i]) */
 	bool bad = false;
 
 	for (int i = 0; i < p->nseg; i++) {
 		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
-		const uint8_t *fix = (const uint8_t *)(pd + 2);
-		long canon = 12 + pc->alen + 4;
-		struct fcut fc;
-		if (pc->parts != 0x0c || pos + pd->len > bound)
+		unsigned parts = pc->parts;
+		if ((parts | 8u) != 0x0cu)
 			return FAST_GEN;
-		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
-		d[ZWT_FIX_PART0 + 2] = (long)pos - canon;
-		s3[i].pd = pd + 1;
-		s3[i].w = w + pd->len;
-		s3[i].fix = fix + 2u * pd->nfix;
-		s3[i].dq = d[ZWT_FIX_QSUF];
-		s3[i].d2 = d[ZWT_FIX_PART0 + 2];
-		s3[i].canon3 = canon + pd->len;
-		len3 += pd[1].len;
-		if (seg_find_cut(pc, pd, w, w, fix, &q, true, &fc)) {
-			cm[i] = (struct cutmap){(long)pos, fc.ci.keep, fc.n,
-						fc.ci.qoff};
+		len2 += pd[0].len;
+		cnt += pd[0].count;
+		if (parts & sig3) {
+			len3 += pd[1].len;
+			cnt += pd[1].count;
+		}
+		if (seg_find_cut(pc, pd, w, w,
+				 (const uint8_t *)(pd + 1 + (parts >> 3)), &q,
+				 p->sigs, &fc[i])) {
 			cuts |= 1u << i;
-			bad |= auth_cut2(out, pd, fix, w, &cm[i], &fc.ci,
-					 d[ZWT_FIX_QSUF], canon);
-			pos += pd->len - fc.n;
-		} else {
-			memcpy(out + pos, w, pd->len);
-			if (d[ZWT_FIX_QSUF] || d[ZWT_FIX_PART0 + 2])
-				bad |= auth_fix(out, pos, fix, pd->nfix, d);
-			pos += pd->len;
+			len2 -= fc[i].n;
 		}
-		c2 += pd->count;
 	}
-	if (pos + len3 > bound) /* as the check before each part 3 */
+	size_t p2 = *ppos, p3 = p2 + len2, end = p3 + len3;
+	if (end > limit || end > 0x4000)
 		return FAST_GEN;
+	long d[8] = {0}; /* QSTART 0; PART0 + 0, 1 do not occur here */
 	for (int i = 0; i < p->nseg; i++) {
-		const struct zwt_part *pd = s3[i].pd;
-		if (cuts >> i & 1) {
-			bad |= auth_sig3(out, pos, pd - 1, s3[i].fix,
-					 s3[i].w - pd[-1].len, &cm[i],
-					 s3[i].dq, s3[i].canon3 - pd[-1].len);
+		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		const uint8_t *w = (const uint8_t *)pc + pc->wire;
+		unsigned parts = pc->parts, l2 = pd[0].len;
+		const uint8_t *fix = (const uint8_t *)(pd + 1 + (parts >> 3));
+		long canon = 12 + pc->alen + 4;
+		d[ZWT_FIX_QSUF] = (long)(q.len - pc->alen);
+		if (__builtin_expect(cuts >> i & 1, 0)) {
+			const struct cutmap cm = {(long)p2, fc[i].ci.keep,
+						  fc[i].n, fc[i].ci.qoff};
+			bad |= auth_cut2(out, pd, fix, w, &cm, &fc[i].ci,
+					 d[ZWT_FIX_QSUF], canon);
+			if (parts & sig3)
+				bad |= auth_sig3(out, p3, pd, fix + 2u * pd->nfix,
+						 w, &cm, d[ZWT_FIX_QSUF], canon);
+			p2 += l2 - fc[i].n;
 		} else {
-			d[ZWT_FIX_QSUF] = s3[i].dq;
-			d[ZWT_FIX_PART0 + 2] = s3[i].d2;
-			d[ZWT_FIX_PART0 + 3] = (long)pos - s3[i].canon3;
-			memcpy(out + pos, s3[i].w, pd->len);
-			bad |= auth_fix(out, pos, s3[i].fix, pd->nfix, d);
+			d[ZWT_FIX_PART0 + 2] = (long)p2 - canon;
+			copy_part(out + p2, w, l2);
+			auth_fix(out, p2, fix, pd->nfix, d);
+			p2 += l2;
+			if (parts & sig3) {
+				d[ZWT_FIX_PART0 + 3] = (long)p3 - canon - l2;
+				copy_part(out + p3, w + l2, pd[1].len);
+				auth_fix(out, p3, fix + 2u * pd->nfix,
+					 pd[1].nfix, d);
+			}
 		}
-		pos += pd->len;
-		c3 += pd->count;
+		if (parts & sig3)
+			p3 += pd[1].len;
 	}
 	if (bad)
 		return FAST_BAD;
-	counts[ZWT_PART_SEC(2)] += (uint16_t)(c2 + c3);
-	*ppos = pos;
+	counts[ZWT_PART_SEC(2)] += (uint16_t)cnt;
+	*ppos = end;
 	return FAST_OK;
 }
 
@@ -836,7 +927,7 @@ static int emit_fast(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		int f = emit_piece(p, out, ppos, limit, qw, counts, mask);
 		if (f != FAST_GEN)
 			return f;
-	} else if (p->sigs) {
+	} else {
 		int f = emit_auth(p, out, ppos, limit, qw, counts);
 		if (f != FAST_GEN)
 			return f;
@@ -898,7 +989,12 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 			*tc = false;
 			return pos;
 		}
-		if (!p->cut)
+		/* negative answers (authoritative, authority parts only)
+		 * by auth_one, referrals and cuts by emit_piece */
+		const struct zwt_piece *pc = (const void *)p->seg[0].pc;
+		if (p->aa && !p->cut && (pc->parts | 8u) == 0x0cu)
+			f = auth_one(p, out, &pos, limit, qwire, counts);
+		if (f == FAST_GEN && !p->cut)
 			f = emit_piece(p, out, &pos, limit, qwire, counts,
 				       p->sigs ? 0x3fu : 0x15u);
 	}
