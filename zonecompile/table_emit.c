@@ -539,23 +539,24 @@ static inline __attribute__((always_inline)) int emit_ref(
 	unsigned np = zwt_nparts(pc->parts), nw = 0;
 	const uint8_t *fix = (const uint8_t *)(pd + np);
 	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	size_t alen = pc->alen, at = *ppos, size = 0, end0 = pd[0].len;
-	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
+	size_t alen = pc->alen, size = 0, end0 = pd[0].len;
 	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
 	struct cutinfo ci;
 
-	for (unsigned b = wr; b; b &= b - 1, nw++) {
-		size += pd[nw].len;
-		cnt += (uint64_t)pd[nw].count << (16 * (__builtin_ctz(b) >> 1));
-	}
 	if (pd[0].nunit > 1) { /* the NS RRset's end: the first unit's */
 		const uint8_t *u = fix;
 		for (unsigned j = 0; j < np; j++)
 			u += 2u * pd[j].nfix;
 		end0 = zw_load16(u);
 	}
+	/* the cut first: the fewer values live across its loop */
 	size_t n = rdata_cut(qw, qlen, w, end0, alen, &ci);
-	size_t end = at + size - n;
+	for (unsigned b = wr; b; b &= b - 1, nw++) {
+		size += pd[nw].len;
+		cnt += (uint64_t)pd[nw].count << (16 * (__builtin_ctz(b) >> 1));
+	}
+	size_t at = *ppos, end = at + size - n;
+	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
 	if (end > limit || end > 0x4000)
 		return FAST_NO;
 	if (!n) {

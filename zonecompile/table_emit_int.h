@@ -186,7 +186,8 @@ static inline __attribute__((always_inline)) uint16_t rdata_cut(
 			if (type != ZW_TYPE_NS && type != ZW_TYPE_SOA)
 				return 0;
 		}
-		size_t r = o + 10, rdlen = (size_t)(w[o + 8] << 8 | w[o + 9]);
+		size_t r = o + 10,
+		       rdlen = __builtin_bswap16(zw_load16(w + o + 8));
 		o = r + rdlen;
 		if (type == ZW_TYPE_NS && rdlen > room)
 			continue; /* longer than the query name allows */
