@@ -747,7 +747,10 @@ static inline __attribute__((always_inline)) int auth_one(
 		if (may_cut(&q, w, pd[0].len, alen, p->sigs))
 			return FAST_GEN;
 	}
-	if (end > limit || end > 0x4000)
+	/* an anchor longer than the query name (a table the compiler does
+	 * not write) would move a pointer before the question: the general
+	 * writer's check then */
+	if (end > limit || end > 0x4000 || qlen < alen)
 		return FAST_NO;
 	copy_part(out + at, w, n);
 	long dq = (long)(qlen - alen), dp = (long)at - (long)(12 + alen + 4);
@@ -848,7 +851,8 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		unsigned parts = pc->parts;
-		if ((parts | 8u) != 0x0cu)
+		/* an anchor longer than the query name: emit_fast's checks */
+		if ((parts | 8u) != 0x0cu || q.len < pc->alen)
 			return FAST_GEN;
 		len2 += pd[0].len;
 		cnt += pd[0].count;
