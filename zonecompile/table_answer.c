@@ -85,8 +85,9 @@ static void stage_parent(struct actx *c)
 		tl_parent_node(c);
 }
 
-/* Octets the response may take: the client's EDNS size (or 512) capped
- * by the server's, over TCP 65535; never more than the buffer. */
+/* Octets the response may take: the client's EDNS size (512 at least)
+ * capped by the server's (>= 512), over TCP 65535; never more than the
+ * buffer. */
 static inline size_t answer_limit(const struct actx *c, bool tcp,
 				  uint16_t max_udp)
 {
@@ -94,7 +95,7 @@ static inline size_t answer_limit(const struct actx *c, bool tcp,
 	if (tcp)
 		l = 65535;
 	else if (c->q.edns)
-		l = c->q.udp < max_udp ? c->q.udp : max_udp;
+		l = c->q.udp < 512 ? 512 : c->q.udp < max_udp ? c->q.udp : max_udp;
 	else
 		l = 512;
 	return l < c->cap ? l : c->cap;
@@ -331,9 +332,8 @@ static void answer_burst(const struct zw_table *t,
 			c[i].len = len[base + i];
 			c[i].out = out[base + i];
 			c[i].cap = cap[base + i];
-			stage_parse(t, &c[i], max_udp);
 			live[nl] = &c[i];
-			nl += !c[i].done;
+			nl += stage_parse(t, &c[i], max_udp);
 		}
 		for (unsigned i = 0; i < nl; i++)
 			stage_slot(live[i]);

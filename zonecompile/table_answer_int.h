@@ -31,20 +31,26 @@ struct query {
 	bool edns;
 	bool dnssec;
 	uint8_t ednsver;
-	uint16_t udp;
+	uint16_t udp;         /* the OPT's size (answer_limit: 512 at least) */
 	struct tl_name name;
 };
 
 #ifdef __SSE2__
+/* lower16's constants. Read through a pointer GCC cannot see into, so
+ * they stay in memory as operands: it would build each one again in
+ * the burst's loop (3 instructions each: no register is free there). */
+static const uint8_t lower_k[3][16] __attribute__((aligned(16))) = {
+	{[0 ... 15] = 0x7f - 'Z'}, {[0 ... 15] = 0x7f - 26}, {[0 ... 15] = 0x20}};
+
 /* Lower-case 16 octets (label lengths are < 64, never letters): 'A'..'Z'
- * moved to -128..-103 (signed), the only octets below -102 then. */
+ * moved to 102..127 (signed), the only octets above 101 then. */
 static inline void lower16(uint8_t *dst, const uint8_t *src)
 {
-	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A'));
-	const __m128i lim = _mm_set1_epi8((char)(-128 + 26));
+	const __m128i *k = (const __m128i *)lower_k;
+	__asm__("" : "+r"(k));
 	__m128i v = _mm_loadu_si128((const __m128i *)src);
-	__m128i up = _mm_cmplt_epi8(_mm_add_epi8(v, shift), lim);
-	v = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+	__m128i up = _mm_cmpgt_epi8(_mm_add_epi8(v, k[0]), k[1]);
+	v = _mm_or_si128(v, _mm_and_si128(up, k[2]));
 	_mm_storeu_si128((__m128i *)dst, v);
 }
 #endif

@@ -362,7 +362,7 @@ size_t qname32(const uint8_t *name, size_t avail, struct tl_name *nm)
 	size_t b = avail < 32 ? avail - 16 : 16;
 	lower16(nm->lname, name);
 	lower16(nm->lname + b, name + b);
-	/* len, nlabels, hashed (stage_parse hashes it next), probed and
+	/* len, nlabels, hashed (tl_parse_slow hashes it), probed and
 	 * pprobed false, as one word */
 	uint64_t w = (o + 1) | (uint64_t)k << 8 | 1u << 16;
 	memcpy(&nm->len, &w, 8);
@@ -452,8 +452,11 @@ bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp)
 	c->result = 0; /* no reply, unless parse_full writes one */
 	if (!parse_fast(t, c) && !parse_any(t, c) && !parse_full(t, c, max_udp))
 		return false;
-	c->q.name.hashed = true; /* stage_parse hashes it next */
+	struct tl_name *nm = &c->q.name;
 	c->acc = zwt_accel_of(t, c->zh);
+	/* lname is a 256-octet buffer: the padded hash may read past len */
+	nm->hash = zwt_hash_padded(c->acc->seed, nm->lname, nm->len);
+	nm->hashed = true;
 	return true;
 }
 
@@ -488,13 +491,11 @@ bool tl_parse_settle(const struct zw_table *t, struct actx *c,
 		return true;
 	/* the packet holds some other query (a shorter name, an OPT with
 	 * options) or an error: parse it as stage_parse does without
-	 * parse_lazy, and hash the name it finds */
+	 * parse_lazy (tl_parse_slow hashes the name it finds) */
 	c->pstate = PARENT_NONE;
 	c->nstate = NSEC_NONE;
 	if (!tl_parse_slow(t, c, max_udp))
 		return false;
-	struct tl_name *nm = &c->q.name;
 	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	nm->hash = zwt_hash_padded(c->acc->seed, nm->lname, nm->len);
 	return true;
 }

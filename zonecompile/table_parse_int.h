@@ -42,13 +42,15 @@ bool qtail_end(const uint8_t *pkt, size_t n, bool opt, struct query *q)
 		if ((a & 0x00ffffffffff0000ULL) != must ||
 		    (b & 0xffff0000ff000000ULL))
 			return false;
-		uint16_t udp = __builtin_bswap16((uint16_t)b);
-		w |= 1u << 8 | ((b >> 39) & 1) << 16 |
-		     (uint64_t)(udp < 512 ? 512 : udp) << 32;
+		uint16_t udp = __builtin_bswap16((uint16_t)b); /* answer_limit
+								* takes < 512
+								* as 512 */
+		w |= 1u << 8 | ((b >> 39) & 1) << 16 | (uint64_t)udp << 32;
 	}
 	memcpy(&q->qwlen, &w, 8);
 	uint16_t qt = (uint16_t)tq;
-	return qt != 0 && (uint16_t)(qt - ZW_TYPE_IXFR) > 1u;
+	/* not 0, IXFR (251) or AXFR (252); the usual ones in one compare */
+	return (uint16_t)(qt - 1u) < ZW_TYPE_IXFR - 1u || qt > ZW_TYPE_AXFR;
 }
 
 _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len) + 1 &&
@@ -88,8 +90,8 @@ bool parse_lazy(const struct zw_table *t, struct actx *c)
 	size_t b = len - 12 < 32 ? len - 12 - 16 : 16;
 	lower16(nm->lname, pkt + 12);
 	lower16(nm->lname + b, pkt + 12 + b);
-	/* len, nlabels (0 until walked), hashed (stage_parse hashes it
-	 * next), probed and pprobed false, as one word */
+	/* len, nlabels (0 until walked), hashed (below, once the rest
+	 * is checked), probed and pprobed false, as one word */
 	uint64_t w = n | 1u << 16;
 	memcpy(&nm->len, &w, 8);
 	nm->cover = 0;
@@ -100,33 +102,36 @@ bool parse_lazy(const struct zw_table *t, struct actx *c)
 	c->zh = t->zones[0];
 	c->acc = t->accel;
 	c->lazy = true;
+	/* hashed here, where n <= 32 is known: GCC drops the hash's longer
+	 * cases (lname is a 256-octet buffer: the hash may read past n) */
+	nm->hash = zwt_hash_padded(t->accel->seed, nm->lname, n);
 	return true;
 }
 
-/* Stage 1: parse, pick the zone, hash the name, prefetch its slot.
- * Queries that get a bare reply (errors, REFUSED) are finished here.
+/* Stage 1: parse, pick the zone, hash the name (the parsers do), prefetch
+ * its slot.
+ * Queries that get a bare reply (errors, REFUSED) are finished here
+ * (false: c->done).
  * (c->rec, c->cand and c->result are set by the stages that read them:
  * stage_node, stage_slot, tl_parse_slow; zw_table_answer's context
  * starts zeroed.) */
 static inline __attribute__((always_inline))
-void stage_parse(const struct zw_table *t, struct actx *c,
-			uint16_t max_udp)
+bool stage_parse(const struct zw_table *t, struct actx *c, uint16_t max_udp)
 {
 	c->pstate = PARENT_NONE;
 	c->nstate = NSEC_NONE;
 	c->done = !parse_lazy(t, c) && !tl_parse_slow(t, c, max_udp);
 	if (c->done)
-		return;
+		return false;
 	const struct zwt_accel *a = c->acc;
 	struct tl_name *nm = &c->q.name;
 	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	/* lname is a 256-octet buffer: the padded hash may read past len */
-	nm->hash = zwt_hash_padded(a->seed, nm->lname, nm->len);
 	const uint64_t *home = &a->slots[nm->hash & a->mask];
 	/* the probe may run on into the next line (prefetch never faults,
 	 * so past the last slot is harmless) */
 	zwt_prefetch(home);
 	zwt_prefetch((const uint8_t *)home + 24);
+	return true;
 }
 
 #endif
