@@ -2,10 +2,11 @@
  * plans take a fast path here: one whole-response piece copied as it is
  * (emit_whole), or every piece written in one go at a position known
  * from the part lengths, its pointers patched right after the copy:
- * one piece (emit_piece: negative answers' SOA, referrals), negative
- * answers with DO (emit_auth: authority parts and their RRSIGs, a name
- * cut in any piece) and the other plans (emit_fast, at most one name
- * cut). Everything else (responses over the limit, synthesised CNAMEs,
+ * one piece (emit_piece: negative answers' SOA, referrals; those for a
+ * name below the cut by emit_ref, also without a plan: tl_emit_ref),
+ * negative answers with DO (emit_auth: authority parts and their
+ * RRSIGs, a name cut in any piece) and the other plans (emit_fast, at
+ * most one name cut). Everything else (responses over the limit, synthesised CNAMEs,
  * cut chains, pointers beyond 14 bits) goes to the general writer,
  * table_emit_general.c, which the fast paths equal octet for octet
  * (tests/zonecompile/test_table_emit.c and the fuzz_table target compare
@@ -530,7 +531,8 @@ static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
  * owned by the anchor (no answer parts), in fewer steps. Its parts
  * written (wr) are its first ones; the NS target that the query name
  * ends with (rdata_cut), if any, is in the first of them, so every
- * octet after it moves back by the same n. */
+ * octet after it moves back by the same n. Through tl_emit_ref, for
+ * emit_piece and for table_plan.c's answer_referral (no plan). */
 static inline __attribute__((always_inline)) int emit_ref(
 	const struct zwt_piece *pc, unsigned wr, uint8_t *out, size_t *ppos,
 	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4])
