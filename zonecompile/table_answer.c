@@ -232,8 +232,9 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 		uint16_t max_udp, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
-	/* no node matched a name parse_lazy took: its labels are needed */
-	if (c->lazy && !c->rec && !tl_parse_settle(t, c, max_udp))
+	/* the plan reads the labels of a name parse_lazy took: walk them
+	 * (when no node matched, the query may be another one) */
+	if (c->lazy && !tl_parse_settle(t, c, max_udp))
 		return c->result;
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = q->edns ? 11 : 0;

@@ -266,10 +266,10 @@ bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp);
  * not end at its last octet or the name is outside the zone (the query
  * is not what parse_lazy took it for). */
 bool tl_parse_walk(struct actx *c);
-/* For a name parse_lazy took and no node matched: walk it
- * (tl_parse_walk) or else parse the query again from the start, as
- * stage_parse would have without parse_lazy; false when it gets a bare
- * reply (c->result) or none. */
+/* For a name parse_lazy took, before a plan reads its labels: walk it
+ * (tl_parse_walk; a name a node matched always walks), or else parse
+ * the query again from the start, as stage_parse would have without
+ * parse_lazy; false when it gets a bare reply (c->result) or none. */
 bool tl_parse_settle(const struct zw_table *t, struct actx *c,
 		     uint16_t max_udp);
 /* The zone that answers qtype at n, or NULL. */

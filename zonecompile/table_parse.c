@@ -494,6 +494,8 @@ bool tl_parse_settle(const struct zw_table *t, struct actx *c,
 	 * parse_lazy (tl_parse_slow hashes the name it finds) */
 	c->pstate = PARENT_NONE;
 	c->nstate = NSEC_NONE;
+	c->rec = NULL; /* no node of that name found yet */
+	c->cand = NULL;
 	if (!tl_parse_slow(t, c, max_udp))
 		return false;
 	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;

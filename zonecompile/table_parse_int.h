@@ -65,9 +65,11 @@ _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len
  * packet leaves for it, and its labels are not walked here (a walk and
  * the zone's origin compare took ~50 instructions a query): a name the
  * table holds is well formed and in the zone (table_read.c checks every
- * node's name), and the others are walked once their labels are needed
- * (tl_parse_walk in tl_slot_walk and answer_rest), and parsed again
- * from the start when the walk does not end at the name's last octet.
+ * node's name), so the exact path answers it as it is; every name is
+ * walked before its labels are read (tl_parse_walk: in tl_slot_walk for
+ * absent names, in answer_rest before a plan), and the query parsed
+ * again from the start when the walk does not end at the name's last
+ * octet or leaves the zone.
  * Names of up to 32 octets, lower-cased as 2 blocks: 32 octets from the
  * name, or the last 16 of the packet overlapping the first. */
 static inline __attribute__((always_inline))
