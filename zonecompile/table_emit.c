@@ -734,19 +734,18 @@ static inline __attribute__((always_inline)) void one_fix(
  * then the pointers, every one into the parts moved by the same delta.
  * FAST_GEN: a cut may be there (emit_piece then). */
 static inline __attribute__((always_inline)) int auth_one(
-	const struct tl_plan *p, uint8_t *out, size_t *ppos, size_t limit,
-	const uint8_t *qw, uint16_t counts[4])
+	const struct zwt_piece *pc, size_t qlen, bool sigs, uint8_t *out,
+	size_t *ppos, size_t limit, const uint8_t *qw, uint16_t counts[4])
 {
-	const struct zwt_piece *pc = (const void *)p->seg[0].pc;
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 	const uint8_t *w = (const uint8_t *)pc + pc->wire;
 	unsigned parts = pc->parts;
-	bool two = p->sigs && (parts & 8);
-	size_t qlen = p->names[0].len, alen = pc->alen, at = *ppos;
+	bool two = sigs && (parts & 8);
+	size_t alen = pc->alen, at = *ppos;
 	size_t n = pd[0].len + (two ? pd[1].len : 0u), end = at + n;
 	if (qlen > alen) {
 		struct qlabels q = {qw, qlen, 0, -1};
-		if (may_cut(&q, w, pd[0].len, alen, p->sigs))
+		if (may_cut(&q, w, pd[0].len, alen, sigs))
 			return FAST_GEN;
 	}
 	/* an anchor longer than the query name (a table the compiler does
@@ -838,18 +837,19 @@ static __attribute__((noinline)) bool auth_sig3(
  * goes out as put_cut writes it, and its pointers and those of its
  * RRSIGs follow it (cut_pos). FAST_GEN: not that shape or too long
  * (emit_fast's loops then). */
-static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
-		     size_t limit, const uint8_t *qw, uint16_t counts[4])
+static int auth_segs(const struct tl_seg *seg, int nseg, size_t qlen,
+		     bool sigs, uint8_t *out, size_t *ppos, size_t limit,
+		     const uint8_t *qw, uint16_t counts[4])
 {
-	struct qlabels q = {qw, p->names[0].len, 0, -1};
-	unsigned sig3 = p->sigs ? 8u : 0u, cnt = 0;
+	struct qlabels q = {qw, qlen, 0, -1};
+	unsigned sig3 = sigs ? 8u : 0u, cnt = 0;
 	size_t len2 = 0, len3 = 0;
 	struct fcut fc[TL_MAXSEG];
 	uint32_t cuts = 0; /* bit i: segment i has a cut (fc[i]) */
 	bool bad = false;
 
-	for (int i = 0; i < p->nseg; i++) {
-		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
+	for (int i = 0; i < nseg; i++) {
+		const struct zwt_piece *pc = (const void *)seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		unsigned parts = pc->parts;
@@ -864,7 +864,7 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 		}
 		if (seg_find_cut(pc, pd, w, w,
 				 (const uint8_t *)(pd + 1 + (parts >> 3)), &q,
-				 p->sigs, &fc[i])) {
+				 sigs, &fc[i])) {
 			cuts |= 1u << i;
 			len2 -= fc[i].n;
 		}
@@ -873,8 +873,8 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	if (end > limit || end > 0x4000)
 		return FAST_GEN;
 	long d[8] = {0}; /* QSTART 0; PART0 + 0, 1 do not occur here */
-	for (int i = 0; i < p->nseg; i++) {
-		const struct zwt_piece *pc = (const void *)p->seg[i].pc;
+	for (int i = 0; i < nseg; i++) {
+		const struct zwt_piece *pc = (const void *)seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		unsigned parts = pc->parts, l2 = pd[0].len;
@@ -910,6 +910,13 @@ static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
 	counts[ZWT_PART_SEC(2)] += (uint16_t)cnt;
 	*ppos = end;
 	return FAST_OK;
+}
+
+static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
+		     size_t limit, const uint8_t *qw, uint16_t counts[4])
+{
+	return auth_segs(p->seg, p->nseg, p->names[0].len, p->sigs, out, ppos,
+			 limit, qw, counts);
 }
 
 /* The usual general case: every piece compressed against the question
@@ -1000,7 +1007,8 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 		 * by auth_one, referrals and cuts by emit_piece */
 		const struct zwt_piece *pc = (const void *)p->seg[0].pc;
 		if (p->aa && !p->cut && (pc->parts | 8u) == 0x0cu)
-			f = auth_one(p, out, &pos, limit, qwire, counts);
+			f = auth_one(pc, p->names[0].len, p->sigs, out, &pos,
+				     limit, qwire, counts);
 		if (f == FAST_GEN && !p->cut)
 			f = emit_piece(p, out, &pos, limit, qwire, counts,
 				       p->sigs ? 0x3fu : 0x15u);
@@ -1031,4 +1039,19 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 		return 0;
 	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts) ==
 	       FAST_OK ? pos : 0;
+}
+
+size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
+		   uint8_t *out, size_t pos, size_t limit,
+		   const uint8_t *qwire, size_t qlen, uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const void *)seg[0].pc;
+	/* emit_whole's, or not authority parts (tl_emit's checks) */
+	if (nseg == 1 && (pc->alen == qlen || (pc->parts | 8u) != 0x0cu))
+		return 0;
+	int f = nseg == 1
+		? auth_one(pc, qlen, sigs, out, &pos, limit, qwire, counts)
+		: auth_segs(seg, nseg, qlen, sigs, out, &pos, limit, qwire,
+			    counts);
+	return f == FAST_OK ? pos : 0;
 }

@@ -190,4 +190,12 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 		   size_t pos, size_t limit, const uint8_t *qname_wire,
 		   size_t qlen, uint16_t counts[4]);
 
+/* tl_emit for the plan of a negative answer tl_resolve makes (its
+ * segments seg[0..nseg), every one for the query name, authority parts
+ * only): as tl_emit_ref, 0 when tl_emit would write it some other
+ * way. */
+size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
+		   uint8_t *out, size_t pos, size_t limit,
+		   const uint8_t *qname_wire, size_t qlen, uint16_t counts[4]);
+
 #endif

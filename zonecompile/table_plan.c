@@ -190,6 +190,68 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 	return finish(c, pos, flags, counts, max_udp);
 }
 
+/* Add piece ref to seg[0..*n) unless there (as tl_resolve's add_piece,
+ * all for the query name). */
+static void neg_add(struct tl_seg *seg, int *n, const uint8_t *data,
+		    uint32_t ref)
+{
+	const uint8_t *pc = zwt_at(data, ref);
+	for (int i = 0; i < *n; i++)
+		if (seg[i].pc == pc)
+			return;
+	seg[*n].pc = pc;
+	seg[*n].name = 0;
+	(*n)++;
+}
+
+/* NXDOMAIN for a name the burst probed absent whose closest encloser it
+ * knows (the apex one label up, or the parent it found) and is none of
+ * a cut, a DNAME or a wildcard's parent, in a zone without NSEC3: the
+ * pieces tl_resolve's nxdomain plans (the zone's NXDOMAIN recipe and,
+ * with DO, the NSEC covering the name and the one covering the
+ * wildcard, each once) written by tl_emit_neg without the plan. -1: not
+ * that case, or tl_emit would write it another way (the plan then). */
+static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	const struct tl_name *nm = &q->name;
+	const struct zwt_zone *zh = c->zh;
+	const uint8_t *data = c->acc->data;
+	int below = nm->nlabels - zh->origin_labels;
+	const struct zwt_node *e = zwt_at(data, zh->apex);
+	if (!nm->probed || nm->node || below < 1 ||
+	    (below > 1 && (!nm->pprobed || !(e = nm->parent))) ||
+	    (e->flags & (ZWT_N_CUT | ZWT_N_DNAME | ZWT_N_WILDCHILD)) ||
+	    zh->denial == ZWT_DENIAL_NSEC3)
+		return -1;
+	const struct zwt_recipe *r = zwt_at(data, zh->nx[c->sigs]);
+	const uint32_t *pcs = zwt_recipe_pieces(r);
+	bool sigs = (r->flags & ZWT_R_SIGS) != 0;
+	struct tl_seg seg[8];
+	int n = 0;
+	if (r->npieces > 6 || !(r->flags & ZWT_R_AA))
+		return -1;
+	for (unsigned i = 0; i < r->npieces; i++)
+		neg_add(seg, &n, data, pcs[i]);
+	if (c->sigs && sigs && zh->denial == ZWT_DENIAL_NSEC) {
+		if (!nm->cover) /* single answers plan it (test_table_answer
+				 * holds bursts against them) */
+			return -1;
+		struct tl_zone z = zone_of(c);
+		neg_add(seg, &n, data, tl_nsec_cover(&z, nm));
+		if (e->nx1)
+			neg_add(seg, &n, data, e->nx1);
+	}
+	uint16_t counts[4] = {1, 0, 0, 0};
+	size_t pos = n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
+				     c->pkt + 12, q->qwlen, counts) : 0;
+	if (!pos)
+		return -1;
+	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+				    ZW_MSG_AA | (r->rcode & 0xf));
+	return finish(c, pos, flags, counts, max_udp);
+}
+
 /* The general path: plan the response (table_lookup.c) and write it
  * (table_emit.c). Out of line, so the exact path and answer_referral do
  * not set up its frame (the plan is 2 KB). */
@@ -215,6 +277,8 @@ static __attribute__((noinline)) int answer_plan(struct actx *c,
 int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
 	int n = answer_referral(c, limit, max_udp);
+	if (n < 0)
+		n = answer_nxdomain(c, limit, max_udp);
 	return n >= 0 ? n : answer_plan(c, limit, max_udp);
 }
 
