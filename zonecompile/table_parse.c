@@ -329,12 +329,8 @@ static bool parse_any(const struct zw_table *t, struct actx *c)
 	return c->zh != NULL;
 }
 
-_Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len) + 1 &&
-	       offsetof(struct tl_name, hashed) == offsetof(struct tl_name, len) + 2 &&
-	       offsetof(struct tl_name, probed) == offsetof(struct tl_name, len) + 3 &&
-	       offsetof(struct tl_name, pprobed) == offsetof(struct tl_name, len) + 4 &&
-	       offsetof(struct tl_name, hash) >= offsetof(struct tl_name, len) + 8,
-	       "qname32's word");
+/* qname32 stores struct tl_name's word as parse_lazy does (the layout
+ * is asserted in table_parse_int.h). */
 /* The question name of the fast path: at most 32 octets, labels only.
  * Returns its length, or 0 when parse_any must decide. The walk checks
  * one thing per label besides the root: a length octet of 64 or more (a

@@ -58,7 +58,7 @@ _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len
 	       offsetof(struct tl_name, probed) == offsetof(struct tl_name, len) + 3 &&
 	       offsetof(struct tl_name, pprobed) == offsetof(struct tl_name, len) + 4 &&
 	       offsetof(struct tl_name, hash) >= offsetof(struct tl_name, len) + 8,
-	       "parse_lazy's word");
+	       "parse_lazy's and qname32's word");
 /* The usual query in the fewest steps: QR clear, opcode QUERY, one
  * question, no answer or authority records, no OPT or one without
  * options, in a one-zone table. The name's length is then what the
