@@ -837,9 +837,10 @@ static __attribute__((noinline)) bool auth_sig3(
  * goes out as put_cut writes it, and its pointers and those of its
  * RRSIGs follow it (cut_pos). FAST_GEN: not that shape or too long
  * (emit_fast's loops then). */
-static int auth_segs(const struct tl_seg *seg, int nseg, size_t qlen,
-		     bool sigs, uint8_t *out, size_t *ppos, size_t limit,
-		     const uint8_t *qw, uint16_t counts[4])
+static inline __attribute__((always_inline)) int auth_segs(
+	const struct tl_seg *seg, int nseg, size_t qlen, bool sigs,
+	uint8_t *out, size_t *ppos, size_t limit, const uint8_t *qw,
+	uint16_t counts[4])
 {
 	struct qlabels q = {qw, qlen, 0, -1};
 	unsigned sig3 = sigs ? 8u : 0u, cnt = 0;
@@ -1041,17 +1042,25 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 	       FAST_OK ? pos : 0;
 }
 
+size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
+		    size_t pos, size_t limit, const uint8_t *qwire,
+		    size_t qlen, uint16_t counts[4])
+{
+	const struct zwt_piece *pc = (const void *)piece;
+	/* emit_whole's, or not authority parts (tl_emit's checks) */
+	if (pc->alen == qlen || (pc->parts | 8u) != 0x0cu)
+		return 0;
+	return auth_one(pc, qlen, sigs, out, &pos, limit, qwire, counts) ==
+	       FAST_OK ? pos : 0;
+}
+
 size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 		   uint8_t *out, size_t pos, size_t limit,
 		   const uint8_t *qwire, size_t qlen, uint16_t counts[4])
 {
-	const struct zwt_piece *pc = (const void *)seg[0].pc;
-	/* emit_whole's, or not authority parts (tl_emit's checks) */
-	if (nseg == 1 && (pc->alen == qlen || (pc->parts | 8u) != 0x0cu))
-		return 0;
-	int f = nseg == 1
-		? auth_one(pc, qlen, sigs, out, &pos, limit, qwire, counts)
-		: auth_segs(seg, nseg, qlen, sigs, out, &pos, limit, qwire,
-			    counts);
-	return f == FAST_OK ? pos : 0;
+	if (nseg == 1)
+		return tl_emit_neg1(seg[0].pc, sigs, out, pos, limit, qwire,
+				    qlen, counts);
+	return auth_segs(seg, nseg, qlen, sigs, out, &pos, limit, qwire,
+			 counts) == FAST_OK ? pos : 0;
 }

@@ -197,5 +197,9 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 		   uint8_t *out, size_t pos, size_t limit,
 		   const uint8_t *qname_wire, size_t qlen, uint16_t counts[4]);
+/* tl_emit_neg of one piece. */
+size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
+		    size_t pos, size_t limit, const uint8_t *qname_wire,
+		    size_t qlen, uint16_t counts[4]);
 
 #endif

@@ -218,11 +218,12 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 	const struct zwt_zone *zh = c->zh;
 	const uint8_t *data = c->acc->data;
 	int below = nm->nlabels - zh->origin_labels;
-	const struct zwt_node *e = zwt_at(data, zh->apex);
-	if (!nm->probed || nm->node || below < 1 ||
-	    (below > 1 && (!nm->pprobed || !(e = nm->parent))) ||
-	    (e->flags & (ZWT_N_CUT | ZWT_N_DNAME | ZWT_N_WILDCHILD)) ||
-	    zh->denial == ZWT_DENIAL_NSEC3)
+	if (zh->denial == ZWT_DENIAL_NSEC3 || !nm->probed || nm->node ||
+	    below < 1 || (below > 1 && (!nm->pprobed || !nm->parent)))
+		return -1;
+	const struct zwt_node *e = below > 1 ? nm->parent
+					     : zwt_at(data, zh->apex);
+	if (e->flags & (ZWT_N_CUT | ZWT_N_DNAME | ZWT_N_WILDCHILD))
 		return -1;
 	const struct zwt_recipe *r = zwt_at(data, zh->nx[c->sigs]);
 	const uint32_t *pcs = zwt_recipe_pieces(r);
@@ -243,8 +244,11 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 			neg_add(seg, &n, data, e->nx1);
 	}
 	uint16_t counts[4] = {1, 0, 0, 0};
-	size_t pos = n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
-				     c->pkt + 12, q->qwlen, counts) : 0;
+	size_t pos = n == 1 ? tl_emit_neg1(seg[0].pc, sigs, c->out, q->qend,
+					   limit, c->pkt + 12, q->qwlen,
+					   counts)
+		     : n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
+				       c->pkt + 12, q->qwlen, counts) : 0;
 	if (!pos)
 		return -1;
 	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
