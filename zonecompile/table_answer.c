@@ -198,9 +198,7 @@ int answer_exact(struct actx *c, const struct zwt_recipe *r,
 	if (o != c->pkt) /* header (ID) and question */
 		copy_head(o, c->pkt, qend);
 	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, pc->size);
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    ((r->flags & ZWT_R_AA) ? ZW_MSG_AA : 0) |
-				    (r->rcode & 0xf));
+	uint16_t flags = answer_flags(q, r->flags & ZWT_R_AA, r->rcode);
 	return (int)finish_exact(c, qend + pc->size, flags,
 				 exact_counts(pc, q->edns), opt);
 }

@@ -232,6 +232,28 @@ enum nsec_state {
 	NSEC_GROUP = 2,  /* nblk: the index group, prefetched */
 };
 
+/* A name's lookup state once its octets, length and labels are set:
+ * not hashed, probed or covered yet (parse_qname, make_name). */
+static inline void name_fresh(struct tl_name *nm, size_t len,
+			      unsigned labels)
+{
+	nm->len = (uint8_t)len;
+	nm->nlabels = (uint8_t)labels;
+	nm->hashed = false;
+	nm->probed = false;
+	nm->pprobed = false;
+	nm->cover = 0;
+}
+
+/* The header flags of a response to q: QR, q's opcode and RD, AA and
+ * the rcode's low bits. */
+static inline uint16_t answer_flags(const struct query *q, bool aa,
+				    unsigned rcode)
+{
+	return (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
+			  (aa ? ZW_MSG_AA : 0) | (rcode & 0xf));
+}
+
 /* The zone view tl_* take, from the burst's zone and its accelerator. */
 static inline struct tl_zone zone_of(const struct actx *c)
 {

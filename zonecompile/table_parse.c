@@ -77,12 +77,7 @@ static int parse_qname(const uint8_t *pkt, size_t len, struct query *q)
 	if (12 + n + 4 > len)
 		return -1;
 	lower_copy(nm->lname, name, n, len - 12);
-	nm->len = (uint8_t)n;
-	nm->nlabels = (uint8_t)labels;
-	nm->hashed = false;
-	nm->probed = false;
-	nm->pprobed = false;
-	nm->cover = 0;
+	name_fresh(nm, n, labels);
 	q->qwlen = (uint8_t)n;
 	q->qend = 12 + n + 4;
 	uint32_t tc = zw_load32(name + n); /* qtype, qclass */
@@ -211,8 +206,7 @@ static int reply_bare(const uint8_t *pkt, uint8_t *out, size_t cap,
 		return ZW_ENOSPC;
 	if (out != pkt)
 		memcpy(out + 12, pkt + 12, qend - 12);
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    (rcode & 0xf));
+	uint16_t flags = answer_flags(q, false, rcode);
 	if (q->edns) {
 		pos = put_opt(out, pos, q, max_udp, rcode, ede);
 		counts[3] = 1;
@@ -329,6 +323,31 @@ static bool parse_any(const struct zw_table *t, struct actx *c)
 	return c->zh != NULL;
 }
 
+/* The labels of a name of labels only from name[0] on, their offsets
+ * into nm->loff: the offset of its root octet, or > lim when a label
+ * runs past lim. One check per label besides the root: a length octet
+ * of 64 or more (a pointer or a bad label) jumps past any lim under 64,
+ * so the bound catches it too. *k: the labels before the root. */
+static inline __attribute__((always_inline))
+size_t qname_walk(const uint8_t *name, size_t lim, struct tl_name *nm,
+		   unsigned *k)
+{
+	size_t o = 0;
+	unsigned n = 0;
+	for (;;) {
+		unsigned l = name[o];
+		nm->loff[n] = (uint8_t)o;
+		if (!l)
+			break;
+		o += (size_t)l + 1;
+		n++;
+		if (o > lim)
+			break;
+	}
+	*k = n;
+	return o;
+}
+
 /* qname32 stores struct tl_name's word as parse_lazy does (the layout
  * is asserted in table_parse_int.h). */
 /* The question name of the fast path: at most 32 octets, labels only.
@@ -343,18 +362,10 @@ size_t qname32(const uint8_t *name, size_t avail, struct tl_name *nm)
 {
 	/* o <= lim: the name's root octet and qtype, qclass are inside */
 	size_t lim = avail - 5 < 31 ? avail - 5 : 31;
-	size_t o = 0;
-	unsigned k = 0;
-	for (;;) {
-		unsigned l = name[o];
-		nm->loff[k] = (uint8_t)o;
-		if (!l)
-			break;
-		o += (size_t)l + 1;
-		k++;
-		if (o > lim)
-			return 0;
-	}
+	unsigned k;
+	size_t o = qname_walk(name, lim, nm, &k);
+	if (o > lim)
+		return 0;
 	size_t b = avail < 32 ? avail - 16 : 16;
 	lower16(nm->lname, name);
 	lower16(nm->lname + b, name + b);
@@ -460,19 +471,9 @@ bool tl_parse_walk(struct actx *c)
 {
 	const uint8_t *name = c->pkt + 12; /* n < the packet's length - 12 */
 	struct tl_name *nm = &c->q.name;
-	size_t n = nm->len, o = 0;
-	unsigned k = 0;
-	for (;;) {
-		unsigned l = name[o];
-		nm->loff[k] = (uint8_t)o;
-		if (!l)
-			break;
-		o += 1u + l;
-		k++;
-		if (o >= n) /* also a length octet of 64 or more (a pointer
-			     * or a bad label): n <= 32 */
-			return false;
-	}
+	size_t n = nm->len; /* n <= 32 */
+	unsigned k;
+	size_t o = qname_walk(name, n - 1, nm, &k);
 	nm->nlabels = (uint8_t)k;
 	if (o != n - 1 || !zone_holds(c->zh, nm))
 		return false;

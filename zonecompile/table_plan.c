@@ -82,12 +82,7 @@ static bool make_name(struct tl_name *out, const struct tl_name *cur,
 		return false;
 	out->loff[labels] = (uint8_t)o;
 	memcpy(out->lname, tmp, n);
-	out->len = (uint8_t)n;
-	out->nlabels = (uint8_t)labels;
-	out->hashed = false;
-	out->probed = false;
-	out->pprobed = false;
-	out->cover = 0;
+	name_fresh(out, n, labels);
 	return true;
 }
 
@@ -173,9 +168,8 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 	    !(e->flags & ZWT_N_CUT) ||
 	    nm->nlabels - c->zh->origin_labels <= 1)
 		return -1;
-	int dnssec = q->dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 	const uint8_t *data = c->acc->data;
-	const struct zwt_recipe *r = zwt_at(data, e->dflt[dnssec]);
+	const struct zwt_recipe *r = zwt_at(data, e->dflt[c->sigs]);
 	uint16_t counts[4] = {1, 0, 0, 0};
 	if (r->npieces != 1)
 		return -1;
@@ -184,10 +178,9 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 				 limit, c->pkt + 12, q->qwlen, counts);
 	if (!pos)
 		return -1;
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    (r->flags & ZWT_R_AA ? ZW_MSG_AA : 0) |
-				    (r->rcode & 0xf));
-	return finish(c, pos, flags, counts, max_udp);
+	return finish(c, pos,
+		      answer_flags(q, r->flags & ZWT_R_AA, r->rcode), counts,
+		      max_udp);
 }
 
 /* Add piece ref to seg[0..*n) unless there (as tl_resolve's add_piece,
@@ -251,9 +244,8 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 				       c->pkt + 12, q->qwlen, counts) : 0;
 	if (!pos)
 		return -1;
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    ZW_MSG_AA | (r->rcode & 0xf));
-	return finish(c, pos, flags, counts, max_udp);
+	return finish(c, pos, answer_flags(q, true, r->rcode), counts,
+		      max_udp);
 }
 
 /* The general path: plan the response (table_lookup.c) and write it
@@ -272,9 +264,8 @@ static __attribute__((noinline)) int answer_plan(struct actx *c,
 	bool tc = false;
 	size_t pos = tl_emit(&p, c->out, q->qend, limit, c->pkt + 12, counts,
 			     &tc);
-	uint16_t flags = (uint16_t)(ZW_MSG_QR | (q->flags & 0x7900) |
-				    (p.aa ? ZW_MSG_AA : 0) |
-				    (tc ? ZW_MSG_TC : 0) | (p.rcode & 0xf));
+	uint16_t flags = (uint16_t)(answer_flags(q, p.aa, p.rcode) |
+				    (tc ? ZW_MSG_TC : 0));
 	return finish(c, pos, flags, counts, max_udp);
 }
 
