@@ -195,6 +195,7 @@ struct actx {
 	size_t cap;
 	const struct zwt_zone *zh;
 	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
+	const uint64_t *home;         /* the name's home slot */
 	bool sigs;                    /* DO set and the zone signed */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
@@ -211,6 +212,18 @@ struct actx {
 	int result;
 	bool done;
 	bool lazy; /* the name taken by its length, not walked (parse_lazy) */
+};
+
+/* What every query of a call shares, looked up once: the table's only
+ * zone and its accelerator (NULL: several zones, parse_lazy does not
+ * take them), the accelerator's hash seed, whether the zone is signed;
+ * the server's UDP size. */
+struct bconst {
+	const struct zwt_zone *z1;
+	const struct zwt_accel *a1;
+	uint64_t seed;
+	bool signed1;
+	uint16_t max_udp;
 };
 
 /* Where the prefetching of an absent name's parent stands: its closest

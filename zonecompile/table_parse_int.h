@@ -73,14 +73,14 @@ _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len
  * Names of up to 32 octets, lower-cased as 2 blocks: 32 octets from the
  * name, or the last 16 of the packet overlapping the first. */
 static inline __attribute__((always_inline))
-bool parse_lazy(const struct zw_table *t, struct actx *c)
+bool parse_lazy(const struct bconst *k, struct actx *c)
 {
 	const uint8_t *pkt = c->pkt;
 	size_t len = c->len;
 	struct query *q = &c->q;
 	struct tl_name *nm = &q->name;
 
-	if (len < 12 + 16 || t->nzones != 1) /* 2 blocks of the name readable */
+	if (len < 12 + 16 || !k->z1) /* 2 blocks of the name readable */
 		return false;
 	uint64_t cnt = zw_load64(pkt + 4); /* qd, an, ns, ar: 1, 0, 0, 0/1 */
 	uint32_t hd = zw_load32(pkt);      /* id, flags */
@@ -89,7 +89,7 @@ bool parse_lazy(const struct zw_table *t, struct actx *c)
 	if ((cnt & ~(1ULL << 56)) != 1ULL << 8 || (hd & 0x00f80000) ||
 	    n - 1 > 31 || pkt[12 + n - 1])
 		return false;
-	size_t b = len - 12 < 32 ? len - 12 - 16 : 16;
+	size_t b = (len - 12 < 32 ? len - 12 : 32) - 16;
 	lower16(nm->lname, pkt + 12);
 	lower16(nm->lname + b, pkt + 12 + b);
 	/* len, nlabels (0 until walked), hashed (below, once the rest
@@ -101,12 +101,13 @@ bool parse_lazy(const struct zw_table *t, struct actx *c)
 		return false;
 	uint32_t idf = be16x2(hd);
 	memcpy(&q->id, &idf, 4); /* id, flags */
-	c->zh = t->zones[0];
-	c->acc = t->accel;
+	c->zh = k->z1;
+	c->acc = k->a1;
 	c->lazy = true;
+	c->sigs = q->dnssec & k->signed1;
 	/* hashed here, where n <= 32 is known: GCC drops the hash's longer
 	 * cases (lname is a 256-octet buffer: the hash may read past n) */
-	nm->hash = zwt_hash_padded(t->accel->seed, nm->lname, n);
+	nm->hash = zwt_hash_padded(k->seed, nm->lname, n);
 	return true;
 }
 
@@ -118,17 +119,23 @@ bool parse_lazy(const struct zw_table *t, struct actx *c)
  * stage_node, stage_slot, tl_parse_slow; zw_table_answer's context
  * starts zeroed.) */
 static inline __attribute__((always_inline))
-bool stage_parse(const struct zw_table *t, struct actx *c, uint16_t max_udp)
+bool stage_parse(const struct zw_table *t, const struct bconst *k,
+		 struct actx *c)
 {
 	c->pstate = PARENT_NONE;
 	c->nstate = NSEC_NONE;
-	c->done = !parse_lazy(t, c) && !tl_parse_slow(t, c, max_udp);
-	if (c->done)
-		return false;
+	if (!parse_lazy(k, c)) {
+		c->done = !tl_parse_slow(t, c, k->max_udp);
+		if (c->done)
+			return false;
+		c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	} else {
+		c->done = false;
+	}
 	const struct zwt_accel *a = c->acc;
 	struct tl_name *nm = &c->q.name;
-	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 	const uint64_t *home = &a->slots[nm->hash & a->mask];
+	c->home = home;
 	/* the probe may run on into the next line (prefetch never faults,
 	 * so past the last slot is harmless) */
 	zwt_prefetch(home);
