@@ -526,6 +526,31 @@ static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
 	       zw_load32((const uint8_t *)pc + pc->wire) == 0x02000cc0u;
 }
 
+/* The pointers of a referral's part written at o (fixups fix..fe,
+ * those at or past lim left): QSTART stays, QSUF moves by dq (both
+ * point into the question, table_read.c fix_target), a pointer into the
+ * parts by the region of its target (canonical value v): dr[0] before
+ * c1, dr[1] from c1 on (the cut labels), dr[2] from c2 on (after them).
+ * fix_span's work with the kinds told apart by their first bits, not a
+ * table. Returns the first fixup left. */
+static inline __attribute__((always_inline)) const uint8_t *ref_span(
+	uint8_t *o, const uint8_t *fix, const uint8_t *fe, unsigned lim,
+	long dq, const long dr[3], unsigned c1, unsigned c2)
+{
+	for (; fix < fe; fix += 2) {
+		unsigned fx = zw_load16(fix);
+		if (ZWT_FIX_POS(fx) >= lim)
+			break;
+		uint8_t *p = o + ZWT_FIX_POS(fx);
+		unsigned v = __builtin_bswap16(zw_load16(p));
+		long d = fx >= ZWT_FIX_PART0 << 13 ? dr[(v >= c1) + (v >= c2)]
+			 : fx >= ZWT_FIX_QSUF << 13 ? dq : 0;
+		uint16_t raw = __builtin_bswap16((uint16_t)(v + (unsigned)d));
+		memcpy(p, &raw, 2);
+	}
+	return fix;
+}
+
 /* A referral for a name below the cut: emit_piece (piece_cut) for the
  * one piece of that plan, whose first part is the authority's NS RRset
  * owned by the anchor (no answer parts), in fewer steps. Its parts
@@ -561,31 +586,32 @@ static inline __attribute__((always_inline)) int emit_ref(
 	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
 	if (end > limit || end > 0x4000)
 		return FAST_NO;
+	uint8_t *o = out + at;
+	const uint8_t *fe = fix + 2u * pd[0].nfix;
+	size_t kp = ci.keep;
+	/* no cut: every region moves as the parts do */
+	const long dr[3] = {(long)at - canon,
+			    n ? (long)ci.qoff - (long)kp - canon : 0,
+			    (long)(at - n) - canon};
+	const unsigned c1 = n ? (unsigned)(0xc000 + canon + (long)kp) : ~0u,
+		       c2 = c1 + (unsigned)n;
 	if (!n) {
-		memcpy(out + at, w, size);
-		piece_fix(out, at, pd, nw, fix, dq, canon);
+		copy_run(o, w, size);
+		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
 	} else {
-		size_t kp = ci.keep;
-		const long dv[5] = {0, dq, (long)at - canon,
-				    (long)ci.qoff - (long)kp - canon,
-				    (long)(at - n) - canon};
-		const unsigned c1 = (unsigned)(0xc000 + canon + (long)kp),
-			       c2 = c1 + (unsigned)n;
-		uint8_t *o = out + at;
-		const uint8_t *fe = fix + 2u * pd[0].nfix;
 		cut_copy(o, w, size, kp, ci.rdl, ci.qoff, (unsigned)n);
-		fix = fix_span(o, fix, fe, (unsigned)kp, dv, c1, c2);
+		fix = ref_span(o, fix, fe, (unsigned)kp, dq, dr, c1, c2);
 		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) == kp + n)
 			fix += 2; /* the pointer the cut replaced */
 		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) < kp + n)
 			return FAST_NO; /* inside the cut labels */
 		o -= n;
-		fix = fix_span(o, fix, fe, ~0u, dv, c1, c2);
-		for (unsigned j = 1; j < nw; j++) {
-			o += pd[j - 1].len;
-			fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dv,
-				       c1, c2);
-		}
+		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
+	}
+	for (unsigned j = 1; j < nw; j++) {
+		o += pd[j - 1].len;
+		fix = ref_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr, c1,
+			       c2);
 	}
 	counts[1] += (uint16_t)cnt;
 	counts[2] += (uint16_t)(cnt >> 16);

@@ -154,6 +154,30 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
 	return (int)pos;
 }
 
+/* finish() for the answers written without a plan: the header and
+ * question copied as the exact path copies them (the ID with them),
+ * then the flags and the counts (counts[0..3] are the header's four
+ * 16-bit lanes: swapped to big-endian in one word). */
+static inline int finish_lanes(struct actx *c, size_t pos, uint16_t flags,
+			       const uint16_t counts[4], uint16_t max_udp)
+{
+	uint8_t *o = c->out;
+	uint64_t lanes;
+	memcpy(&lanes, counts, 8);
+	if (o != c->pkt)
+		copy_head(o, c->pkt, c->q.qend);
+	if (c->q.edns) {
+		pos = put_opt(o, pos, &c->q, max_udp, 0, false);
+		lanes += 1ull << 48;
+	}
+	uint16_t f = __builtin_bswap16(flags);
+	lanes = (lanes & 0x00ff00ff00ff00ffull) << 8 |
+		(lanes >> 8 & 0x00ff00ff00ff00ffull);
+	memcpy(o + 2, &f, 2);
+	memcpy(o + 4, &lanes, 8);
+	return (int)pos;
+}
+
 /* The usual referral for a name below a cut (a glue name): the burst
  * probed the name absent and found its parent, the cut, as tl_resolve
  * takes it; with a one-piece recipe tl_emit_ref writes it without a
@@ -178,9 +202,8 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 				 limit, c->pkt + 12, q->qwlen, counts);
 	if (!pos)
 		return -1;
-	return finish(c, pos,
-		      answer_flags(q, r->flags & ZWT_R_AA, r->rcode), counts,
-		      max_udp);
+	return finish_lanes(c, pos, answer_flags(q, r->flags & ZWT_R_AA,
+						  r->rcode), counts, max_udp);
 }
 
 /* Add piece ref to seg[0..*n) unless there (as tl_resolve's add_piece,
