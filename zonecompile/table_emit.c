@@ -754,6 +754,51 @@ static inline __attribute__((always_inline)) void one_fix(
 	}
 }
 
+/* may_cut's answer for a part whose first owner is one label and a
+ * pointer (an NSEC's) or a pointer (a SOA's at the apex), without
+ * walk_labels' loop; other owners go to may_cut. */
+static inline __attribute__((always_inline)) bool neg_may_cut(
+	struct qlabels *q, const uint8_t *w, size_t len, size_t alen,
+	bool sigs)
+{
+	unsigned a = w[0];
+	size_t o, l = 1u + a, m, last;
+	if (q->len <= alen)
+		return false;
+	if (len < 12)
+		return may_cut(q, w, len, alen, sigs);
+	if (a - 1u < 63u) { /* one label: walk_labels stops at a pointer */
+		if (l + 2 > len || (w[l] & 0xc0) != 0xc0)
+			return may_cut(q, w, len, alen, sigs);
+		if (sigs && w[l] == 0xc0 && w[l + 1] == 12 &&
+		    q_label_before(q, alen, w))
+			return true;
+		o = l + 2;
+	} else if ((a & 0xc0) == 0xc0) {
+		o = 2;
+	} else {
+		return may_cut(q, w, len, alen, sigs);
+	}
+	/* may_cut's tail: the first RR's type, a SOA's MNAME (one label
+	 * and a pointer, the usual one, without walk_labels' loop) */
+	if (o + 10 > len || w[o] != 0)
+		return false;
+	if (w[o + 1] == ZW_TYPE_NS)
+		return true;
+	if (w[o + 1] != ZW_TYPE_SOA)
+		return false;
+	a = o + 10 < len ? w[o + 10] : 0;
+	if (a - 1u < 63u && o + 11 + a < len &&
+	    (w[o + 11 + a] & 0xc0) == 0xc0) {
+		m = o + 11 + a;
+		last = o + 10;
+	} else {
+		m = walk_labels(w, o + 10, len, &last);
+	}
+	return m > o + 10 && m + 2 <= len && w[m] == 0xc0 && w[m + 1] == 12 &&
+	       q_label_before(q, alen, w + last);
+}
+
 /* A negative answer of one piece (DO=0: the SOA of NXDOMAIN and NODATA;
  * with its RRSIGs when DO=1) and no name cut: its parts written are its
  * first ones, one run in the piece and in the response, so one copy,
@@ -771,7 +816,7 @@ static inline __attribute__((always_inline)) int auth_one(
 	size_t n = pd[0].len + (two ? pd[1].len : 0u), end = at + n;
 	if (qlen > alen) {
 		struct qlabels q = {qw, qlen, 0, -1};
-		if (may_cut(&q, w, pd[0].len, alen, sigs))
+		if (neg_may_cut(&q, w, pd[0].len, alen, sigs))
 			return FAST_GEN;
 	}
 	/* an anchor longer than the query name (a table the compiler does
@@ -1116,7 +1161,7 @@ static inline __attribute__((always_inline)) int neg_segs(
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		unsigned parts = pc->parts, l2 = pd[0].len;
-		if (qlen > pc->alen && may_cut(&q, w, l2, pc->alen, sigs))
+		if (neg_may_cut(&q, w, l2, pc->alen, sigs))
 			return FAST_GEN;
 		const uint8_t *fix = (const uint8_t *)(pd + 1 + (parts >> 3));
 		long canon = 12 + pc->alen + 4;

@@ -244,27 +244,32 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 	const struct zwt_recipe *r = zwt_at(data, zh->nx[c->sigs]);
 	const uint32_t *pcs = zwt_recipe_pieces(r);
 	bool sigs = (r->flags & ZWT_R_SIGS) != 0;
-	struct tl_seg seg[8];
-	int n = 0;
+	bool nsec = c->sigs && sigs && zh->denial == ZWT_DENIAL_NSEC;
+	uint16_t counts[4] = {1, 0, 0, 0};
+	size_t pos;
 	if (r->npieces > 6 || !(r->flags & ZWT_R_AA))
 		return -1;
-	for (unsigned i = 0; i < r->npieces; i++)
-		neg_add(seg, &n, data, pcs[i]);
-	if (c->sigs && sigs && zh->denial == ZWT_DENIAL_NSEC) {
-		if (!nm->cover) /* single answers plan it (test_table_answer
-				 * holds bursts against them) */
-			return -1;
-		struct tl_zone z = zone_of(c);
-		neg_add(seg, &n, data, tl_nsec_cover(&z, nm));
-		if (e->nx1)
-			neg_add(seg, &n, data, e->nx1);
+	if (r->npieces == 1 && !nsec) { /* DO=0: the SOA */
+		pos = tl_emit_neg1(zwt_at(data, pcs[0]), sigs, c->out, q->qend,
+				   limit, c->pkt + 12, q->qwlen, counts);
+	} else {
+		struct tl_seg seg[8];
+		int n = 0;
+		for (unsigned i = 0; i < r->npieces; i++)
+			neg_add(seg, &n, data, pcs[i]);
+		if (nsec) {
+			if (!nm->cover) /* single answers plan it
+					 * (test_table_answer holds bursts
+					 * against them) */
+				return -1;
+			/* the burst's cover: what tl_nsec_cover returns */
+			neg_add(seg, &n, data, nm->cover);
+			if (e->nx1)
+				neg_add(seg, &n, data, e->nx1);
+		}
+		pos = n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
+				      c->pkt + 12, q->qwlen, counts) : 0;
 	}
-	uint16_t counts[4] = {1, 0, 0, 0};
-	size_t pos = n == 1 ? tl_emit_neg1(seg[0].pc, sigs, c->out, q->qend,
-					   limit, c->pkt + 12, q->qwlen,
-					   counts)
-		     : n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
-				       c->pkt + 12, q->qwlen, counts) : 0;
 	if (!pos)
 		return -1;
 	return finish(c, pos, answer_flags(q, true, r->rcode), counts,
