@@ -11,23 +11,40 @@
 #include "dns/err.h"
 #include "zonecompile/table_parse_int.h"
 
+/* The slot holding tag h's name among the 4 from home on (the lines
+ * stage_parse prefetched), not past the last slot: NULL when one of them
+ * is empty (the name is absent: tl_slot_walk starts its searches) or
+ * none holds the tag. */
+static inline const uint64_t *slot_near(const struct actx *c,
+					const uint64_t *home, uint64_t h)
+{
+	const uint64_t *last = c->acc->slots + c->acc->mask;
+	for (unsigned j = 1; j < 4 && home + j <= last; j++) {
+		uint64_t s = home[j];
+		if (!(uint32_t)s)
+			return NULL;
+		if (!((s ^ h) >> 32))
+			return home + j;
+	}
+	return NULL;
+}
+
 /* Stage 2: the name's home slot (prefetched by stage_parse). Usually it
  * holds the name's tag: prefetch that node (and the recipes the
- * compiler put right after it); else walk on (tl_slot_walk). */
+ * compiler put right after it); else one of the next slots may (about
+ * 1 name in 6 at 1M), else walk on (tl_slot_walk). */
 static inline void stage_slot(struct actx *c)
 {
 	uint64_t h = c->q.name.hash;
 	const uint64_t *home = c->home;
 	uint64_t s = home[0];
 	if (!(uint32_t)s || (s ^ h) >> 32) {
-		/* the next slot, when the home one is taken by another name
-		 * and is not the last (about 1 name in 6 at 1M): its line
-		 * was prefetched with the home slot's */
-		if (!(uint32_t)s || home == c->acc->slots + c->acc->mask ||
-		    !(uint32_t)(s = home[1]) || (s ^ h) >> 32) {
+		const uint64_t *at = (uint32_t)s ? slot_near(c, home, h) : NULL;
+		if (!at) {
 			tl_slot_walk(c);
 			return;
 		}
+		s = *at;
 	}
 	const uint8_t *n = zwt_at(c->acc->data, (uint32_t)s);
 	c->cand = (const struct zwt_node *)n;
@@ -55,8 +72,8 @@ void stage_node(struct actx *c)
 {
 	struct query *q = &c->q;
 	const struct zwt_node *n = c->cand;
-	c->rec = NULL;
 	if (!n) { /* no tag match near the home slot */
+		c->rec = NULL;
 		if (c->pstate == PARENT_SLOT)
 			tl_parent_slot(c);
 		if (c->nstate == NSEC_BLOCK)
@@ -65,6 +82,7 @@ void stage_node(struct actx *c)
 	}
 	if (n->namelen != q->name.len ||
 	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len)) {
+		c->rec = NULL;
 		n = node_collision(c);
 		c->cand = n;
 		q->name.node = n;
@@ -155,25 +173,6 @@ static inline uint64_t exact_counts(const struct zwt_piece *pc, bool opt)
 	return v & 0xff00ff00ff00ff00ULL ? lanes_be16(v) : v << 8;
 }
 
-/* The header's flags and counts for the exact path (the ID is the
- * query's, already in place: out is the query or a copy of its header),
- * and the OPT (11 octets, two overlapping stores of the burst's
- * template) at pos when the query has one. */
-static inline size_t finish_exact(struct actx *c, size_t pos, uint16_t wflags,
-				  uint64_t counts_be, const uint8_t opt[2][16])
-{
-	uint8_t *o = c->out;
-	if (c->q.edns) {
-		const uint8_t *t = opt[c->q.dnssec];
-		memcpy(o + pos, t, 8);
-		memcpy(o + pos + 3, t + 3, 8);
-		pos += 11;
-	}
-	memcpy(o + 2, &wflags, 2);
-	memcpy(o + 4, &counts_be, 8);
-	return pos;
-}
-
 /* answer_flags of recipe r as octets 2 and 3 of the header (a 16-bit
  * store), from the recipe's rcode and flags as one load. */
 static inline uint16_t exact_flags(const struct query *q,
@@ -201,13 +200,18 @@ bool exact_fits(const struct actx *c, const struct zwt_recipe *r,
 	if (pc->alen != q->qwlen ||
 	    (!(r->flags & ZWT_R_SIGS) && (pc->parts & 0x2a)))
 		return false;
-	size_t need = q->qend + pc->size + (q->edns ? 11 : 0);
 	/* every limit is at least 512 or the buffer: most answers fit so */
-	return (need <= 512 && need <= c->cap) ||
-	       need <= answer_limit(c, tcp, max_udp);
+	return (long)pc->size <= c->room ||
+	       q->qend + pc->size + (q->edns ? 11 : 0) <=
+	       answer_limit(c, tcp, max_udp);
 }
 
-/* ... and the writing: returns the response's length. */
+/* ... and the writing: returns the response's length. The header's
+ * flags and counts (the ID is the query's, already in place: out is
+ * the query or a copy of its header) and the OPT (11 octets, two
+ * overlapping stores of the burst's template) when the query has one.
+ * (Reading the piece's and recipe's fields before the copies costs
+ * more: they stay live across them.) */
 static inline __attribute__((always_inline))
 int answer_exact(struct actx *c, const struct zwt_recipe *r,
 		 const struct zwt_piece *pc, const uint8_t opt[2][16])
@@ -218,8 +222,18 @@ int answer_exact(struct actx *c, const struct zwt_recipe *r,
 	if (o != c->pkt) /* header (ID) and question */
 		copy_head(o, c->pkt, qend);
 	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, pc->size);
-	return (int)finish_exact(c, qend + pc->size, exact_flags(q, r),
-				 exact_counts(pc, q->edns), opt);
+	size_t pos = qend + pc->size;
+	uint16_t wflags = exact_flags(q, r);
+	uint64_t counts = exact_counts(pc, q->edns);
+	if (q->edns) {
+		const uint8_t *t = opt[q->dnssec];
+		memcpy(o + pos, t, 8);
+		memcpy(o + pos + 3, t + 3, 8);
+		pos += 11;
+	}
+	memcpy(o + 2, &wflags, 2);
+	memcpy(o + 4, &counts, 8);
+	return (int)pos;
 }
 
 /* The first piece of recipe r. */
@@ -251,8 +265,11 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 	struct query *q = &c->q;
 	/* the plan reads the labels of a name parse_lazy took: walk them
 	 * (when no node matched, the query may be another one) */
-	if (c->lazy && !tl_parse_settle(t, c, max_udp))
-		return c->result;
+	if (c->lazy) {
+		if (!tl_parse_settle(t, c, max_udp))
+			return c->result;
+		exact_room(c); /* the query may have been parsed again */
+	}
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)
@@ -307,6 +324,8 @@ static void bconst_init(struct bconst *k, const struct zw_table *t,
 	k->z1 = one ? t->zones[0] : NULL;
 	k->a1 = one ? t->accel : NULL;
 	k->seed = one ? t->accel->seed : 0;
+	k->slots = one ? t->accel->slots : NULL;
+	k->mask = one ? t->accel->mask : 0;
 	k->signed1 = one && t->zones[0]->denial != ZWT_DENIAL_NONE;
 	k->max_udp = server_udp(opts);
 }

@@ -196,6 +196,9 @@ struct actx {
 	const struct zwt_zone *zh;
 	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
 	const uint64_t *home;         /* the name's home slot */
+	long room;                    /* octets an answer may add after the
+				       * question (and the OPT) within 512
+				       * and cap (exact_room) */
 	bool sigs;                    /* DO set and the zone signed */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
@@ -221,10 +224,21 @@ struct actx {
 struct bconst {
 	const struct zwt_zone *z1;
 	const struct zwt_accel *a1;
+	const uint64_t *slots;  /* a1's */
+	uint64_t mask;
 	uint64_t seed;
 	bool signed1;
 	uint16_t max_udp;
 };
+
+/* c->room: what fits after the question and the OPT within both 512
+ * octets (every limit is at least 512 or the buffer) and the buffer;
+ * negative when not even they do. */
+static inline void exact_room(struct actx *c)
+{
+	long lim = c->cap < 512 ? (long)c->cap : 512;
+	c->room = lim - (long)c->q.qend - (c->q.edns ? 11 : 0);
+}
 
 /* Where the prefetching of an absent name's parent stands: its closest
  * encloser is usually the parent (a delegation, for a query below a

@@ -107,7 +107,11 @@ bool parse_lazy(const struct bconst *k, struct actx *c)
 	c->sigs = q->dnssec & k->signed1;
 	/* hashed here, where n <= 32 is known: GCC drops the hash's longer
 	 * cases (lname is a 256-octet buffer: the hash may read past n) */
-	nm->hash = zwt_hash_padded(k->seed, nm->lname, n);
+	uint64_t h = zwt_hash_padded(k->seed, nm->lname, n);
+	nm->hash = h;
+	c->home = &k->slots[h & k->mask];
+	/* exact_room: the question and the OPT end the packet */
+	c->room = (long)(c->cap < 512 ? c->cap : 512) - (long)len;
 	return true;
 }
 
@@ -129,13 +133,13 @@ bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		if (c->done)
 			return false;
 		c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+		const struct zwt_accel *a = c->acc;
+		c->home = &a->slots[c->q.name.hash & a->mask];
+		exact_room(c);
 	} else {
 		c->done = false;
 	}
-	const struct zwt_accel *a = c->acc;
-	struct tl_name *nm = &c->q.name;
-	const uint64_t *home = &a->slots[nm->hash & a->mask];
-	c->home = home;
+	const uint64_t *home = c->home;
 	/* the probe may run on into the next line (prefetch never faults,
 	 * so past the last slot is harmless) */
 	zwt_prefetch(home);
