@@ -551,6 +551,76 @@ static inline __attribute__((always_inline)) const uint8_t *ref_span(
 	return fix;
 }
 
+/* Is the label chain of the query name qw (from its start) through k
+ * and then through e (k <= e)? */
+static inline bool q_labels_at(const uint8_t *qw, size_t k, size_t e)
+{
+	size_t p = 0;
+	while (p < k)
+		p += 1u + qw[p];
+	if (p != k)
+		return false;
+	while (p < e)
+		p += 1u + qw[p];
+	return p == e;
+}
+
+/* rdata_name_cut for an NS RDATA w[r..o), o - r <= room (the query
+ * name's octets in front of the anchor, alen octets, plus 2), without
+ * its label walk in the usual cases. When the RDATA ends in a pointer
+ * to the anchor's start (lit octets before it), the walk ends there if
+ * those octets are the query name's labels in front of the anchor (they
+ * then lead it there: the cut); else it can only end at an earlier
+ * pointer to the anchor, and with no octet 0xc0 before that pointer
+ * there is none (no cut). Otherwise rdata_name_cut itself. */
+static inline __attribute__((always_inline)) size_t ref_name_cut(
+	const uint8_t *qw, size_t qlen, size_t alen, size_t room,
+	const uint8_t *w, size_t r, size_t o, size_t *kq)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	size_t lit = o - r - 2, k = qlen - alen - lit;
+	if (o - r < 3 || zw_load16(w + o - 2) != 0x0cc0)
+		return rdata_name_cut(qw, room, w, r, o, kq);
+	if (q_equal(qw, k, w + r, lit) && q_labels_at(qw, k, qlen - alen)) {
+		*kq = k;
+		return lit;
+	}
+	if (lit > 6 || o < 8)
+		return rdata_name_cut(qw, room, w, r, o, kq);
+	/* octets w[o-8..o) in a word: w[r..o-2) are its octets 6-lit..5 */
+	uint64_t y = zw_load64(w + o - 8) ^ 0xc0c0c0c0c0c0c0c0ull;
+	uint64_t m = ((1ull << 48) - 1) & ~((1ull << (8 * (6 - lit))) - 1);
+	if (((y - ones) & ~y & (ones << 7)) & m)
+		return rdata_name_cut(qw, room, w, r, o, kq);
+	return 0;
+}
+
+/* rdata_cut for a referral's NS RRset (w[0..end), is_ref's piece): its
+ * RRs owned by the anchor, each NS target checked as rdata_cut checks
+ * it; at an RR of another form rdata_cut itself, from the start (the
+ * RRs before it did not match there either). */
+static inline __attribute__((always_inline)) uint16_t ref_cut(
+	const uint8_t *qw, size_t qlen, const uint8_t *w, size_t end,
+	size_t alen, struct cutinfo *ci)
+{
+	size_t o = 0, kq = 0, room = qlen - alen + 2;
+	while (o + 12 <= end && zw_load32(w + o) == 0x02000cc0u) {
+		size_t r = o + 12,
+		       rdlen = __builtin_bswap16(zw_load16(w + o + 10));
+		o = r + rdlen;
+		if (rdlen > room || o > end || r - 2 > ZWT_FIX_POSMAX)
+			continue;
+		size_t lit = ref_name_cut(qw, qlen, alen, room, w, r, o, &kq);
+		if (lit) {
+			ci->keep = (uint16_t)r;
+			ci->rdl = (uint16_t)(r - 2);
+			ci->qoff = (uint16_t)(12 + kq);
+			return (uint16_t)lit;
+		}
+	}
+	return o + 10 < end ? rdata_cut(qw, qlen, w, end, alen, ci) : 0;
+}
+
 /* A referral for a name below the cut: emit_piece (piece_cut) for the
  * one piece of that plan, whose first part is the authority's NS RRset
  * owned by the anchor (no answer parts), in fewer steps. Its parts
@@ -566,8 +636,7 @@ static inline __attribute__((always_inline)) int emit_ref(
 	unsigned np = zwt_nparts(pc->parts), nw = 0;
 	const uint8_t *fix = (const uint8_t *)(pd + np);
 	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	size_t alen = pc->alen, size = 0, end0 = pd[0].len;
-	uint64_t cnt = 0; /* RRs per section, 16-bit lanes from lane 0 */
+	size_t alen = pc->alen, size, end0 = pd[0].len;
 	struct cutinfo ci;
 
 	if (pd[0].nunit > 1) { /* the NS RRset's end: the first unit's */
@@ -577,10 +646,20 @@ static inline __attribute__((always_inline)) int emit_ref(
 		end0 = zw_load16(u);
 	}
 	/* the cut first: the fewer values live across its loop */
-	size_t n = rdata_cut(qw, qlen, w, end0, alen, &ci);
-	for (unsigned b = wr; b; b &= b - 1, nw++) {
+	size_t n = ref_cut(qw, qlen, w, end0, alen, &ci);
+	/* the parts written: 2 (is_ref), then 3 to 5 as present: the
+	 * authority's RRs and the additional's */
+	unsigned auth = pd[0].count, add = 0;
+	size = pd[0].len;
+	nw = 1;
+	if (wr & 8) {
+		auth += pd[1].count;
+		size += pd[1].len;
+		nw = 2;
+	}
+	for (unsigned b = wr & 0x30; b; b &= b - 1, nw++) {
+		add += pd[nw].count;
 		size += pd[nw].len;
-		cnt += (uint64_t)pd[nw].count << (16 * (__builtin_ctz(b) >> 1));
 	}
 	size_t at = *ppos, end = at + size - n;
 	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
@@ -613,9 +692,8 @@ static inline __attribute__((always_inline)) int emit_ref(
 		fix = ref_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr, c1,
 			       c2);
 	}
-	counts[1] += (uint16_t)cnt;
-	counts[2] += (uint16_t)(cnt >> 16);
-	counts[3] += (uint16_t)(cnt >> 32);
+	counts[2] += (uint16_t)auth;
+	counts[3] += (uint16_t)add;
 	*ppos = end;
 	return FAST_OK;
 }

@@ -297,12 +297,20 @@ static __attribute__((noinline)) int answer_plan(struct actx *c,
 	return finish(c, pos, flags, counts, max_udp);
 }
 
+/* tl_answer_planned but for the referral: out of line, so that one
+ * does not set up answer_nxdomain's frame. */
+static __attribute__((noinline)) int answer_other(struct actx *c,
+						  size_t limit,
+						  uint16_t max_udp)
+{
+	int n = answer_nxdomain(c, limit, max_udp);
+	return n >= 0 ? n : answer_plan(c, limit, max_udp);
+}
+
 int tl_answer_planned(struct actx *c, size_t limit, uint16_t max_udp)
 {
 	int n = answer_referral(c, limit, max_udp);
-	if (n < 0)
-		n = answer_nxdomain(c, limit, max_udp);
-	return n >= 0 ? n : answer_plan(c, limit, max_udp);
+	return n >= 0 ? n : answer_other(c, limit, max_udp);
 }
 
 /* Would a denial of this name carry an NSEC covering it? */
