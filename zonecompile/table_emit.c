@@ -13,6 +13,7 @@
  * the two). */
 #include <string.h>
 
+#include "zonecompile/table_answer_int.h" /* tl_answer_ref's query */
 #include "zonecompile/table_emit_int.h"
 
 
@@ -1189,6 +1190,53 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 		return 0;
 	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts) ==
 	       FAST_OK ? pos : 0;
+}
+
+int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
+		  unsigned rcode, size_t limit, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	const struct zwt_piece *pc = (const void *)piece;
+	unsigned mask = rflags & ZWT_R_SIGS ? 0x3fu : 0x15u;
+	unsigned wr = pc->parts & mask, un = pc->parts & ~mask;
+	uint16_t counts[4] = {1, 0, 0, 0};
+	size_t pos = q->qend;
+	uint8_t *o = c->out;
+	/* tl_emit_ref's checks */
+	if (!is_ref(pc, q->qwlen) || (un && wr >> __builtin_ctz(un)) ||
+	    emit_ref(pc, wr, o, &pos, limit, c->pkt + 12, q->qwlen,
+		     counts) != FAST_OK)
+		return -1;
+	/* the header and question copied with the ID (as the exact path),
+	 * then the flags and the counts as one big-endian word */
+	if (o != c->pkt) {
+		const uint8_t *s = c->pkt;
+		size_t n = q->qend; /* 17..272 */
+		if (n <= 32) {
+			copy16(o, s, 0);
+			copy16(o + n - 16, s + n - 16, 0);
+		} else if (n <= 64) {
+			copy16(o, s, 0);
+			copy16(o, s, 16);
+			copy16(o + n - 32, s + n - 32, 0);
+			copy16(o + n - 32, s + n - 32, 16);
+		} else {
+			memcpy(o, s, n);
+		}
+	}
+	uint64_t lanes;
+	memcpy(&lanes, counts, 8);
+	if (q->edns) {
+		pos = put_opt(o, pos, q, max_udp, 0, false);
+		lanes += 1ull << 48;
+	}
+	uint16_t f = __builtin_bswap16(answer_flags(q, rflags & ZWT_R_AA,
+						    rcode));
+	lanes = (lanes & 0x00ff00ff00ff00ffull) << 8 |
+		(lanes >> 8 & 0x00ff00ff00ff00ffull);
+	memcpy(o + 2, &f, 2);
+	memcpy(o + 4, &lanes, 8);
+	return (int)pos;
 }
 
 size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,

@@ -223,6 +223,16 @@ static inline uint16_t part_cut(const uint8_t *qw, size_t qlen, bool sigs,
 	return n;
 }
 
+/* The whole response to query c for a name below a cut whose referral
+ * recipe (flags rflags, rcode) has one piece, as answer_plan writes it
+ * (tl_emit_ref's sections, then the header, the question and the OPT),
+ * within limit octets before the OPT: its length, or -1 when tl_emit
+ * would write it some other way (nothing of use written then). For
+ * table_plan.c's answer_referral. */
+struct actx;
+int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
+		  unsigned rcode, size_t limit, uint16_t max_udp);
+
 /* The general writer: every plan, every limit (RR group by RR group
  * when not everything fits). tl_emit's fast paths write the usual plans
  * the same way, octet for octet. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "zonecompile/table_answer_int.h"
+#include "zonecompile/table_emit_int.h" /* tl_answer_ref */
 
 #define RCODE_YXDOMAIN 6
 
@@ -154,30 +155,6 @@ static int finish(struct actx *c, size_t pos, uint16_t flags,
 	return (int)pos;
 }
 
-/* finish() for the answers written without a plan: the header and
- * question copied as the exact path copies them (the ID with them),
- * then the flags and the counts (counts[0..3] are the header's four
- * 16-bit lanes: swapped to big-endian in one word). */
-static inline int finish_lanes(struct actx *c, size_t pos, uint16_t flags,
-			       const uint16_t counts[4], uint16_t max_udp)
-{
-	uint8_t *o = c->out;
-	uint64_t lanes;
-	memcpy(&lanes, counts, 8);
-	if (o != c->pkt)
-		copy_head(o, c->pkt, c->q.qend);
-	if (c->q.edns) {
-		pos = put_opt(o, pos, &c->q, max_udp, 0, false);
-		lanes += 1ull << 48;
-	}
-	uint16_t f = __builtin_bswap16(flags);
-	lanes = (lanes & 0x00ff00ff00ff00ffull) << 8 |
-		(lanes >> 8 & 0x00ff00ff00ff00ffull);
-	memcpy(o + 2, &f, 2);
-	memcpy(o + 4, &lanes, 8);
-	return (int)pos;
-}
-
 /* The usual referral for a name below a cut (a glue name): the burst
  * probed the name absent and found its parent, the cut, as tl_resolve
  * takes it; with a one-piece recipe tl_emit_ref writes it without a
@@ -185,8 +162,7 @@ static inline int finish_lanes(struct actx *c, size_t pos, uint16_t flags,
  * would write it another way (the plan then). */
 static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 {
-	const struct query *q = &c->q;
-	const struct tl_name *nm = &q->name;
+	const struct tl_name *nm = &c->q.name;
 	const struct zwt_node *e;
 	if (!nm->probed || nm->node || !nm->pprobed || !(e = nm->parent) ||
 	    !(e->flags & ZWT_N_CUT) ||
@@ -194,16 +170,10 @@ static int answer_referral(struct actx *c, size_t limit, uint16_t max_udp)
 		return -1;
 	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = zwt_at(data, e->dflt[c->sigs]);
-	uint16_t counts[4] = {1, 0, 0, 0};
 	if (r->npieces != 1)
 		return -1;
-	size_t pos = tl_emit_ref(zwt_at(data, zwt_recipe_pieces(r)[0]),
-				 (r->flags & ZWT_R_SIGS) != 0, c->out, q->qend,
-				 limit, c->pkt + 12, q->qwlen, counts);
-	if (!pos)
-		return -1;
-	return finish_lanes(c, pos, answer_flags(q, r->flags & ZWT_R_AA,
-						  r->rcode), counts, max_udp);
+	return tl_answer_ref(c, zwt_at(data, zwt_recipe_pieces(r)[0]),
+			     r->flags, r->rcode, limit, max_udp);
 }
 
 /* Add piece ref to seg[0..*n) unless there (as tl_resolve's add_piece,
