@@ -7,6 +7,7 @@
  * recorded pieces into the blob runs here, in node order, so the table is
  * the same whatever the thread count. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,7 @@ uint32_t *cc_kmap_slot(struct kmap *m, uint64_t key)
 		if (!m->s[j].key) {
 			m->s[j].key = key;
 			m->s[j].val = 0;
+			m->s[j].n = 0;
 			m->n++;
 			return &m->s[j].val;
 		}
@@ -246,8 +248,12 @@ static uint32_t merged_piece(struct cc *cc, const struct cz_chunk *ch,
 		return 0;
 	if (*slot && (size_t)*slot * 4 - cc->blob_base + pc->len <=
 			     cc->blob.len &&
-	    !memcmp(blob_at(cc, *slot), src, pc->len))
+	    !memcmp(blob_at(cc, *slot), src, pc->len)) {
+		/* counted for cc_gather_hot (the slot's spare word) */
+		((struct kslot *)((uint8_t *)slot -
+				  offsetof(struct kslot, val)))->n++;
 		return *slot;
+	}
 	uint32_t ref = copy_piece(cc, ch, pc);
 	if (!*slot)
 		*slot = ref;
@@ -415,6 +421,41 @@ static int node_proofs(struct cc *cc, const struct cz_chunk *ch, size_t *pos,
 	return cc->blob.failed ? ZW_ENOMEM : 0;
 }
 
+/* Padding (zeros) a node may start with: at most this many octets. */
+#define ALIGN_PAD_MAX 32
+
+/* The octets a DO=0 lookup of the node's default answer reads from the
+ * node on: the node, and for a whole-response answer its two recipes
+ * and, when that piece is new (not shared: it goes right after them),
+ * its DO=0 piece. The default entry's record is next in the op stream
+ * at pos. */
+static size_t do0_span(const struct cc *cc, const struct cz_chunk *ch,
+		       size_t pos, size_t node_size)
+{
+	struct cr_entry e;
+	memcpy(&e, ch->ops.p + pos, sizeof(e));
+	if (!(e.flags & CR_MERGED))
+		return node_size;
+	size_t span = node_size + 16;
+	const uint32_t *slot = cc_kmap_find(&cc->merged, e.mh[0]);
+	if (!slot || !*slot)
+		span += (e.m[0].len + 3) & ~(size_t)3;
+	return span;
+}
+
+/* Start the node on a cache line when that saves the DO=0 lookup a line
+ * (its span would cross one more line boundary than its length needs)
+ * for a few octets of padding. */
+static void line_align(struct cc *cc, const struct cz_chunk *ch, size_t pos,
+		       size_t node_size)
+{
+	size_t span = do0_span(cc, ch, pos, node_size);
+	size_t o = (cc_blob_file_off(cc) + cc->blob.len) & 63;
+	size_t lines = (o + span + 63) / 64, least = (span + 63) / 64;
+	if (o && lines > least && 64 - o <= ALIGN_PAD_MAX)
+		cz_buf_append(&cc->blob, NULL, 64 - o);
+}
+
 /* The node record goes first and its recipes and pieces right after it
  * (the default answer's first: referrals are what most lookups of a
  * delegation-heavy zone want), so one prefetch run covers a lookup. */
@@ -437,10 +478,11 @@ static int assemble_node(struct cc *cc, const struct cz_chunk *ch,
 	nd.ntypes = (uint8_t)nt;
 	nd.flags = node_flags_out(cc, i);
 	nd.cpe_labels = rn.cpe_labels;
-	cz_buf_align(&cc->blob, 4);
-	size_t off = cc->blob.len;
 	size_t size = (sizeof(nd) + sizeof(ents[0]) * (size_t)nt +
 		       nd.namelen + 3) & ~(size_t)3;
+	cz_buf_align(&cc->blob, 4);
+	line_align(cc, ch, *pos, size);
+	size_t off = cc->blob.len;
 	if (!cz_buf_append(&cc->blob, NULL, size))
 		return ZW_ENOMEM;
 
@@ -510,7 +552,8 @@ static int compile_nodes(struct cc *cc, unsigned threads)
 	if (rc < 0)
 		return rc;
 	link_wildcards(cc);
-	return nx_recipes(cc);
+	rc = nx_recipes(cc);
+	return rc < 0 ? rc : cc_gather_hot(cc);
 }
 
 static int cc_init(struct cc *cc, const struct zw_zone *z,

@@ -26,7 +26,7 @@ static size_t first_zone_off(size_t n)
 }
 
 /* The blob's offset in a one-zone file: known before the blob is. */
-static size_t blob_file_off(const struct cc *cc)
+size_t cc_blob_file_off(const struct cc *cc)
 {
 	return first_zone_off(1) + align8(sizeof(struct zwt_zone)) +
 	       cc->blob_base;
@@ -42,7 +42,7 @@ static size_t blob_file_off(const struct cc *cc)
  * the blob grows on the heap and is copied, as for several zones. */
 void cc_blob_reserve(struct cc *cc)
 {
-	size_t pre = blob_file_off(cc);
+	size_t pre = cc_blob_file_off(cc);
 	size_t size = pre + BLOB_MAX + AFTER_BLOB;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -248,7 +248,7 @@ static bool image_in_place(struct zw_compiled *const *zones, size_t n,
 {
 	const struct cc *cc = (const struct cc *)zones[0];
 	if (n != 1 || !cc->region ||
-	    cc->blob.p != cc->region + blob_file_off(cc))
+	    cc->blob.p != cc->region + cc_blob_file_off(cc))
 		return false;
 	im->len = image_size(zones, n);
 	im->cap = (im->len + 4095) & ~(size_t)4095;

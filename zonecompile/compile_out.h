@@ -21,6 +21,7 @@
 struct kslot {
 	uint64_t key;
 	uint32_t val;
+	uint32_t n;   /* the merged map: uses after the first (in padding) */
 };
 
 struct kmap {
@@ -157,7 +158,15 @@ bool cc_keyed_done(const struct cc *cc, uint8_t kind, uint8_t anchor,
 /* compile_par.c: record and assemble every table node. */
 int cc_build_nodes(struct cc *cc, unsigned threads);
 
+/* compile_hot.c: once every node is assembled, the pieces many nodes'
+ * recipes share copied together to the blob's end, the recipes pointed
+ * at the copies. */
+int cc_gather_hot(struct cc *cc);
+
 /* compile_out.c */
+/* The blob's offset in a one-zone file (its alignment in any file whose
+ * first zone it is). */
+size_t cc_blob_file_off(const struct cc *cc);
 void cc_hash_prepare(struct cc *cc);
 void cc_blob_reserve(struct cc *cc);
 int cc_hash_fill(struct cc *cc);
