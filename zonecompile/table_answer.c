@@ -120,7 +120,10 @@ static inline size_t answer_limit(const struct actx *c, bool tcp,
 	if (tcp)
 		l = 65535;
 	else if (c->q.edns)
-		l = c->q.udp < 512 ? 512 : c->q.udp < max_udp ? c->q.udp : max_udp;
+	{
+		uint16_t udp = __builtin_bswap16(c->q.udp_wire);
+		l = udp < 512 ? 512 : udp < max_udp ? udp : max_udp;
+	}
 	else
 		l = 512;
 	return l < c->cap ? l : c->cap;

@@ -31,7 +31,10 @@ struct query {
 	bool edns;
 	bool dnssec;
 	uint8_t ednsver;
-	uint16_t udp;         /* the OPT's size (answer_limit: 512 at least) */
+	uint16_t udp_wire;    /* the OPT's size as its two octets (a
+			       * big-endian value: answer_limit swaps it
+			       * and takes < 512 as 512; the usual
+			       * answers fit 512 and never look) */
 	struct tl_name name;
 };
 

@@ -100,9 +100,7 @@ static int parse_opt(const uint8_t *pkt, size_t len, struct query *q,
 	if (type != ZW_TYPE_OPT || o + 11 + rdlen != len)
 		return -1;
 	q->edns = true;
-	q->udp = (uint16_t)(pkt[o + 3] << 8 | pkt[o + 4]);
-	if (q->udp < 512)
-		q->udp = 512;
+	memcpy(&q->udp_wire, pkt + o + 3, 2);
 	q->ednsver = pkt[o + 6];
 	q->dnssec = (pkt[o + 7] & 0x80) != 0;
 	return 0;
@@ -304,7 +302,7 @@ static bool parse_any(const struct zw_table *t, struct actx *c)
 		if (q->qend != c->len)
 			return false;
 		q->edns = q->dnssec = false;
-		q->udp = 0;
+		q->udp_wire = 0;
 	} else {
 		/* octets 0-7 as one word: root, type OPT, version 0 */
 		const uint64_t must = 0x00ff000000ffffffULL;
@@ -312,9 +310,9 @@ static bool parse_any(const struct zw_table *t, struct actx *c)
 		if (q->qend + 11 > c->len || (zw_load64(r) & must) != opt ||
 		    q->qend + 11 + (size_t)(r[9] << 8 | r[10]) != c->len)
 			return false;
-		uint16_t udp = (uint16_t)(r[3] << 8 | r[4]);
+
 		q->edns = true;
-		q->udp = udp < 512 ? 512 : udp;
+		memcpy(&q->udp_wire, r + 3, 2);
 		q->dnssec = (r[7] & 0x80) != 0;
 	}
 	q->id = (uint16_t)(pkt[0] << 8 | pkt[1]);
@@ -380,7 +378,7 @@ size_t qname32(const uint8_t *name, size_t avail, struct tl_name *nm)
 _Static_assert(offsetof(struct query, edns) == offsetof(struct query, qwlen) + 1 &&
 	       offsetof(struct query, dnssec) == offsetof(struct query, qwlen) + 2 &&
 	       offsetof(struct query, ednsver) == offsetof(struct query, qwlen) + 3 &&
-	       offsetof(struct query, udp) == offsetof(struct query, qwlen) + 4 &&
+	       offsetof(struct query, udp_wire) == offsetof(struct query, qwlen) + 4 &&
 	       offsetof(struct query, name) >= offsetof(struct query, qwlen) + 8,
 	       "qtail's word");
 /* The rest of the fast path's query after its name of n octets at
@@ -410,9 +408,8 @@ bool qtail(const uint8_t *pkt, size_t len, size_t n, bool opt,
 		if ((a & 0x00ffffffffff0000ULL) != must || (b & 0xff000000) ||
 		    qend + 11 + __builtin_bswap16((uint16_t)(b >> 48)) != len)
 			return false;
-		uint16_t udp = __builtin_bswap16((uint16_t)b);
 		w |= 1u << 8 | ((b >> 39) & 1) << 16 |
-		     (uint64_t)(udp < 512 ? 512 : udp) << 32;
+		     (uint64_t)(uint16_t)b << 32;
 	}
 	memcpy(&q->qwlen, &w, 8);
 	uint16_t qt = (uint16_t)tq;

@@ -42,12 +42,13 @@ bool qtail_end(const uint8_t *pkt, size_t n, bool opt, struct query *q)
 		if ((a & 0x00ffffffffff0000ULL) != must ||
 		    (b & 0xffff0000ff000000ULL))
 			return false;
-		uint16_t udp = __builtin_bswap16((uint16_t)b); /* answer_limit
-								* takes < 512
-								* as 512 */
-		w |= 1u << 8 | ((b >> 39) & 1) << 16 | (uint64_t)udp << 32;
+		/* edns, dnssec (DO: bit 7 of b's octet 4); udp_wire after
+		 * the word's store, from the packet as it is */
+		w |= 1u << 8 | ((b >> 23) & 0x10000);
 	}
 	memcpy(&q->qwlen, &w, 8);
+	if (opt)
+		memcpy(&q->udp_wire, r + 7, 2);
 	uint16_t qt = (uint16_t)tq;
 	/* not 0, IXFR (251) or AXFR (252); the usual ones in one compare */
 	return (uint16_t)(qt - 1u) < ZW_TYPE_IXFR - 1u || qt > ZW_TYPE_AXFR;
