@@ -1252,10 +1252,10 @@ size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
 }
 
 /* auth_segs without a name cut, in one pass over the pieces once their
- * lengths are summed: each piece's part 2 and then its part 3 (at the
- * position after all parts 2) copied and patched as auth_segs does.
- * FAST_GEN: not that shape, too long, or a piece may have a cut
- * (auth_segs then, which writes every octet again). */
+ * lengths are summed (and none may have a cut): each piece's part 2 and
+ * then its part 3 (at the position after all parts 2) copied and
+ * patched as auth_segs does. FAST_GEN: not that shape, too long, or a
+ * piece may have a cut (auth_segs then). */
 static inline __attribute__((always_inline)) int neg_segs(
 	const struct tl_seg *seg, int nseg, size_t qlen, bool sigs,
 	uint8_t *out, size_t *ppos, size_t limit, const uint8_t *qw,
@@ -1269,7 +1269,9 @@ static inline __attribute__((always_inline)) int neg_segs(
 		const struct zwt_piece *pc = (const void *)seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		unsigned parts = pc->parts;
-		if ((parts | 8u) != 0x0cu || qlen < pc->alen)
+		if ((parts | 8u) != 0x0cu || qlen < pc->alen ||
+		    neg_may_cut(&q, (const uint8_t *)pc + pc->wire, pd[0].len,
+				pc->alen, sigs))
 			return FAST_GEN;
 		len2 += pd[0].len;
 		cnt += pd[0].count;
@@ -1287,8 +1289,6 @@ static inline __attribute__((always_inline)) int neg_segs(
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 		const uint8_t *w = (const uint8_t *)pc + pc->wire;
 		unsigned parts = pc->parts, l2 = pd[0].len;
-		if (neg_may_cut(&q, w, l2, pc->alen, sigs))
-			return FAST_GEN;
 		const uint8_t *fix = (const uint8_t *)(pd + 1 + (parts >> 3));
 		long canon = 12 + pc->alen + 4;
 		d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);

@@ -190,6 +190,56 @@ static void neg_add(struct tl_seg *seg, int *n, const uint8_t *data,
 	(*n)++;
 }
 
+/* The pieces of recipe r to seg (each once, as add_recipe plans them)
+ * written by tl_emit_neg (tl_emit_neg1 for one), with the cover and
+ * the wildcard's NSEC (nx1, 0: none) after them when cover is not 0.
+ * 0: tl_emit would write them another way. */
+static inline __attribute__((always_inline)) size_t neg_write(
+	struct actx *c, const struct zwt_recipe *r,
+			uint32_t cover, uint32_t nx1, size_t limit,
+			uint16_t counts[4])
+{
+	const struct query *q = &c->q;
+	const uint8_t *data = c->acc->data;
+	const uint32_t *pcs = zwt_recipe_pieces(r);
+	bool sigs = (r->flags & ZWT_R_SIGS) != 0;
+	if (r->npieces == 1 && !cover) /* DO=0: the SOA; NODATA */
+		return tl_emit_neg1(zwt_at(data, pcs[0]), sigs, c->out,
+				    q->qend, limit, c->pkt + 12, q->qwlen,
+				    counts);
+	struct tl_seg seg[8];
+	int n = 0;
+	for (unsigned i = 0; i < r->npieces; i++)
+		neg_add(seg, &n, data, pcs[i]);
+	if (cover) {
+		neg_add(seg, &n, data, cover);
+		if (nx1)
+			neg_add(seg, &n, data, nx1);
+	}
+	return n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
+			       c->pkt + 12, q->qwlen, counts) : 0;
+}
+
+/* A name that exists, answered with authority parts only (NODATA):
+ * tl_resolve plans its recipe's pieces, each once, and tl_emit writes
+ * them by auth_one or auth_segs, as tl_emit_neg does without the plan.
+ * -1: not that case, or tl_emit would write it another way. */
+static int answer_nodata(struct actx *c, size_t limit, uint16_t max_udp)
+{
+	const struct query *q = &c->q;
+	const struct zwt_recipe *r = c->rec ? c->rec
+		: zwt_at(c->acc->data, tl_select(q->name.node, q->qtype,
+						 c->sigs));
+	uint16_t counts[4] = {1, 0, 0, 0};
+	if (!r->npieces || r->npieces > 6 || !(r->flags & ZWT_R_AA))
+		return -1;
+	size_t pos = neg_write(c, r, 0, 0, limit, counts);
+	if (!pos)
+		return -1;
+	return finish(c, pos, answer_flags(q, true, r->rcode), counts,
+		      max_udp);
+}
+
 /* NXDOMAIN for a name the burst probed absent whose closest encloser it
  * knows (the apex one label up, or the parent it found) and is none of
  * a cut, a DNAME or a wildcard's parent, in a zone without NSEC3: the
@@ -204,7 +254,9 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 	const struct zwt_zone *zh = c->zh;
 	const uint8_t *data = c->acc->data;
 	int below = nm->nlabels - zh->origin_labels;
-	if (zh->denial == ZWT_DENIAL_NSEC3 || !nm->probed || nm->node ||
+	if (nm->probed && nm->node)
+		return answer_nodata(c, limit, max_udp);
+	if (zh->denial == ZWT_DENIAL_NSEC3 || !nm->probed ||
 	    below < 1 || (below > 1 && (!nm->pprobed || !nm->parent)))
 		return -1;
 	const struct zwt_node *e = below > 1 ? nm->parent
@@ -212,34 +264,17 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 	if (e->flags & (ZWT_N_CUT | ZWT_N_DNAME | ZWT_N_WILDCHILD))
 		return -1;
 	const struct zwt_recipe *r = zwt_at(data, zh->nx[c->sigs]);
-	const uint32_t *pcs = zwt_recipe_pieces(r);
 	bool sigs = (r->flags & ZWT_R_SIGS) != 0;
 	bool nsec = c->sigs && sigs && zh->denial == ZWT_DENIAL_NSEC;
 	uint16_t counts[4] = {1, 0, 0, 0};
-	size_t pos;
 	if (r->npieces > 6 || !(r->flags & ZWT_R_AA))
 		return -1;
-	if (r->npieces == 1 && !nsec) { /* DO=0: the SOA */
-		pos = tl_emit_neg1(zwt_at(data, pcs[0]), sigs, c->out, q->qend,
-				   limit, c->pkt + 12, q->qwlen, counts);
-	} else {
-		struct tl_seg seg[8];
-		int n = 0;
-		for (unsigned i = 0; i < r->npieces; i++)
-			neg_add(seg, &n, data, pcs[i]);
-		if (nsec) {
-			if (!nm->cover) /* single answers plan it
-					 * (test_table_answer holds bursts
-					 * against them) */
-				return -1;
-			/* the burst's cover: what tl_nsec_cover returns */
-			neg_add(seg, &n, data, nm->cover);
-			if (e->nx1)
-				neg_add(seg, &n, data, e->nx1);
-		}
-		pos = n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
-				      c->pkt + 12, q->qwlen, counts) : 0;
-	}
+	/* with NSEC, the burst's cover (what tl_nsec_cover returns); single
+	 * answers plan it (test_table_answer holds bursts against them) */
+	if (nsec && !nm->cover)
+		return -1;
+	size_t pos = neg_write(c, r, nsec ? nm->cover : 0, e->nx1, limit,
+			       counts);
 	if (!pos)
 		return -1;
 	return finish(c, pos, answer_flags(q, true, r->rcode), counts,

@@ -30,11 +30,23 @@
 #include "zonecompile/table_accel.c"
 #include "zonecompile/table_answer.c"
 #include "zonecompile/table_chain.c"
-/* tl_emit renamed: the tl_emit the answer code calls is the
- * differential check below. */
+/* tl_emit, tl_emit_neg and tl_emit_neg1 renamed: those the answer code
+ * calls are the differential checks below. */
 #define tl_emit tl_emit_under_test
+#define tl_emit_neg tl_emit_neg_under_test
+#define tl_emit_neg1 tl_emit_neg1_under_test
+size_t tl_emit_neg_under_test(const struct tl_seg *seg, int nseg, bool sigs,
+			      uint8_t *out, size_t pos, size_t limit,
+			      const uint8_t *qwire, size_t qlen,
+			      uint16_t counts[4]);
+size_t tl_emit_neg1_under_test(const uint8_t *piece, bool sigs, uint8_t *out,
+			       size_t pos, size_t limit,
+			       const uint8_t *qwire, size_t qlen,
+			       uint16_t counts[4]);
 #include "zonecompile/table_emit.c"
 #undef tl_emit
+#undef tl_emit_neg
+#undef tl_emit_neg1
 #include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_parse.c"
@@ -89,6 +101,64 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 	CHECK(n == g && n <= limit && !memcmp(out, gen, n));
 	CHECK(!memcmp(counts, gc, sizeof gc) && *tc == gtc);
 	return n;
+}
+
+/* A negative answer tl_emit_neg writes without a plan (NXDOMAIN,
+ * NODATA) equals what the general writer writes for the plan of those
+ * segments (authoritative, all for the query name): octets, counts, no
+ * TC. When it declines (0) the plan is written, which tl_emit above
+ * checks. */
+static size_t neg_check(const struct tl_seg *seg, int nseg, bool sigs,
+			uint8_t *out, size_t pos, size_t limit,
+			const uint8_t *qwire, size_t qlen, uint16_t counts[4],
+			const uint16_t before[4], size_t n)
+{
+	static uint8_t gen[RMAX];
+	static struct tl_plan p;
+	uint16_t gc[4];
+	bool gtc;
+	if (!n)
+		return 0;
+	CHECK(pos <= limit && limit <= sizeof gen && nseg <= TL_MAXSEG);
+	memset(&p, 0, sizeof p);
+	p.aa = true;
+	p.sigs = sigs;
+	p.nseg = nseg;
+	memcpy(p.seg, seg, sizeof(seg[0]) * (size_t)nseg);
+	p.nnames = 1;
+	p.names[0].pos = 12;
+	p.names[0].len = (uint8_t)qlen;
+	memcpy(gen, out, pos);
+	memcpy(gc, before, sizeof gc);
+	size_t g = tl_emit_general(&p, gen, pos, limit, qwire, gc, &gtc);
+	CHECK(n == g && !gtc && !memcmp(out, gen, n));
+	CHECK(!memcmp(counts, gc, sizeof gc));
+	return n;
+}
+
+size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
+		   uint8_t *out, size_t pos, size_t limit,
+		   const uint8_t *qwire, size_t qlen, uint16_t counts[4])
+{
+	uint16_t before[4];
+	memcpy(before, counts, sizeof before);
+	size_t n = tl_emit_neg_under_test(seg, nseg, sigs, out, pos, limit,
+					  qwire, qlen, counts);
+	return neg_check(seg, nseg, sigs, out, pos, limit, qwire, qlen,
+			 counts, before, n);
+}
+
+size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
+		    size_t pos, size_t limit, const uint8_t *qwire,
+		    size_t qlen, uint16_t counts[4])
+{
+	uint16_t before[4];
+	struct tl_seg seg = {piece, 0};
+	memcpy(before, counts, sizeof before);
+	size_t n = tl_emit_neg1_under_test(piece, sigs, out, pos, limit,
+					   qwire, qlen, counts);
+	return neg_check(&seg, 1, sigs, out, pos, limit, qwire, qlen, counts,
+			 before, n);
 }
 
 static const uint16_t qtypes[] = {1, 2, 6, 15, 28, 43, 46, 47, 255, 5, 39};
