@@ -491,8 +491,12 @@ void tl_slot_walk(struct actx *c)
 			c->q.name.probed = true;
 			if (c->lazy && !tl_parse_walk(c))
 				return; /* answer_rest parses it again */
-			parent_start(c);
-			nsec_start(c);
+			/* one of them at most: a parent below the apex, or
+			 * a name one label below it */
+			if (c->q.name.nlabels >= c->zh->origin_labels + 2u)
+				parent_start(c);
+			else
+				nsec_start(c);
 			return;
 		}
 		if ((uint32_t)(s >> 32) == tag) {
