@@ -379,11 +379,12 @@ static void answer_burst(const struct zw_table *t,
 	uint8_t opt[2][16];
 	opt_templates(opt, max_udp);
 
-	for (unsigned base = 0; base < n; base += BURST_MAX) {
-		unsigned m = n - base < BURST_MAX ? n - base : BURST_MAX;
+	/* size_t indexes: no zero-extension before each array access */
+	for (size_t base = 0; base < n; base += BURST_MAX) {
+		size_t m = n - base < BURST_MAX ? n - base : BURST_MAX;
 		struct actx *live[BURST_MAX], *absent[BURST_MAX];
-		unsigned nl = 0, na = 0;
-		for (unsigned i = 0; i < m; i++) {
+		size_t nl = 0, na = 0;
+		for (size_t i = 0; i < m; i++) {
 			c[i].pkt = pkt[base + i];
 			c[i].len = len[base + i];
 			c[i].out = out[base + i];
@@ -391,16 +392,16 @@ static void answer_burst(const struct zw_table *t,
 			live[nl] = &c[i];
 			nl += stage_parse(t, &k, &c[i]);
 		}
-		for (unsigned i = 0; i < nl; i++)
+		for (size_t i = 0; i < nl; i++)
 			stage_slot(live[i]);
-		for (unsigned i = 0; i < nl; i++) {
+		for (size_t i = 0; i < nl; i++) {
 			stage_node(live[i]);
 			absent[na] = live[i];
 			na += !live[i]->cand;
 		}
-		for (unsigned i = 0; i < na; i++)
+		for (size_t i = 0; i < na; i++)
 			stage_parent(absent[i]);
-		for (unsigned i = 0; i < m; i++)
+		for (size_t i = 0; i < m; i++)
 			outlen[base + i] = c[i].done ? c[i].result
 				: stage_answer(t, &c[i], tcp, max_udp, opt);
 	}
