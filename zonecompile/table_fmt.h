@@ -19,7 +19,12 @@
  *          recipes (struct zwt_recipe: rcode, flags, the pieces a
  *          response is assembled from) and pieces (struct zwt_piece:
  *          precomputed wire RRs), interleaved so that a node's own
- *          recipes and pieces sit right before it in memory;
+ *          recipes and pieces follow it in memory (one prefetch run
+ *          covers a lookup; a node may start on a cache line after up
+ *          to 32 zero octets), except the pieces many responses share
+ *          (a delegation zone's referrals by NS set, the NXDOMAIN
+ *          proofs), which the compiler gathers at the blob's end so
+ *          their few pages stay in the TLB (compile_hot.c);
  *   index  NSEC zones: struct zwt_nsec_ent sorted by owner (canonical
  *          order); NSEC3 zones: struct zwt_nsec3_ent sorted by hash;
  *   lf     the lookup forms NSEC index entries point into.
