@@ -209,12 +209,26 @@ static inline __attribute__((always_inline)) size_t neg_write(
 				    counts);
 	struct tl_seg seg[8];
 	int n = 0;
-	for (unsigned i = 0; i < r->npieces; i++)
-		neg_add(seg, &n, data, pcs[i]);
-	if (cover) {
-		neg_add(seg, &n, data, cover);
-		if (nx1)
-			neg_add(seg, &n, data, nx1);
+	if (r->npieces == 1 && cover) { /* DO=1: SOA, cover, nx1: no loops */
+		seg[0].pc = zwt_at(data, pcs[0]);
+		seg[0].name = 0;
+		n = 1;
+		if (cover != pcs[0]) {
+			seg[n].pc = zwt_at(data, cover);
+			seg[n++].name = 0;
+		}
+		if (nx1 && nx1 != pcs[0] && nx1 != cover) {
+			seg[n].pc = zwt_at(data, nx1);
+			seg[n++].name = 0;
+		}
+	} else {
+		for (unsigned i = 0; i < r->npieces; i++)
+			neg_add(seg, &n, data, pcs[i]);
+		if (cover) {
+			neg_add(seg, &n, data, cover);
+			if (nx1)
+				neg_add(seg, &n, data, nx1);
+		}
 	}
 	return n ? tl_emit_neg(seg, n, sigs, c->out, q->qend, limit,
 			       c->pkt + 12, q->qwlen, counts) : 0;
@@ -324,12 +338,31 @@ static inline bool nsec_wanted(const struct actx *c)
 	return c->sigs && c->zh->denial == ZWT_DENIAL_NSEC;
 }
 
+/* zwt_accel_upper without its clamp per level: a level's padding (~0)
+ * lies above every key but ~0, so for any other key the last key <= it
+ * in a block is a real one, and a block's first key (its parent's) is
+ * <= it. The key ~0 takes zwt_accel_upper. */
+static inline size_t nsec_upper(const struct zwt_accel *a, uint64_t key)
+{
+	unsigned j = a->nlev;
+	if (!j || key == ~(uint64_t)0)
+		return zwt_accel_upper(a, key);
+	if (a->lev[j - 1][0] > key)
+		return SIZE_MAX;
+	size_t g = 0;
+	while (--j > 0)
+		g = ZWT_ACCEL_FAN * g +
+		    zwt_accel_blk(a->lev[j] + ZWT_ACCEL_FAN * g, key);
+	zwt_accel_fetch_blk(a->lev[0] + ZWT_ACCEL_FAN * g);
+	return g;
+}
+
 static void nsec_begin(struct actx *c)
 {
 	struct tl_zone z = zone_of(c);
 	c->n3 = false;
 	c->nkey = tl_nsec_key(&z, &c->q.name);
-	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	c->nblk = nsec_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
 		c->nstate = NSEC_BLOCK;
 }
@@ -354,7 +387,7 @@ static void nsec3_begin(struct actx *c)
 	c->n3 = true;
 	c->ncpe = apex->cpe_labels;
 	c->nkey = key - 1;
-	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	c->nblk = nsec_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX)
 		c->nstate = NSEC_BLOCK;
 }
