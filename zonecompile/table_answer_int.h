@@ -208,14 +208,15 @@ struct actx {
 	const struct zwt_piece *pc;   /* rec's first piece (when it has one) */
 	uint64_t phash;               /* hash of the parent of an absent name */
 	const struct zwt_node *pcand; /* the parent's node (tag match) */
-	uint8_t pstate;               /* enum parent_state */
-	uint8_t nstate;               /* enum nsec_state */
 	size_t nblk;                  /* accelerator block or index group */
 	uint64_t nkey;                /* the absent name's NSEC index key */
 	bool n3;                      /* NSEC3: nkey from nh, cover for ncpe */
 	uint8_t ncpe;
 	uint8_t nh[ZW_NSEC3_HASH_LEN]; /* the next closer name's hash */
 	int result;
+	/* four octets together: stage_parse sets them with one store */
+	uint8_t pstate;               /* enum parent_state */
+	uint8_t nstate;               /* enum nsec_state */
 	bool done;
 	bool lazy; /* the name taken by its length, not walked (parse_lazy) */
 };

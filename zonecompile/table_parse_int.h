@@ -104,7 +104,6 @@ bool parse_lazy(const struct bconst *k, struct actx *c)
 	memcpy(&q->id, &idf, 4); /* id, flags */
 	c->zh = k->z1;
 	c->acc = k->a1;
-	c->lazy = true;
 	c->sigs = q->dnssec & k->signed1;
 	/* hashed here, where n <= 32 is known: GCC drops the hash's longer
 	 * cases (lname is a 256-octet buffer: the hash may read past n) */
@@ -127,9 +126,21 @@ static inline __attribute__((always_inline))
 bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		 struct actx *c)
 {
-	c->pstate = PARENT_NONE;
-	c->nstate = NSEC_NONE;
-	if (!parse_lazy(k, c)) {
+	if (parse_lazy(k, c)) {
+		_Static_assert(offsetof(struct actx, nstate) ==
+			       offsetof(struct actx, pstate) + 1 &&
+			       offsetof(struct actx, done) ==
+			       offsetof(struct actx, pstate) + 2 &&
+			       offsetof(struct actx, lazy) ==
+			       offsetof(struct actx, pstate) + 3 &&
+			       PARENT_NONE == 0 && NSEC_NONE == 0,
+			       "stage_parse's word");
+		/* pstate, nstate none, done false, lazy true: one store */
+		uint32_t st = 1u << 24;
+		memcpy(&c->pstate, &st, 4);
+	} else {
+		c->pstate = PARENT_NONE;
+		c->nstate = NSEC_NONE;
 		c->done = !tl_parse_slow(t, c, k->max_udp);
 		if (c->done)
 			return false;
@@ -137,8 +148,6 @@ bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		const struct zwt_accel *a = c->acc;
 		c->home = &a->slots[c->q.name.hash & a->mask];
 		exact_room(c);
-	} else {
-		c->done = false;
 	}
 	const uint64_t *home = c->home;
 	/* the probe may run on into the next line (prefetch never faults,
