@@ -222,10 +222,11 @@ int answer_exact(struct actx *c, const struct zwt_recipe *r,
 	const struct query *q = &c->q;
 	size_t qend = q->qend;
 	uint8_t *o = c->out;
+	size_t size = pc->size;
 	if (o != c->pkt) /* header (ID) and question */
 		copy_head(o, c->pkt, qend);
-	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, pc->size);
-	size_t pos = qend + pc->size;
+	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, size);
+	size_t pos = qend + size;
 	uint16_t wflags = exact_flags(q, r);
 	uint64_t counts = exact_counts(pc, q->edns);
 	if (q->edns) {
