@@ -1063,8 +1063,11 @@ static inline __attribute__((always_inline)) int auth_segs(
 	return FAST_OK;
 }
 
-static int emit_auth(const struct tl_plan *p, uint8_t *out, size_t *ppos,
-		     size_t limit, const uint8_t *qw, uint16_t counts[4])
+/* Inline: emit_fast's frame holds auth_segs' (a call costs the
+ * planned negative answers, NSEC3's, ~30 instructions). */
+static inline __attribute__((always_inline)) int emit_auth(
+	const struct tl_plan *p, uint8_t *out, size_t *ppos, size_t limit,
+	const uint8_t *qw, uint16_t counts[4])
 {
 	return auth_segs(p->seg, p->nseg, p->names[0].len, p->sigs, out, ppos,
 			 limit, qw, counts);
