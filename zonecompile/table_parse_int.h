@@ -60,6 +60,16 @@ _Static_assert(offsetof(struct tl_name, nlabels) == offsetof(struct tl_name, len
 	       offsetof(struct tl_name, pprobed) == offsetof(struct tl_name, len) + 4 &&
 	       offsetof(struct tl_name, hash) >= offsetof(struct tl_name, len) + 8,
 	       "parse_lazy's and qname32's word");
+/* The lines of a name's home slot and the 3 after it (the probe may
+ * run on into the next line; prefetch never faults, so past the last
+ * slot is harmless). In parse_lazy right after the hash, which is then
+ * still in a register. */
+static inline void home_prefetch(const uint64_t *home)
+{
+	zwt_prefetch(home);
+	zwt_prefetch((const uint8_t *)home + 24);
+}
+
 /* The usual query in the fewest steps: QR clear, opcode QUERY, one
  * question, no answer or authority records, no OPT or one without
  * options, in a one-zone table. The name's length is then what the
@@ -109,7 +119,9 @@ bool parse_lazy(const struct bconst *k, struct actx *c)
 	 * cases (lname is a 256-octet buffer: the hash may read past n) */
 	uint64_t h = zwt_hash_padded(k->seed, nm->lname, n);
 	nm->hash = h;
-	c->home = &k->slots[h & k->mask];
+	const uint64_t *home = &k->slots[h & k->mask];
+	c->home = home;
+	home_prefetch(home);
 	/* exact_room: the question and the OPT end the packet */
 	c->room = (long)(c->cap < 512 ? c->cap : 512) - (long)len;
 	return true;
@@ -147,13 +159,9 @@ bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 		const struct zwt_accel *a = c->acc;
 		c->home = &a->slots[c->q.name.hash & a->mask];
+		home_prefetch(c->home);
 		exact_room(c);
 	}
-	const uint64_t *home = c->home;
-	/* the probe may run on into the next line (prefetch never faults,
-	 * so past the last slot is harmless) */
-	zwt_prefetch(home);
-	zwt_prefetch((const uint8_t *)home + 24);
 	return true;
 }
 
