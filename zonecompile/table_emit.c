@@ -3,7 +3,7 @@
  * (emit_whole), or every piece written in one go at a position known
  * from the part lengths, its pointers patched right after the copy:
  * one piece (emit_piece: negative answers' SOA, referrals; those for a
- * name below the cut by emit_ref, also without a plan: tl_emit_ref),
+ * name below the cut are table_emit_ref.c's, also without a plan),
  * negative answers with DO (emit_auth: authority parts and their
  * RRSIGs, a name cut in any piece) and the other plans (emit_fast, at
  * most one name cut). Everything else (responses over the limit, synthesised CNAMEs,
@@ -13,9 +13,7 @@
  * the two). */
 #include <string.h>
 
-#include "zonecompile/table_answer_int.h" /* tl_answer_ref's query */
 #include "zonecompile/table_emit_int.h"
-
 
 /* The usual case: one whole-response piece for exactly the name it was
  * compiled for, fitting: its wire is the response, in one memcpy. */
@@ -34,7 +32,6 @@ static bool emit_whole(const struct tl_plan *p, uint8_t *out, size_t *pos,
 	return true;
 }
 
-enum { FAST_NO, FAST_OK, FAST_BAD, FAST_GEN };
 
 /* The query name for the fast path's checks, and where its label right
  * before its last palen octets starts (kprev, -1: none; palen 0: not
@@ -165,67 +162,6 @@ static inline __attribute__((always_inline)) uint16_t seg_find_cut(
 	fc->n = fast_cut(pc, c, cw, fix, q, sigs, &fc->ci);
 	fc->cs = (uint16_t)(cw - w);
 	return fc->n;
-}
-
-/* 16 <= n <= 32 octets: a 16-octet block from the start, one ending at
- * the end. */
-static inline void run_16_32(uint8_t *d, const uint8_t *s, size_t n)
-{
-	uint8_t a[16], b[16];
-	memcpy(a, s, 16);
-	memcpy(b, s + n - 16, 16);
-	memcpy(d, a, 16);
-	memcpy(d + n - 16, b, 16);
-}
-
-/* Copy n octets between buffers that do not overlap, without a call
- * up to 128 (blocks from the start and from the end, overlapping in the
- * middle): the two runs around a cut name are mostly that short. */
-static inline __attribute__((always_inline)) void copy_run(
-	uint8_t *d, const uint8_t *s, size_t n)
-{
-	if (n > 128) {
-		memcpy(d, s, n);
-	} else if (n > 64) {
-		run_16_32(d, s, 32);
-		run_16_32(d + 32, s + 32, 32);
-		run_16_32(d + n - 64, s + n - 64, 32);
-		run_16_32(d + n - 32, s + n - 32, 32);
-	} else if (n > 32) {
-		run_16_32(d, s, 32);
-		run_16_32(d + n - 32, s + n - 32, 32);
-	} else if (n >= 16) {
-		run_16_32(d, s, n);
-	} else if (n >= 8) {
-		uint64_t x = zw_load64(s), y = zw_load64(s + n - 8);
-		memcpy(d, &x, 8);
-		memcpy(d + n - 8, &y, 8);
-	} else if (n >= 4) {
-		uint32_t x = zw_load32(s), y = zw_load32(s + n - 4);
-		memcpy(d, &x, 4);
-		memcpy(d + n - 4, &y, 4);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	}
-}
-
-/* Octets w[0..len) to o with the cut name at kp (n octets of labels and
- * the pointer after them) a pointer to qoff instead and the RDLENGTH at
- * rdl (0: none) shortened, as put_cut writes it. */
-static inline __attribute__((always_inline)) void cut_copy(
-	uint8_t *o, const uint8_t *w, size_t len, size_t kp, size_t rdl,
-	unsigned qoff, unsigned n)
-{
-	copy_run(o, w, kp);
-	o[kp] = (uint8_t)(0xc0 | qoff >> 8);
-	o[kp + 1] = (uint8_t)qoff;
-	copy_run(o + kp + 2, w + kp + n + 2, len - kp - n - 2);
-	if (rdl) {
-		unsigned l = (unsigned)(o[rdl] << 8 | o[rdl + 1]) - n;
-		o[rdl] = (uint8_t)(l >> 8);
-		o[rdl + 1] = (uint8_t)l;
-	}
 }
 
 /* Patch the nfix pointers of a part of a piece with a cut, written from
@@ -514,189 +450,6 @@ static inline __attribute__((always_inline)) long piece_cut(
 			   canon, (long)cs))
 		return -1;
 	return n;
-}
-
-/* Is the piece a referral (its first part the authority's NS RRset
- * owned by the anchor, no answer parts) for a name below the cut (qlen
- * octets, longer than the anchor)? emit_ref writes those. */
-static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
-{
-	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	return (pc->parts & 7) == 1u << TL_CUTP && qlen > pc->alen &&
-	       pd->len > 4 &&
-	       zw_load32((const uint8_t *)pc + pc->wire) == 0x02000cc0u;
-}
-
-/* The pointers of a referral's part written at o (fixups fix..fe,
- * those at or past lim left): QSTART stays, QSUF moves by dq (both
- * point into the question, table_read.c fix_target), a pointer into the
- * parts by the region of its target (canonical value v): dr[0] before
- * c1, dr[1] from c1 on (the cut labels), dr[2] from c2 on (after them).
- * fix_span's work with the kinds told apart by their first bits, not a
- * table. Returns the first fixup left. */
-static inline __attribute__((always_inline)) const uint8_t *ref_span(
-	uint8_t *o, const uint8_t *fix, const uint8_t *fe, unsigned lim,
-	long dq, const long dr[3], unsigned c1, unsigned c2)
-{
-	for (; fix < fe; fix += 2) {
-		unsigned fx = zw_load16(fix);
-		if (ZWT_FIX_POS(fx) >= lim)
-			break;
-		uint8_t *p = o + ZWT_FIX_POS(fx);
-		unsigned v = __builtin_bswap16(zw_load16(p));
-		long d = fx >= ZWT_FIX_PART0 << 13 ? dr[(v >= c1) + (v >= c2)]
-			 : fx >= ZWT_FIX_QSUF << 13 ? dq : 0;
-		uint16_t raw = __builtin_bswap16((uint16_t)(v + (unsigned)d));
-		memcpy(p, &raw, 2);
-	}
-	return fix;
-}
-
-/* Is the label chain of the query name qw (from its start) through k
- * and then through e (k <= e)? */
-static inline bool q_labels_at(const uint8_t *qw, size_t k, size_t e)
-{
-	size_t p = 0;
-	while (p < k)
-		p += 1u + qw[p];
-	if (p != k)
-		return false;
-	while (p < e)
-		p += 1u + qw[p];
-	return p == e;
-}
-
-/* rdata_name_cut for an NS RDATA w[r..o), o - r <= room (the query
- * name's octets in front of the anchor, alen octets, plus 2), without
- * its label walk in the usual cases. When the RDATA ends in a pointer
- * to the anchor's start (lit octets before it), the walk ends there if
- * those octets are the query name's labels in front of the anchor (they
- * then lead it there: the cut); else it can only end at an earlier
- * pointer to the anchor, and with no octet 0xc0 before that pointer
- * there is none (no cut). Otherwise rdata_name_cut itself. */
-static inline __attribute__((always_inline)) size_t ref_name_cut(
-	const uint8_t *qw, size_t qlen, size_t alen, size_t room,
-	const uint8_t *w, size_t r, size_t o, size_t *kq)
-{
-	const uint64_t ones = 0x0101010101010101ull;
-	size_t lit = o - r - 2, k = qlen - alen - lit;
-	if (o - r < 3 || zw_load16(w + o - 2) != 0x0cc0)
-		return rdata_name_cut(qw, room, w, r, o, kq);
-	if (q_equal(qw, k, w + r, lit) && q_labels_at(qw, k, qlen - alen)) {
-		*kq = k;
-		return lit;
-	}
-	if (lit > 6 || o < 8)
-		return rdata_name_cut(qw, room, w, r, o, kq);
-	/* octets w[o-8..o) in a word: w[r..o-2) are its octets 6-lit..5 */
-	uint64_t y = zw_load64(w + o - 8) ^ 0xc0c0c0c0c0c0c0c0ull;
-	uint64_t m = ((1ull << 48) - 1) & ~((1ull << (8 * (6 - lit))) - 1);
-	if (((y - ones) & ~y & (ones << 7)) & m)
-		return rdata_name_cut(qw, room, w, r, o, kq);
-	return 0;
-}
-
-/* rdata_cut for a referral's NS RRset (w[0..end), is_ref's piece): its
- * RRs owned by the anchor, each NS target checked as rdata_cut checks
- * it; at an RR of another form rdata_cut itself, from the start (the
- * RRs before it did not match there either). */
-static inline __attribute__((always_inline)) uint16_t ref_cut(
-	const uint8_t *qw, size_t qlen, const uint8_t *w, size_t end,
-	size_t alen, struct cutinfo *ci)
-{
-	size_t o = 0, kq = 0, room = qlen - alen + 2;
-	while (o + 12 <= end && zw_load32(w + o) == 0x02000cc0u) {
-		size_t r = o + 12,
-		       rdlen = __builtin_bswap16(zw_load16(w + o + 10));
-		o = r + rdlen;
-		if (rdlen > room || o > end || r - 2 > ZWT_FIX_POSMAX)
-			continue;
-		size_t lit = ref_name_cut(qw, qlen, alen, room, w, r, o, &kq);
-		if (lit) {
-			ci->keep = (uint16_t)r;
-			ci->rdl = (uint16_t)(r - 2);
-			ci->qoff = (uint16_t)(12 + kq);
-			return (uint16_t)lit;
-		}
-	}
-	return o + 10 < end ? rdata_cut(qw, qlen, w, end, alen, ci) : 0;
-}
-
-/* A referral for a name below the cut: emit_piece (piece_cut) for the
- * one piece of that plan, whose first part is the authority's NS RRset
- * owned by the anchor (no answer parts), in fewer steps. Its parts
- * written (wr) are its first ones; the NS target that the query name
- * ends with (rdata_cut), if any, is in the first of them, so every
- * octet after it moves back by the same n. Through tl_emit_ref, for
- * emit_piece and for table_plan.c's answer_referral (no plan). */
-static inline __attribute__((always_inline)) int emit_ref(
-	const struct zwt_piece *pc, unsigned wr, uint8_t *out, size_t *ppos,
-	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4])
-{
-	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	unsigned np = zwt_nparts(pc->parts), nw = 0;
-	const uint8_t *fix = (const uint8_t *)(pd + np);
-	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	size_t alen = pc->alen, size, end0 = pd[0].len;
-	struct cutinfo ci;
-
-	if (pd[0].nunit > 1) { /* the NS RRset's end: the first unit's */
-		const uint8_t *u = fix;
-		for (unsigned j = 0; j < np; j++)
-			u += 2u * pd[j].nfix;
-		end0 = zw_load16(u);
-	}
-	/* the cut first: the fewer values live across its loop */
-	size_t n = ref_cut(qw, qlen, w, end0, alen, &ci);
-	/* the parts written: 2 (is_ref), then 3 to 5 as present: the
-	 * authority's RRs and the additional's */
-	unsigned auth = pd[0].count, add = 0;
-	size = pd[0].len;
-	nw = 1;
-	if (wr & 8) {
-		auth += pd[1].count;
-		size += pd[1].len;
-		nw = 2;
-	}
-	for (unsigned b = wr & 0x30; b; b &= b - 1, nw++) {
-		add += pd[nw].count;
-		size += pd[nw].len;
-	}
-	size_t at = *ppos, end = at + size - n;
-	long dq = (long)(qlen - alen), canon = 12 + (long)alen + 4;
-	if (end > limit || end > 0x4000)
-		return FAST_NO;
-	uint8_t *o = out + at;
-	const uint8_t *fe = fix + 2u * pd[0].nfix;
-	size_t kp = ci.keep;
-	/* no cut: every region moves as the parts do */
-	const long dr[3] = {(long)at - canon,
-			    n ? (long)ci.qoff - (long)kp - canon : 0,
-			    (long)(at - n) - canon};
-	const unsigned c1 = n ? (unsigned)(0xc000 + canon + (long)kp) : ~0u,
-		       c2 = c1 + (unsigned)n;
-	if (!n) {
-		copy_run(o, w, size);
-		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
-	} else {
-		cut_copy(o, w, size, kp, ci.rdl, ci.qoff, (unsigned)n);
-		fix = ref_span(o, fix, fe, (unsigned)kp, dq, dr, c1, c2);
-		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) == kp + n)
-			fix += 2; /* the pointer the cut replaced */
-		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) < kp + n)
-			return FAST_NO; /* inside the cut labels */
-		o -= n;
-		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
-	}
-	for (unsigned j = 1; j < nw; j++) {
-		o += pd[j - 1].len;
-		fix = ref_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr, c1,
-			       c2);
-	}
-	counts[2] += (uint16_t)auth;
-	counts[3] += (uint16_t)add;
-	*ppos = end;
-	return FAST_OK;
 }
 
 /* One piece whose parts written (mask) come first: every part written
@@ -1178,68 +931,6 @@ size_t tl_emit(const struct tl_plan *p, uint8_t *out, size_t pos,
 		memset(counts + 1, 0, 3 * sizeof(counts[0]));
 	*tc = f == FAST_BAD;
 	return pos;
-}
-
-size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
-		   size_t pos, size_t limit, const uint8_t *qwire,
-		   size_t qlen, uint16_t counts[4])
-{
-	const struct zwt_piece *pc = (const void *)piece;
-	unsigned mask = sigs ? 0x3fu : 0x15u;
-	unsigned wr = pc->parts & mask, un = pc->parts & ~mask;
-	/* emit_whole wants qlen == alen, is_ref qlen > alen; emit_piece
-	 * takes the parts written only when they are the first ones */
-	if (!is_ref(pc, qlen) || (un && wr >> __builtin_ctz(un)))
-		return 0;
-	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts) ==
-	       FAST_OK ? pos : 0;
-}
-
-int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
-		  unsigned rcode, size_t limit, uint16_t max_udp)
-{
-	const struct query *q = &c->q;
-	const struct zwt_piece *pc = (const void *)piece;
-	unsigned mask = rflags & ZWT_R_SIGS ? 0x3fu : 0x15u;
-	unsigned wr = pc->parts & mask, un = pc->parts & ~mask;
-	uint16_t counts[4] = {1, 0, 0, 0};
-	size_t pos = q->qend;
-	uint8_t *o = c->out;
-	/* tl_emit_ref's checks */
-	if (!is_ref(pc, q->qwlen) || (un && wr >> __builtin_ctz(un)) ||
-	    emit_ref(pc, wr, o, &pos, limit, c->pkt + 12, q->qwlen,
-		     counts) != FAST_OK)
-		return -1;
-	/* the header and question copied with the ID (as the exact path),
-	 * then the flags and the counts as one big-endian word */
-	if (o != c->pkt) {
-		const uint8_t *s = c->pkt;
-		size_t n = q->qend; /* 17..272 */
-		if (n <= 32) {
-			copy16(o, s, 0);
-			copy16(o + n - 16, s + n - 16, 0);
-		} else if (n <= 64) {
-			copy16(o, s, 0);
-			copy16(o, s, 16);
-			copy16(o + n - 32, s + n - 32, 0);
-			copy16(o + n - 32, s + n - 32, 16);
-		} else {
-			memcpy(o, s, n);
-		}
-	}
-	uint64_t lanes;
-	memcpy(&lanes, counts, 8);
-	if (q->edns) {
-		pos = put_opt(o, pos, q, max_udp, 0, false);
-		lanes += 1ull << 48;
-	}
-	uint16_t f = __builtin_bswap16(answer_flags(q, rflags & ZWT_R_AA,
-						    rcode));
-	lanes = (lanes & 0x00ff00ff00ff00ffull) << 8 |
-		(lanes >> 8 & 0x00ff00ff00ff00ffull);
-	memcpy(o + 2, &f, 2);
-	memcpy(o + 4, &lanes, 8);
-	return (int)pos;
 }
 
 size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,

@@ -240,4 +240,84 @@ size_t tl_emit_general(const struct tl_plan *p, uint8_t *out, size_t pos,
 		       size_t limit, const uint8_t *qwire, uint16_t counts[4],
 		       bool *tc);
 
+
+/* What a fast writer did: nothing (the caller falls back), the
+ * sections written, a pointer that would not fit 14 bits (the
+ * sections given up), or the general writer wanted. */
+enum { FAST_NO, FAST_OK, FAST_BAD, FAST_GEN };
+
+/* Copy helpers the fast writers share (table_emit.c,
+ * table_emit_ref.c). */
+/* 16 <= n <= 32 octets: a 16-octet block from the start, one ending at
+ * the end. */
+static inline void run_16_32(uint8_t *d, const uint8_t *s, size_t n)
+{
+	uint8_t a[16], b[16];
+	memcpy(a, s, 16);
+	memcpy(b, s + n - 16, 16);
+	memcpy(d, a, 16);
+	memcpy(d + n - 16, b, 16);
+}
+
+/* Copy n octets between buffers that do not overlap, without a call
+ * up to 128 (blocks from the start and from the end, overlapping in the
+ * middle): the two runs around a cut name are mostly that short. */
+static inline __attribute__((always_inline)) void copy_run(
+	uint8_t *d, const uint8_t *s, size_t n)
+{
+	if (n > 128) {
+		memcpy(d, s, n);
+	} else if (n > 64) {
+		run_16_32(d, s, 32);
+		run_16_32(d + 32, s + 32, 32);
+		run_16_32(d + n - 64, s + n - 64, 32);
+		run_16_32(d + n - 32, s + n - 32, 32);
+	} else if (n > 32) {
+		run_16_32(d, s, 32);
+		run_16_32(d + n - 32, s + n - 32, 32);
+	} else if (n >= 16) {
+		run_16_32(d, s, n);
+	} else if (n >= 8) {
+		uint64_t x = zw_load64(s), y = zw_load64(s + n - 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		uint32_t x = zw_load32(s), y = zw_load32(s + n - 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	}
+}
+
+/* Octets w[0..len) to o with the cut name at kp (n octets of labels and
+ * the pointer after them) a pointer to qoff instead and the RDLENGTH at
+ * rdl (0: none) shortened, as put_cut writes it. */
+static inline __attribute__((always_inline)) void cut_copy(
+	uint8_t *o, const uint8_t *w, size_t len, size_t kp, size_t rdl,
+	unsigned qoff, unsigned n)
+{
+	copy_run(o, w, kp);
+	o[kp] = (uint8_t)(0xc0 | qoff >> 8);
+	o[kp + 1] = (uint8_t)qoff;
+	copy_run(o + kp + 2, w + kp + n + 2, len - kp - n - 2);
+	if (rdl) {
+		unsigned l = (unsigned)(o[rdl] << 8 | o[rdl + 1]) - n;
+		o[rdl] = (uint8_t)(l >> 8);
+		o[rdl + 1] = (uint8_t)l;
+	}
+}
+
+/* Is the piece a referral (its first part the authority's NS RRset
+ * owned by the anchor, no answer parts) for a name below the cut (qlen
+ * octets, longer than the anchor)? emit_ref writes those. */
+static inline bool is_ref(const struct zwt_piece *pc, size_t qlen)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	return (pc->parts & 7) == 1u << TL_CUTP && qlen > pc->alen &&
+	       pd->len > 4 &&
+	       zw_load32((const uint8_t *)pc + pc->wire) == 0x02000cc0u;
+}
+
 #endif

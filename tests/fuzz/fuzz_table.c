@@ -44,6 +44,7 @@ size_t tl_emit_neg1_under_test(const uint8_t *piece, bool sigs, uint8_t *out,
 			       const uint8_t *qwire, size_t qlen,
 			       uint16_t counts[4]);
 #include "zonecompile/table_emit.c"
+#include "zonecompile/table_emit_ref.c"
 #undef tl_emit
 #undef tl_emit_neg
 #undef tl_emit_neg1
