@@ -569,6 +569,29 @@ static inline __attribute__((always_inline)) void auth_fix(
 	}
 }
 
+/* A piece without a name cut: its authority part written at p2 and,
+ * with DO (sig3), its RRSIGs at p3, the pointers patched by d (the
+ * caller's QSUF delta; the parts' deltas set here). auth_segs' and
+ * neg_segs' plain piece; the callers move p2 and p3 on. */
+static inline __attribute__((always_inline)) void seg_plain(
+	uint8_t *out, const struct zwt_piece *pc, size_t p2, size_t p3,
+	long d[8], unsigned sig3)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	const uint8_t *fix = (const uint8_t *)(pd + 1 + (pc->parts >> 3));
+	unsigned l2 = pd[0].len;
+	long canon = 12 + pc->alen + 4;
+	d[ZWT_FIX_PART0 + 2] = (long)p2 - canon;
+	copy_part(out + p2, w, l2);
+	auth_fix(out, p2, fix, pd->nfix, d);
+	if (pc->parts & sig3) {
+		d[ZWT_FIX_PART0 + 3] = (long)p3 - canon - l2;
+		copy_part(out + p3, w + l2, pd[1].len);
+		auth_fix(out, p3, fix + 2u * pd->nfix, pd[1].nfix, d);
+	}
+}
+
 /* The pointers of a part copied to o (fixups fix..end) of a piece whose
  * parts moved as one run by dp, the question's anchor suffix by dq:
  * QSTART stays, QSUF moves by dq, a pointer into the parts by dp (as
@@ -795,16 +818,8 @@ static inline __attribute__((always_inline)) int auth_segs(
 						 w, &cm, d[ZWT_FIX_QSUF], canon);
 			p2 += l2 - fc[i].n;
 		} else {
-			d[ZWT_FIX_PART0 + 2] = (long)p2 - canon;
-			copy_part(out + p2, w, l2);
-			auth_fix(out, p2, fix, pd->nfix, d);
+			seg_plain(out, pc, p2, p3, d, sig3);
 			p2 += l2;
-			if (parts & sig3) {
-				d[ZWT_FIX_PART0 + 3] = (long)p3 - canon - l2;
-				copy_part(out + p3, w + l2, pd[1].len);
-				auth_fix(out, p3, fix + 2u * pd->nfix,
-					 pd[1].nfix, d);
-			}
 		}
 		if (parts & sig3)
 			p3 += pd[1].len;
@@ -981,21 +996,11 @@ static inline __attribute__((always_inline)) int neg_segs(
 	for (int i = 0; i < nseg; i++) {
 		const struct zwt_piece *pc = (const void *)seg[i].pc;
 		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		const uint8_t *w = (const uint8_t *)pc + pc->wire;
-		unsigned parts = pc->parts, l2 = pd[0].len;
-		const uint8_t *fix = (const uint8_t *)(pd + 1 + (parts >> 3));
-		long canon = 12 + pc->alen + 4;
 		d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
-		d[ZWT_FIX_PART0 + 2] = (long)p2 - canon;
-		copy_part(out + p2, w, l2);
-		auth_fix(out, p2, fix, pd->nfix, d);
-		p2 += l2;
-		if (parts & sig3) {
-			d[ZWT_FIX_PART0 + 3] = (long)p3 - canon - l2;
-			copy_part(out + p3, w + l2, pd[1].len);
-			auth_fix(out, p3, fix + 2u * pd->nfix, pd[1].nfix, d);
+		seg_plain(out, pc, p2, p3, d, sig3);
+		p2 += pd[0].len;
+		if (pc->parts & sig3)
 			p3 += pd[1].len;
-		}
 	}
 	counts[ZWT_PART_SEC(2)] += (uint16_t)cnt;
 	*ppos = end;
