@@ -141,11 +141,6 @@ static uint32_t blob_ref(const struct cc *cc, long off)
 	return (uint32_t)((cc->blob_base + (size_t)off) / 4);
 }
 
-static const uint8_t *blob_at(const struct cc *cc, uint32_t ref)
-{
-	return cc->blob.p + ((size_t)ref * 4 - cc->blob_base);
-}
-
 /* Copy a recorded piece into the blob. */
 static uint32_t copy_piece(struct cc *cc, const struct cz_chunk *ch,
 			   const struct cr_piece *pc)
@@ -225,7 +220,7 @@ static uint32_t recipe_ref(struct cc *cc, uint8_t rcode, uint8_t flags,
 	uint32_t *slot = cc_kmap_slot(&cc->recipes, key);
 	if (!slot)
 		return 0;
-	if (*slot && !memcmp(blob_at(cc, *slot), rec, len))
+	if (*slot && !memcmp(cc_blob_at(cc, *slot), rec, len))
 		return *slot;
 	cz_buf_align(&cc->blob, 4);
 	long off = (long)cc->blob.len;
@@ -248,7 +243,7 @@ static uint32_t merged_piece(struct cc *cc, const struct cz_chunk *ch,
 		return 0;
 	if (*slot && (size_t)*slot * 4 - cc->blob_base + pc->len <=
 			     cc->blob.len &&
-	    !memcmp(blob_at(cc, *slot), src, pc->len)) {
+	    !memcmp(cc_blob_at(cc, *slot), src, pc->len)) {
 		/* counted for cc_gather_hot (the slot's spare word) */
 		((struct kslot *)((uint8_t *)slot -
 				  offsetof(struct kslot, val)))->n++;
@@ -286,7 +281,7 @@ static void fetch_merged_piece(const struct cc *cc,
 	memcpy(&key, ch->mkeys.p + k * 8, 8);
 	const struct kslot *s = &cc->merged.s[kmix(key) & cc->merged.mask];
 	if (s->key == key && s->val)
-		__builtin_prefetch(blob_at(cc, s->val));
+		__builtin_prefetch(cc_blob_at(cc, s->val));
 }
 
 static void merged_ahead(struct cc *cc, const struct cz_chunk *ch)

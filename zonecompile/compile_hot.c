@@ -22,14 +22,9 @@
  * read too rarely for its page to stay in the TLB. */
 #define HOT_MIN 8
 
-static uint8_t *at_ref(const struct cc *cc, uint32_t ref)
-{
-	return cc->blob.p + ((size_t)ref * 4 - cc->blob_base);
-}
-
 static struct zwt_node *node_at(const struct cc *cc, size_t i)
 {
-	return (struct zwt_node *)at_ref(cc, cc->node_ref[i]);
+	return (struct zwt_node *)cc_blob_at(cc, cc->node_ref[i]);
 }
 
 /* The recipe refs of node n: dflt[2], then rec[2] per entry. */
@@ -64,7 +59,8 @@ static int pick_hot(struct cc *cc, struct kmap *hot)
 	for (int d = 0; d < 2; d++) {
 		if (!cc->nx[d])
 			continue;
-		const struct zwt_recipe *r = (const void *)at_ref(cc, cc->nx[d]);
+		const struct zwt_recipe *r =
+			(const void *)cc_blob_at(cc, cc->nx[d]);
 		for (unsigned j = 0; j < r->npieces; j++)
 			if (!cc_kmap_slot(hot, zwt_recipe_pieces(r)[j]))
 				return ZW_ENOMEM;
@@ -75,14 +71,14 @@ static int pick_hot(struct cc *cc, struct kmap *hot)
 /* A copy of piece ref at the blob's end; its ref (0: out of memory). */
 static uint32_t copy_out(struct cc *cc, uint32_t ref)
 {
-	const struct zwt_piece *pc = (const void *)at_ref(cc, ref);
+	const struct zwt_piece *pc = (const void *)cc_blob_at(cc, ref);
 	size_t len = ((size_t)pc->wire + pc->size + 3) & ~(size_t)3;
 	cz_buf_align(&cc->blob, 4);
 	size_t off = cc->blob.len;
 	if (!cz_buf_append(&cc->blob, NULL, len))
 		return 0;
 	/* at_ref again: a heap blob may have moved */
-	memcpy(cc->blob.p + off, at_ref(cc, ref), len);
+	memcpy(cc->blob.p + off, cc_blob_at(cc, ref), len);
 	return (uint32_t)((cc->blob_base + off) / 4);
 }
 
@@ -90,7 +86,7 @@ static uint32_t copy_out(struct cc *cc, uint32_t ref)
  * of first use) and the recipe pointed at the copy. */
 static int move_recipe(struct cc *cc, struct kmap *hot, uint32_t rref)
 {
-	uint8_t npieces = ((const struct zwt_recipe *)at_ref(cc, rref))->npieces;
+	uint8_t npieces = ((const struct zwt_recipe *)cc_blob_at(cc, rref))->npieces;
 	for (unsigned j = 0; j < npieces; j++) {
 		size_t po = (size_t)rref * 4 - cc->blob_base + 4 + 4 * j;
 		uint32_t old;

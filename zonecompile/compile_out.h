@@ -158,6 +158,13 @@ bool cc_keyed_done(const struct cc *cc, uint8_t kind, uint8_t anchor,
 /* compile_par.c: record and assemble every table node. */
 int cc_build_nodes(struct cc *cc, unsigned threads);
 
+/* The octets at blob ref ref (a u32 count of 4-octet units from the
+ * zone's data block). */
+static inline uint8_t *cc_blob_at(const struct cc *cc, uint32_t ref)
+{
+	return cc->blob.p + ((size_t)ref * 4 - cc->blob_base);
+}
+
 /* compile_hot.c: once every node is assembled, the pieces many nodes'
  * recipes share copied together to the blob's end, the recipes pointed
  * at the copies. */

@@ -269,11 +269,8 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 	struct query *q = &c->q;
 	/* the plan reads the labels of a name parse_lazy took: walk them
 	 * (when no node matched, the query may be another one) */
-	if (c->lazy) {
-		if (!tl_parse_settle(t, c, max_udp))
-			return c->result;
-		exact_room(c); /* the query may have been parsed again */
-	}
+	if (c->lazy && !tl_parse_settle(t, c, max_udp))
+		return c->result;
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = q->edns ? 11 : 0;
 	if (limit < q->qend + optlen)

@@ -313,7 +313,8 @@ static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 /* table_parse.c: everything but parse_lazy's queries (short names
  * walked at once, names of any length, then the errors, which get their
  * bare reply here); true when the query is to be answered, c->zh its
- * zone and c->acc that zone's accelerator. */
+ * zone, c->acc that zone's accelerator, the name hashed, c->sigs and
+ * c->room set. */
 bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp);
 /* The labels of the name parse_lazy took, walked: false when they do
  * not end at its last octet or the name is outside the zone (the query

@@ -298,10 +298,19 @@ static inline size_t zwt_accel_upper(const struct zwt_accel *a, uint64_t key)
 	const uint64_t *top = a->lev[a->nlev - 1];
 	if (top[0] > key)
 		return SIZE_MAX;
-	for (unsigned j = a->nlev - 1; j > 0; j--) {
-		size_t k = ZWT_ACCEL_FAN * g + zwt_accel_blk(a->lev[j] +
-							     ZWT_ACCEL_FAN * g, key);
-		g = k < a->len[j] ? k : a->len[j] - 1;
+	if (key != ~(uint64_t)0) {
+		/* a level's padding (~0) lies above every other key, so the
+		 * last key <= it in a block is a real one: no clamp */
+		for (unsigned j = a->nlev - 1; j > 0; j--)
+			g = ZWT_ACCEL_FAN * g +
+			    zwt_accel_blk(a->lev[j] + ZWT_ACCEL_FAN * g, key);
+	} else {
+		for (unsigned j = a->nlev - 1; j > 0; j--) {
+			size_t k = ZWT_ACCEL_FAN * g +
+				   zwt_accel_blk(a->lev[j] + ZWT_ACCEL_FAN * g,
+						 key);
+			g = k < a->len[j] ? k : a->len[j] - 1;
+		}
 	}
 	zwt_accel_fetch_blk(a->lev[0] + ZWT_ACCEL_FAN * g);
 	return g;

@@ -346,8 +346,6 @@ size_t qname_walk(const uint8_t *name, size_t lim, struct tl_name *nm,
 	return o;
 }
 
-/* qname32 stores struct tl_name's word as parse_lazy does (the layout
- * is asserted in table_parse_int.h). */
 /* The question name of the fast path: at most 32 octets, labels only.
  * Returns its length, or 0 when parse_any must decide. The walk checks
  * one thing per label besides the root: a length octet of 64 or more (a
@@ -461,6 +459,8 @@ bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp)
 	/* lname is a 256-octet buffer: the padded hash may read past len */
 	nm->hash = zwt_hash_padded(c->acc->seed, nm->lname, nm->len);
 	nm->hashed = true;
+	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
+	exact_room(c);
 	return true;
 }
 
@@ -490,8 +490,5 @@ bool tl_parse_settle(const struct zw_table *t, struct actx *c,
 	c->nstate = NSEC_NONE;
 	c->rec = NULL; /* no node of that name found yet */
 	c->cand = NULL;
-	if (!tl_parse_slow(t, c, max_udp))
-		return false;
-	c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
-	return true;
+	return tl_parse_slow(t, c, max_udp);
 }

@@ -156,11 +156,9 @@ bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		c->done = !tl_parse_slow(t, c, k->max_udp);
 		if (c->done)
 			return false;
-		c->sigs = c->q.dnssec && c->zh->denial != ZWT_DENIAL_NONE;
 		const struct zwt_accel *a = c->acc;
 		c->home = &a->slots[c->q.name.hash & a->mask];
 		home_prefetch(c->home);
-		exact_room(c);
 	}
 	return true;
 }

@@ -338,31 +338,12 @@ static inline bool nsec_wanted(const struct actx *c)
 	return c->sigs && c->zh->denial == ZWT_DENIAL_NSEC;
 }
 
-/* zwt_accel_upper without its clamp per level: a level's padding (~0)
- * lies above every key but ~0, so for any other key the last key <= it
- * in a block is a real one, and a block's first key (its parent's) is
- * <= it. The key ~0 takes zwt_accel_upper. */
-static inline size_t nsec_upper(const struct zwt_accel *a, uint64_t key)
-{
-	unsigned j = a->nlev;
-	if (!j || key == ~(uint64_t)0)
-		return zwt_accel_upper(a, key);
-	if (a->lev[j - 1][0] > key)
-		return SIZE_MAX;
-	size_t g = 0;
-	while (--j > 0)
-		g = ZWT_ACCEL_FAN * g +
-		    zwt_accel_blk(a->lev[j] + ZWT_ACCEL_FAN * g, key);
-	zwt_accel_fetch_blk(a->lev[0] + ZWT_ACCEL_FAN * g);
-	return g;
-}
-
 static void nsec_begin(struct actx *c)
 {
 	struct tl_zone z = zone_of(c);
 	c->n3 = false;
 	c->nkey = tl_nsec_key(&z, &c->q.name);
-	c->nblk = nsec_upper(c->acc, c->nkey);
+	c->nblk = zwt_accel_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
 		c->nstate = NSEC_BLOCK;
 }
@@ -387,7 +368,7 @@ static void nsec3_begin(struct actx *c)
 	c->n3 = true;
 	c->ncpe = apex->cpe_labels;
 	c->nkey = key - 1;
-	c->nblk = nsec_upper(c->acc, c->nkey);
+	c->nblk = zwt_accel_upper(c->acc, c->nkey);
 	if (c->nblk != SIZE_MAX)
 		c->nstate = NSEC_BLOCK;
 }
