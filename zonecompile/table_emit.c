@@ -295,35 +295,6 @@ static bool fast_seg_cut(const uint8_t *p, const uint8_t *fix, uint8_t *out,
 	return bad;
 }
 
-/* Fixup kind -> index into fix_span's deltas: QSTART, QSUF, into the
- * parts. */
-static const uint8_t kind_ix[8] = {0, 1, 2, 2, 2, 2, 2, 2};
-
-/* The pointers of one part written at out + base (fixups from fix on,
- * before end) whose positions are below lim, as 16-bit values with the
- * pointer bits (0xc000) in: plus dv[kind_ix[kind] + the region of the
- * target], its region 1 from c1 on (the cut labels), 2 from c2 on
- * (after them). A QSTART or QSUF pointer's target is in the question
- * (table_read.c fix_target), below c1: region 0, its own delta. No
- * validity check: see piece_fix_cut. Returns the first fixup left. */
-static inline __attribute__((always_inline)) const uint8_t *fix_span(
-	uint8_t *out, const uint8_t *fix, const uint8_t *end, unsigned lim,
-	const long dv[5], unsigned c1, unsigned c2)
-{
-	for (; fix < end; fix += 2) {
-		unsigned fx = zw_load16(fix);
-		if (ZWT_FIX_POS(fx) >= lim)
-			break;
-		uint8_t *o = out + ZWT_FIX_POS(fx);
-		unsigned v = __builtin_bswap16(zw_load16(o));
-		v += (unsigned)dv[kind_ix[ZWT_FIX_KIND(fx)] + (v >= c1) +
-				  (v >= c2)];
-		uint16_t raw = __builtin_bswap16((uint16_t)v);
-		memcpy(o, &raw, 2);
-	}
-	return fix;
-}
-
 /* Where the pointers of one piece's parts go when its parts written
  * are its first ones, copied as one run to out + at, right after the
  * question (table_read.c's check_fixups makes sure of what they point
@@ -337,10 +308,10 @@ static inline __attribute__((always_inline)) const uint8_t *fix_span(
 static void piece_fix(uint8_t *out, size_t at, const struct zwt_part *pd,
 		      unsigned nw, const uint8_t *fix, long dq, long canon)
 {
-	const long dv[5] = {0, dq, (long)at - canon, 0, 0};
+	const long dr[3] = {(long)at - canon, 0, 0};
 	uint8_t *o = out + at;
 	for (unsigned j = 0; j < nw; o += pd[j].len, j++)
-		fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dv,
+		fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr,
 			       0x10000u, 0x10000u);
 }
 
@@ -362,25 +333,24 @@ static inline __attribute__((always_inline)) bool piece_fix_cut(
 	long cs)
 {
 	const long x = cm->x, kp = cm->kp, n = cm->c;
-	const long dv[5] = {0, dq, x - canon, cm->q - kp - canon,
-			    x - n - canon};
+	const long dr[3] = {x - canon, cm->q - kp - canon, x - n - canon};
 	const unsigned c1 = (unsigned)(0xc000 + canon + kp),
 		       c2 = c1 + (unsigned)n;
 	uint8_t *o = out + x;
 	for (unsigned j = 0; j < nw; o += pd[j].len, j++) {
 		const uint8_t *end = fix + 2u * pd[j].nfix;
 		if (j != c) {
-			fix = fix_span(o - (j > c ? n : 0), fix, end, ~0u, dv,
-				       c1, c2);
+			fix = fix_span(o - (j > c ? n : 0), fix, end, ~0u, dq,
+				       dr, c1, c2);
 			continue;
 		}
 		unsigned keep = (unsigned)(kp - cs), skip = keep + (unsigned)n;
-		fix = fix_span(o, fix, end, keep, dv, c1, c2);
+		fix = fix_span(o, fix, end, keep, dq, dr, c1, c2);
 		if (fix < end && ZWT_FIX_POS(zw_load16(fix)) == skip)
 			fix += 2;
 		if (fix < end && ZWT_FIX_POS(zw_load16(fix)) < skip)
 			return false;
-		fix = fix_span(o - n, fix, end, ~0u, dv, c1, c2);
+		fix = fix_span(o - n, fix, end, ~0u, dq, dr, c1, c2);
 	}
 	return true;
 }

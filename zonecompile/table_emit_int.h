@@ -309,6 +309,32 @@ static inline __attribute__((always_inline)) void cut_copy(
 	}
 }
 
+/* The pointers of one part written at o (fixups fix..fe, those whose
+ * positions are at or past lim left), as 16-bit values with the pointer
+ * bits (0xc000) in: QSTART stays, QSUF moves by dq (both point into the
+ * question, table_read.c fix_target, below c1), a pointer into the
+ * parts by the region of its target v: dr[0] before c1, dr[1] from c1
+ * on (cut labels), dr[2] from c2 on (after them). The kinds told apart
+ * by their first bits. No validity check: see piece_fix_cut. Returns
+ * the first fixup left. */
+static inline __attribute__((always_inline)) const uint8_t *fix_span(
+	uint8_t *o, const uint8_t *fix, const uint8_t *fe, unsigned lim,
+	long dq, const long dr[3], unsigned c1, unsigned c2)
+{
+	for (; fix < fe; fix += 2) {
+		unsigned fx = zw_load16(fix);
+		if (ZWT_FIX_POS(fx) >= lim)
+			break;
+		uint8_t *p = o + ZWT_FIX_POS(fx);
+		unsigned v = __builtin_bswap16(zw_load16(p));
+		long d = fx >= ZWT_FIX_PART0 << 13 ? dr[(v >= c1) + (v >= c2)]
+			 : fx >= ZWT_FIX_QSUF << 13 ? dq : 0;
+		uint16_t raw = __builtin_bswap16((uint16_t)(v + (unsigned)d));
+		memcpy(p, &raw, 2);
+	}
+	return fix;
+}
+
 /* Is the piece a referral (its first part the authority's NS RRset
  * owned by the anchor, no answer parts) for a name below the cut (qlen
  * octets, longer than the anchor)? emit_ref writes those. */

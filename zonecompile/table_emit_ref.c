@@ -5,38 +5,13 @@
  * table_plan.c answer_referral). The query name is longer than the
  * piece's anchor, so the NS targets below the cut are cut into the
  * question (Knot's compression) and every pointer after the cut moves
- * by one delta per region (ref_span). Equal octet for octet to the
+ * by one delta per region (fix_span). Equal octet for octet to the
  * general writer: tests/zonecompile/test_table_emit.c and fuzz_table
  * compare the two. Split out of table_emit.c. */
 #include <string.h>
 
 #include "zonecompile/table_answer_int.h" /* tl_answer_ref's query */
 #include "zonecompile/table_emit_int.h"
-
-/* The pointers of a referral's part written at o (fixups fix..fe,
- * those at or past lim left): QSTART stays, QSUF moves by dq (both
- * point into the question, table_read.c fix_target), a pointer into the
- * parts by the region of its target (canonical value v): dr[0] before
- * c1, dr[1] from c1 on (the cut labels), dr[2] from c2 on (after them).
- * fix_span's work with the kinds told apart by their first bits, not a
- * table. Returns the first fixup left. */
-static inline __attribute__((always_inline)) const uint8_t *ref_span(
-	uint8_t *o, const uint8_t *fix, const uint8_t *fe, unsigned lim,
-	long dq, const long dr[3], unsigned c1, unsigned c2)
-{
-	for (; fix < fe; fix += 2) {
-		unsigned fx = zw_load16(fix);
-		if (ZWT_FIX_POS(fx) >= lim)
-			break;
-		uint8_t *p = o + ZWT_FIX_POS(fx);
-		unsigned v = __builtin_bswap16(zw_load16(p));
-		long d = fx >= ZWT_FIX_PART0 << 13 ? dr[(v >= c1) + (v >= c2)]
-			 : fx >= ZWT_FIX_QSUF << 13 ? dq : 0;
-		uint16_t raw = __builtin_bswap16((uint16_t)(v + (unsigned)d));
-		memcpy(p, &raw, 2);
-	}
-	return fix;
-}
 
 /* Is the label chain of the query name qw (from its start) through k
  * and then through e (k <= e)? */
@@ -163,20 +138,20 @@ static inline __attribute__((always_inline)) int emit_ref(
 		       c2 = c1 + (unsigned)n;
 	if (!n) {
 		copy_run(o, w, size);
-		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
+		fix = fix_span(o, fix, fe, ~0u, dq, dr, c1, c2);
 	} else {
 		cut_copy(o, w, size, kp, ci.rdl, ci.qoff, (unsigned)n);
-		fix = ref_span(o, fix, fe, (unsigned)kp, dq, dr, c1, c2);
+		fix = fix_span(o, fix, fe, (unsigned)kp, dq, dr, c1, c2);
 		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) == kp + n)
 			fix += 2; /* the pointer the cut replaced */
 		if (fix < fe && ZWT_FIX_POS(zw_load16(fix)) < kp + n)
 			return FAST_NO; /* inside the cut labels */
 		o -= n;
-		fix = ref_span(o, fix, fe, ~0u, dq, dr, c1, c2);
+		fix = fix_span(o, fix, fe, ~0u, dq, dr, c1, c2);
 	}
 	for (unsigned j = 1; j < nw; j++) {
 		o += pd[j - 1].len;
-		fix = ref_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr, c1,
+		fix = fix_span(o, fix, fix + 2u * pd[j].nfix, ~0u, dq, dr, c1,
 			       c2);
 	}
 	counts[2] += (uint16_t)auth;
