@@ -548,7 +548,9 @@ static int compile_nodes(struct cc *cc, unsigned threads)
 		return rc;
 	link_wildcards(cc);
 	rc = nx_recipes(cc);
-	return rc < 0 ? rc : cc_gather_hot(cc);
+	if (rc >= 0)
+		rc = cc_gather_hot(cc);
+	return rc < 0 ? rc : cc_below_nodes(cc);
 }
 
 static int cc_init(struct cc *cc, const struct zw_zone *z,
@@ -602,6 +604,8 @@ static int finish(struct cc *cc, bool threaded)
 	else
 		hash_job(&j);
 	cc->stats.finish = started ? (idx > j.cpu ? idx : j.cpu) : idx + j.cpu;
+	if (rc >= 0 && j.rc >= 0)
+		cc_below_hash(cc);
 	return rc < 0 ? rc : j.rc;
 }
 
@@ -685,5 +689,6 @@ void zw_compiled_free(struct zw_compiled *c)
 		munmap(cc->region, cc->region_size);
 	cz_buf_free(&cc->index);
 	cz_buf_free(&cc->lf);
+	cz_buf_free(&cc->below);
 	free(cc);
 }

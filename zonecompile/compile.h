@@ -29,6 +29,11 @@ struct zw_compile_opts {
 	/* Threads resolving and encoding answers (0: online CPUs). The
 	 * table is the same for any count. */
 	unsigned threads;
+	/* true: leave out the nodes of names below a zone cut (glue and
+	 * other occluded names, ZWT_N_BELOW): a smaller table (about 60
+	 * octets a name) whose answers for them are the same octets but
+	 * cost a search for the cut at query time (zw-compile -G). */
+	bool no_below;
 };
 
 struct zw_compiled;

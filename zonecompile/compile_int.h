@@ -146,6 +146,16 @@ struct cz {
 	size_t errlen;
 };
 
+/* Does node i get a table node of its own below a zone cut (ZWT_N_BELOW):
+ * a name strictly below a cut that Knot answers from (not below a
+ * DNAME), unless the options leave them out. */
+static inline bool cz_below_node(const struct cz *c, size_t i)
+{
+	return !c->opts.no_below &&
+	       (c->nf[i] & (CZ_VISIBLE | CZ_NONAUTH)) ==
+		       (CZ_VISIBLE | CZ_NONAUTH);
+}
+
 /* compile_view.c */
 void cz_lower_copy(uint8_t *dst, const uint8_t *src, size_t len);
 int cz_view_init(struct cz *c, const struct zw_zone *z,

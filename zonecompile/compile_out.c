@@ -59,7 +59,7 @@ void cc_hash_prepare(struct cc *cc)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < cc->cz.n; i++)
-		if (cc->cz.nf[i] & CZ_INHASH)
+		if ((cc->cz.nf[i] & CZ_INHASH) || cz_below_node(&cc->cz, i))
 			n++;
 	size_t slots = 16;
 	while (slots * 7 < n * 10) /* load <= 0.7 */

@@ -122,6 +122,9 @@ struct cc {
 	size_t hash_slots;
 	size_t blob_base;     /* offset of the blob in the data block */
 	struct cz_buf hash, blob, index, lf;
+	/* (zone node index, node ref) u32 pairs of the ZWT_N_BELOW nodes
+	 * (compile_below.c), hashed after the others */
+	struct cz_buf below;
 	/* the one-zone file image reserved up front, the blob built in
 	 * place at its final offset (cc_blob_reserve); NULL: none */
 	uint8_t *region;
@@ -169,6 +172,12 @@ static inline uint8_t *cc_blob_at(const struct cc *cc, uint32_t ref)
  * recipes share copied together to the blob's end, the recipes pointed
  * at the copies. */
 int cc_gather_hot(struct cc *cc);
+
+/* compile_below.c: once every other node is assembled (and the hot
+ * pieces gathered), the nodes of the names below zone cuts after them;
+ * once the hash holds every other node, theirs. */
+int cc_below_nodes(struct cc *cc);
+void cc_below_hash(struct cc *cc);
 
 /* compile_out.c */
 /* The blob's offset in a one-zone file (its alignment in any file whose

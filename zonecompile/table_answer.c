@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dns/err.h"
+#include "zonecompile/table_emit_int.h" /* tl_answer_ref */
 #include "zonecompile/table_parse_int.h"
 
 /* The slot holding tag h's name among the 4 from home on (the lines
@@ -258,6 +259,26 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
 	put_opt(opt[1], 0, &q, max_udp, 0, false);
 }
 
+/* A name below a zone cut that has a node of its own (ZWT_N_BELOW: glue
+ * and other occluded names), its recipe stage_node's: the cut's
+ * referral, written by tl_answer_ref as answer_referral writes it for
+ * the names without one, but without the search for the cut. A node
+ * matched, so the name parse_lazy took is well formed and in the zone:
+ * no walk. -1: not that case, or the referral does not fit that way
+ * (the plan then, as for the names without a node). */
+static int answer_below(struct actx *c, bool tcp, uint16_t max_udp)
+{
+	const struct zwt_recipe *r = c->rec;
+	if (!r || !(c->cand->flags & ZWT_N_BELOW) || r->npieces != 1)
+		return -1;
+	size_t limit = answer_limit(c, tcp, max_udp);
+	size_t optlen = c->q.edns ? 11 : 0;
+	if (limit < c->q.qend + optlen)
+		return -1;
+	return tl_answer_ref(c, (const uint8_t *)c->pc, r->flags, r->rcode,
+			     limit - optlen, max_udp);
+}
+
 /* The rest of stage 5: the checks the exact path skipped, the probe
  * stage_node left (a tag match with another name, or none near the home
  * slot), and the general path. Out of line: the exact path keeps a
@@ -267,6 +288,9 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 		uint16_t max_udp, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
+	int below = answer_below(c, tcp, max_udp);
+	if (below >= 0)
+		return below;
 	/* the plan reads the labels of a name parse_lazy took: walk them
 	 * (when no node matched, the query may be another one) */
 	if (c->lazy && !tl_parse_settle(t, c, max_udp))
@@ -295,6 +319,14 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 			    exact_fits(c, r, first_piece(c, r), tcp, max_udp))
 				return answer_exact(c, r, first_piece(c, r),
 						    opt);
+			if (r->npieces == 1 && (n->flags & ZWT_N_BELOW)) {
+				c->cand = n;
+				c->rec = r;
+				c->pc = first_piece(c, r);
+				int b = answer_below(c, tcp, max_udp);
+				if (b >= 0)
+					return b;
+			}
 		}
 	}
 	return tl_answer_planned(c, limit - optlen, max_udp);

@@ -127,6 +127,15 @@ enum zwt_node_flags {
 	ZWT_N_WILD = 1 << 4,     /* this node is "*.<parent>" */
 	ZWT_N_ENT = 1 << 5,
 	ZWT_N_CNAME = 1 << 6,
+	/* a name strictly below a zone cut (glue, occluded data, an empty
+	 * non-terminal there): it answers every qtype with the cut's
+	 * referral, so it is flagged ZWT_N_CUT too (names below it refer
+	 * the same way), has no entries and no proofs, and its dflt
+	 * recipes' pieces are the cut's (anchored at a proper suffix of
+	 * its name: the QSUF fixups move them). Tables compiled without
+	 * these nodes (zw-compile -G) answer the same, after a search for
+	 * the cut. */
+	ZWT_N_BELOW = 1 << 7,
 };
 
 /* A node. Followed by ntypes entries, then the lower-cased wire name

@@ -233,6 +233,47 @@ static bool check_dname(struct val *v, uint32_t ref)
 	return true;
 }
 
+/* Is the name's suffix of alen octets one of its proper suffixes (a
+ * label boundary after the first label)? */
+static bool name_suffix_at(const uint8_t *nm, size_t len, size_t alen)
+{
+	size_t o = 0;
+	while (o < len && nm[o]) {
+		o += 1u + nm[o];
+		if (len - o == alen)
+			return true;
+	}
+	return false;
+}
+
+/* A name below a cut (ZWT_N_BELOW): nothing but its referral, whose
+ * pieces (the cut's, checked as every piece) are anchored at a proper
+ * suffix of its name, as the referral writer takes them. The recipes
+ * are checked already. */
+static bool check_below(struct val *v, const struct zwt_node *n,
+			uint32_t ref)
+{
+	if (n->flags != (ZWT_N_CUT | ZWT_N_BELOW) || n->ntypes ||
+	    n->wild || n->nx1 || n->nx2 || n->cpe_labels ||
+	    n->labels < v->z->origin_labels + 2u)
+		return bad(v, "node at %u: below a cut, but not as such a "
+			   "node is written", ref);
+	for (int d = 0; d < 2; d++) {
+		const struct zwt_recipe *r = zwt_at(v->data, n->dflt[d]);
+		const uint32_t *pcs = zwt_recipe_pieces(r);
+		for (unsigned i = 0; i < r->npieces; i++) {
+			const struct zwt_piece *pc =
+				zwt_at(v->data, zw_load32(pcs + i));
+			if (!name_suffix_at(zwt_node_name(n), n->namelen,
+					    pc->alen))
+				return bad(v, "node at %u below a cut: piece "
+					   "anchor not a suffix of its name",
+					   ref);
+		}
+	}
+	return true;
+}
+
 static bool check_node(struct val *v, uint32_t ref, bool wild)
 {
 	if (!in_blob(v, ref, sizeof(struct zwt_node)))
@@ -254,6 +295,8 @@ static bool check_node(struct val *v, uint32_t ref, bool wild)
 		    !check_recipe(v, e[i].rec[1]))
 			return false;
 	if (!check_recipe(v, n->dflt[0]) || !check_recipe(v, n->dflt[1]))
+		return false;
+	if ((n->flags & ZWT_N_BELOW) && !check_below(v, n, ref))
 		return false;
 	if ((n->flags & ZWT_N_WILDCHILD) && !check_node(v, n->wild, true))
 		return false;

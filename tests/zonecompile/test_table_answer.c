@@ -153,9 +153,15 @@ static void query_name(char *name, size_t cap, unsigned i, uint64_t *seed)
 		snprintf(name, cap, "%s.%s.example.", label(a, seed),
 			 label(b, seed));
 		break;
-	case 5: /* below a cut: a referral, no NSEC */
-		snprintf(name, cap, "%s.%c%c-cut%03u.example.",
-			 label(a, seed), c0, c1, d);
+	case 5: /* below a cut: a referral, no NSEC; every other one
+		 * its glue name (a node of its own, ZWT_N_BELOW), in
+		 * mixed case */
+		if (k % 2)
+			snprintf(name, cap, "nS.%c%c-cut%03u.example.", c0,
+				 c1, d);
+		else
+			snprintf(name, cap, "%s.%c%c-cut%03u.example.",
+				 label(a, seed), c0, c1, d);
 		break;
 	case 6: /* existing */
 		snprintf(name, cap, "%c%c-host%03u.example.", h0, h1, k);
