@@ -20,6 +20,7 @@
 
 #include "dns/err.h"
 #include "zonecompile/compile_out.h"
+#include "zonecompile/table_lookup.h" /* tl_ref_cut */
 
 /* The cut a lookup of node i's name finds today: its closest ancestor
  * with a table node of its own, when that is a delegation (-1: none;
@@ -44,6 +45,33 @@ static size_t recipe_copy(const struct cc *cc, uint32_t ref, uint8_t *buf)
 	return len;
 }
 
+/* The name cut of the referral for the node's own name (tl_ref_cut) in
+ * the first piece of both recipes, kept in the node (zwt_below_cut_set;
+ * none when the two pieces would cut it differently: tl_answer_ref
+ * finds it then). */
+static void below_cut(const struct cc *cc, const uint8_t *name, size_t len,
+		      const uint8_t (*rec)[4 + 4 * 255], struct zwt_node *nd)
+{
+	struct tl_refcut cut[2];
+	bool ok[2] = {false, false};
+	for (int d = 0; d < 2; d++) {
+		const struct zwt_recipe *r = (const void *)rec[d];
+		if (!r->npieces)
+			continue;
+		uint32_t pref;
+		memcpy(&pref, rec[d] + sizeof(*r), 4);
+		ok[d] = tl_ref_cut(cc_blob_at(cc, pref), name, len, &cut[d]);
+	}
+	if (!ok[0] && !ok[1])
+		return;
+	const struct tl_refcut *c = ok[0] ? &cut[0] : &cut[1];
+	if (ok[0] && ok[1] && memcmp(&cut[0], &cut[1], sizeof(cut[0])))
+		return;
+	if (c->n > 255)
+		return;
+	zwt_below_cut_set(nd, c);
+}
+
 /* Node i below cut `cut`: the node, its name, the cut's default recipes
  * (one copy when the cut shares one for DO=0 and DO=1). */
 static int below_node(struct cc *cc, size_t i, size_t cut)
@@ -54,11 +82,15 @@ static int below_node(struct cc *cc, size_t i, size_t cut)
 	bool one = cn->dflt[0] == cn->dflt[1];
 	size_t rl0 = recipe_copy(cc, cn->dflt[0], rec[0]);
 	size_t rl1 = one ? 0 : recipe_copy(cc, cn->dflt[1], rec[1]);
+	if (one)
+		memcpy(rec[1], rec[0], rl0);
 	const uint8_t *name = cz_lname(&cc->cz, i);
 	struct zwt_node nd = {0};
 	nd.namelen = (uint8_t)zw_name_len(name);
 	nd.labels = (uint8_t)zw_name_labels(name);
 	nd.flags = ZWT_N_CUT | ZWT_N_BELOW;
+	below_cut(cc, name, nd.namelen, (const uint8_t(*)[4 + 4 * 255])rec,
+		  &nd);
 	size_t size = (sizeof(nd) + nd.namelen + 3) & ~(size_t)3;
 	cz_buf_align(&cc->blob, 4);
 	size_t off = cc->blob.len;

@@ -275,8 +275,13 @@ static int answer_below(struct actx *c, bool tcp, uint16_t max_udp)
 	size_t optlen = c->q.edns ? 11 : 0;
 	if (limit < c->q.qend + optlen)
 		return -1;
-	return tl_answer_ref(c, (const uint8_t *)c->pc, r->flags, r->rcode,
-			     limit - optlen, max_udp);
+	/* the cut of its name, precomputed (table_read.c checked it) */
+	struct tl_refcut cut;
+	if (!zwt_below_cut(c->cand, &cut))
+		return tl_answer_ref(c, (const uint8_t *)c->pc, r->flags,
+				     r->rcode, limit - optlen, max_udp);
+	return tl_answer_below(c, (const uint8_t *)c->pc, r->flags, r->rcode,
+			       limit - optlen, max_udp, &cut);
 }
 
 /* The rest of stage 5: the checks the exact path skipped, the probe

@@ -90,25 +90,42 @@ static inline __attribute__((always_inline)) uint16_t ref_cut(
  * ends with (rdata_cut), if any, is in the first of them, so every
  * octet after it moves back by the same n. Through tl_emit_ref, for
  * emit_piece and for table_plan.c's answer_referral (no plan). */
+/* The end of the NS RRset of a referral piece (is_ref's): the part's
+ * end, or its first unit's when it has several. */
+static inline size_t ref_end0(const struct zwt_piece *pc)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	unsigned np = zwt_nparts(pc->parts);
+	if (pd[0].nunit <= 1)
+		return pd[0].len;
+	const uint8_t *u = (const uint8_t *)(pd + np);
+	for (unsigned j = 0; j < np; j++)
+		u += 2u * pd[j].nfix;
+	return zw_load16(u);
+}
+
 static inline __attribute__((always_inline)) int emit_ref(
 	const struct zwt_piece *pc, unsigned wr, uint8_t *out, size_t *ppos,
-	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4])
+	size_t limit, const uint8_t *qw, size_t qlen, uint16_t counts[4],
+	const struct tl_refcut *hint)
 {
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
 	unsigned np = zwt_nparts(pc->parts), nw = 0;
 	const uint8_t *fix = (const uint8_t *)(pd + np);
 	const uint8_t *w = (const uint8_t *)pc + pc->wire;
-	size_t alen = pc->alen, size, end0 = pd[0].len;
+	size_t alen = pc->alen, size, n;
 	struct cutinfo ci;
 
-	if (pd[0].nunit > 1) { /* the NS RRset's end: the first unit's */
-		const uint8_t *u = fix;
-		for (unsigned j = 0; j < np; j++)
-			u += 2u * pd[j].nfix;
-		end0 = zw_load16(u);
+	/* the cut first: the fewer values live across its loop; a below
+	 * node's own name has it precomputed (tl_ref_cut) */
+	if (hint) {
+		ci.keep = hint->keep;
+		ci.rdl = hint->rdl;
+		ci.qoff = hint->qoff;
+		n = hint->n;
+	} else {
+		n = ref_cut(qw, qlen, w, ref_end0(pc), alen, &ci);
 	}
-	/* the cut first: the fewer values live across its loop */
-	size_t n = ref_cut(qw, qlen, w, end0, alen, &ci);
 	/* the parts written: 2 (is_ref), then 3 to 5 as present: the
 	 * authority's RRs and the additional's */
 	unsigned auth = pd[0].count, add = 0;
@@ -171,12 +188,32 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 	 * takes the parts written only when they are the first ones */
 	if (!is_ref(pc, qlen) || (un && wr >> __builtin_ctz(un)))
 		return 0;
-	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts) ==
-	       FAST_OK ? pos : 0;
+	return emit_ref(pc, wr, out, &pos, limit, qwire, qlen, counts,
+			NULL) == FAST_OK ? pos : 0;
 }
 
-int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
-		  unsigned rcode, size_t limit, uint16_t max_udp)
+bool tl_ref_cut(const uint8_t *piece, const uint8_t *qwire, size_t qlen,
+		struct tl_refcut *cut)
+{
+	const struct zwt_piece *pc = (const void *)piece;
+	struct cutinfo ci = {0, 0, 0};
+	memset(cut, 0, sizeof(*cut));
+	if (!is_ref(pc, qlen))
+		return false;
+	cut->n = ref_cut(qwire, qlen, piece + pc->wire, ref_end0(pc),
+			 pc->alen, &ci);
+	if (cut->n) {
+		cut->keep = ci.keep;
+		cut->rdl = ci.rdl;
+		cut->qoff = ci.qoff;
+	}
+	return true;
+}
+
+/* tl_answer_ref and tl_answer_below: the cut found or given (hint). */
+static inline __attribute__((always_inline)) int answer_ref(
+	struct actx *c, const uint8_t *piece, unsigned rflags, unsigned rcode,
+	size_t limit, uint16_t max_udp, const struct tl_refcut *hint)
 {
 	const struct query *q = &c->q;
 	const struct zwt_piece *pc = (const void *)piece;
@@ -188,7 +225,7 @@ int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
 	/* tl_emit_ref's checks */
 	if (!is_ref(pc, q->qwlen) || (un && wr >> __builtin_ctz(un)) ||
 	    emit_ref(pc, wr, o, &pos, limit, c->pkt + 12, q->qwlen,
-		     counts) != FAST_OK)
+		     counts, hint) != FAST_OK)
 		return -1;
 	/* the header and question copied with the ID (as the exact path),
 	 * then the flags and the counts as one big-endian word */
@@ -220,4 +257,17 @@ int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
 	memcpy(o + 2, &f, 2);
 	memcpy(o + 4, &lanes, 8);
 	return (int)pos;
+}
+
+int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
+		  unsigned rcode, size_t limit, uint16_t max_udp)
+{
+	return answer_ref(c, piece, rflags, rcode, limit, max_udp, NULL);
+}
+
+int tl_answer_below(struct actx *c, const uint8_t *piece, unsigned rflags,
+		    unsigned rcode, size_t limit, uint16_t max_udp,
+		    const struct tl_refcut *cut)
+{
+	return answer_ref(c, piece, rflags, rcode, limit, max_udp, cut);
 }

@@ -190,6 +190,42 @@ size_t tl_emit_ref(const uint8_t *piece, bool sigs, uint8_t *out,
 		   size_t pos, size_t limit, const uint8_t *qname_wire,
 		   size_t qlen, uint16_t counts[4]);
 
+/* The name cut of a referral for a name below its cut (table_emit_ref.c
+ * ref_cut): the NS target equal to the query name's last labels before
+ * the anchor goes out as a pointer into the question; n octets left out
+ * (0: none) at keep, the RDLENGTH at rdl shortened, the pointer to
+ * qoff. A below node (ZWT_N_BELOW) keeps the one of its own name, with
+ * cpe_labels 1, in fields older readers leave alone (zwt_below_cut). */
+struct tl_refcut {
+	uint16_t keep, rdl, qoff, n;
+};
+
+/* A below node's cut: false when it keeps none. */
+static inline bool zwt_below_cut(const struct zwt_node *n,
+				 struct tl_refcut *cut)
+{
+	cut->keep = (uint16_t)n->wild;
+	cut->rdl = (uint16_t)(n->wild >> 16);
+	cut->qoff = (uint16_t)(n->pad[0] | n->pad[1] << 8);
+	cut->n = n->pad[2];
+	return n->cpe_labels == 1;
+}
+
+static inline void zwt_below_cut_set(struct zwt_node *n,
+				     const struct tl_refcut *cut)
+{
+	n->wild = cut->keep | (uint32_t)cut->rdl << 16;
+	n->pad[0] = (uint8_t)cut->qoff;
+	n->pad[1] = (uint8_t)(cut->qoff >> 8);
+	n->pad[2] = (uint8_t)cut->n;
+	n->cpe_labels = 1;
+}
+/* The cut tl_answer_ref finds in referral piece for a query name
+ * (qwire, qlen octets, any case); false when tl_answer_ref does not
+ * write that piece for such a name (is_ref). */
+bool tl_ref_cut(const uint8_t *piece, const uint8_t *qwire, size_t qlen,
+		struct tl_refcut *cut);
+
 /* tl_emit for the plan of a negative answer tl_resolve makes (its
  * segments seg[0..nseg), every one for the query name, authority parts
  * only): as tl_emit_ref, 0 when tl_emit would write it some other

@@ -16,6 +16,7 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "zonecompile/table_int.h"
+#include "zonecompile/table_lookup.h" /* tl_ref_cut */
 
 struct val {
 	const char *what;      /* file name for messages */
@@ -246,6 +247,23 @@ static bool name_suffix_at(const uint8_t *nm, size_t len, size_t alen)
 	return false;
 }
 
+/* The cut a below node keeps (zwt_below_cut) is what the
+ * referral writer finds for its name in the first piece of each of its
+ * recipes that it writes that way (tl_ref_cut): the writer trusts it. */
+static bool check_below_cut(struct val *v, const struct zwt_node *n,
+			    uint32_t ref, const struct zwt_piece *pc)
+{
+	struct tl_refcut kept, cut;
+	if (!zwt_below_cut(n, &kept) ||
+	    !tl_ref_cut((const uint8_t *)pc, zwt_node_name(n), n->namelen,
+			&cut))
+		return true;
+	if (memcmp(&kept, &cut, sizeof(cut)))
+		return bad(v, "node at %u below a cut: its name cut is not "
+			   "the referral's", ref);
+	return true;
+}
+
 /* A name below a cut (ZWT_N_BELOW): nothing but its referral, whose
  * pieces (the cut's, checked as every piece) are anchored at a proper
  * suffix of its name, as the referral writer takes them. The recipes
@@ -253,9 +271,12 @@ static bool name_suffix_at(const uint8_t *nm, size_t len, size_t alen)
 static bool check_below(struct val *v, const struct zwt_node *n,
 			uint32_t ref)
 {
+	struct tl_refcut kept;
+	bool has = zwt_below_cut(n, &kept);
 	if (n->flags != (ZWT_N_CUT | ZWT_N_BELOW) || n->ntypes ||
-	    n->wild || n->nx1 || n->nx2 || n->cpe_labels ||
-	    n->labels < v->z->origin_labels + 2u)
+	    n->nx1 || n->nx2 || n->cpe_labels > 1 ||
+	    n->labels < v->z->origin_labels + 2u ||
+	    (!has && (n->wild || n->pad[0] || n->pad[1] || n->pad[2])))
 		return bad(v, "node at %u: below a cut, but not as such a "
 			   "node is written", ref);
 	for (int d = 0; d < 2; d++) {
@@ -269,6 +290,8 @@ static bool check_below(struct val *v, const struct zwt_node *n,
 				return bad(v, "node at %u below a cut: piece "
 					   "anchor not a suffix of its name",
 					   ref);
+			if (!i && !check_below_cut(v, n, ref, pc))
+				return false;
 		}
 	}
 	return true;
@@ -296,8 +319,8 @@ static bool check_node(struct val *v, uint32_t ref, bool wild)
 			return false;
 	if (!check_recipe(v, n->dflt[0]) || !check_recipe(v, n->dflt[1]))
 		return false;
-	if ((n->flags & ZWT_N_BELOW) && !check_below(v, n, ref))
-		return false;
+	if (n->flags & ZWT_N_BELOW) /* wild and pad: its name's cut */
+		return check_below(v, n, ref);
 	if ((n->flags & ZWT_N_WILDCHILD) && !check_node(v, n->wild, true))
 		return false;
 	if (n->flags & ZWT_N_DNAME)

@@ -10,7 +10,8 @@
  * cases: nested cuts, a glue name that is also another delegation's
  * server, an empty non-terminal and a wildcard below a cut, CNAMEs and
  * a DNAME into names below a cut, a DS at a glue name's cut. A table
- * whose below node is damaged must be refused. */
+ * whose below node is damaged (flags, proofs, the name cut it keeps)
+ * must be refused. */
 #include "tests/zonecompile/signtest.h"
 #include "tests/zonecompile/tabletest.h"
 #include "zonecompile/table_lookup.h"
@@ -303,6 +304,12 @@ static void test_damaged_below(void **state)
 	const struct zwt_node *n = tl_probe(&tz, nm, zw_name_len(nm));
 	assert_non_null(n);
 	assert_int_equal(n->flags, ZWT_N_CUT | ZWT_N_BELOW);
+	/* a server of its cut: its referral cuts its name, kept */
+	struct tl_refcut cut;
+	assert_true(zwt_below_cut(n, &cut));
+	assert_true(cut.n > 0);
+	assert_int_not_equal(cut.keep, 0);
+	assert_int_not_equal(cut.qoff, 13);
 	size_t off = (size_t)((const uint8_t *)n - buf);
 	zw_table_close(t);
 	static const struct {
@@ -312,8 +319,13 @@ static void test_damaged_below(void **state)
 		    {offsetof(struct zwt_node, flags),
 		     ZWT_N_CUT | ZWT_N_BELOW | ZWT_N_WILD},
 		    {offsetof(struct zwt_node, nx1), 1},
-		    {offsetof(struct zwt_node, cpe_labels), 1},
-		    {offsetof(struct zwt_node, labels), 2}};
+		    {offsetof(struct zwt_node, cpe_labels), 2},
+		    {offsetof(struct zwt_node, labels), 2},
+		    /* its name's cut (zwt_below_cut): where it lies, its
+		     * pointer, its length */
+		    {offsetof(struct zwt_node, wild), 0},
+		    {offsetof(struct zwt_node, pad), 13},
+		    {offsetof(struct zwt_node, pad) + 2, 1}};
 	for (size_t k = 0; k < sizeof harm / sizeof harm[0]; k++) {
 		uint8_t *copy = malloc(len);
 		memcpy(copy, buf, len);
