@@ -266,11 +266,10 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
  * matched, so the name parse_lazy took is well formed and in the zone:
  * no walk. -1: not that case, or the referral does not fit that way
  * (the plan then, as for the names without a node). */
-static int answer_below(struct actx *c, bool tcp, uint16_t max_udp)
+static __attribute__((noinline)) int answer_below(struct actx *c, bool tcp,
+						  uint16_t max_udp)
 {
 	const struct zwt_recipe *r = c->rec;
-	if (!r || !(c->cand->flags & ZWT_N_BELOW) || r->npieces != 1)
-		return -1;
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = c->q.edns ? 11 : 0;
 	if (limit < c->q.qend + optlen)
@@ -293,9 +292,6 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 		uint16_t max_udp, const uint8_t opt[2][16])
 {
 	struct query *q = &c->q;
-	int below = answer_below(c, tcp, max_udp);
-	if (below >= 0)
-		return below;
 	/* the plan reads the labels of a name parse_lazy took: walk them
 	 * (when no node matched, the query may be another one) */
 	if (c->lazy && !tl_parse_settle(t, c, max_udp))
@@ -344,8 +340,15 @@ int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 		 uint16_t max_udp, const uint8_t opt[2][16])
 {
 	const struct zwt_recipe *r = c->rec;
-	if (r && r->npieces == 1 && exact_fits(c, r, c->pc, tcp, max_udp))
-		return answer_exact(c, r, c->pc, opt);
+	if (r && r->npieces == 1) {
+		if (exact_fits(c, r, c->pc, tcp, max_udp))
+			return answer_exact(c, r, c->pc, opt);
+		if (c->cand->flags & ZWT_N_BELOW) { /* a glue name */
+			int n = answer_below(c, tcp, max_udp);
+			if (n >= 0)
+				return n;
+		}
+	}
 	return answer_rest(t, c, tcp, max_udp, opt);
 }
 
