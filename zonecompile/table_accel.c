@@ -1,8 +1,10 @@
 /* The in-memory search accelerators of the zones' denial indexes (see
- * struct zwt_accel in table_int.h), built when a table is opened. */
+ * struct zwt_accel in table_int.h) and the prepared NXDOMAIN parts
+ * (struct zwt_nxprep), built when a table is opened. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/rrtype.h"
 #include "zonecompile/table_int.h"
 
 #define FAN ZWT_ACCEL_FAN
@@ -66,6 +68,119 @@ void zwt_accel_fini(struct zwt_accel *a)
 {
 	free(a->mem);
 	a->mem = NULL;
+	free(a->nxp);
+	a->nxp = NULL;
+}
+
+/* A piece of authority part 2 and its RRSIGs (part 3), anchored at the
+ * apex (alen octets), its first RR of type `type` owned by a pointer
+ * (the apex), so that neither the fast writers nor the general one cut
+ * a name in its owner (owner_cut, may_cut). */
+static const struct zwt_piece *nx_piece(const uint8_t *data, uint32_t ref,
+					size_t alen, uint16_t type)
+{
+	const struct zwt_piece *pc = zwt_at(data, ref);
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	if (!ref || pc->parts != 0x0c || pc->alen != alen || pd[0].len < 12 ||
+	    (w[0] & 0xc0) != 0xc0 || w[1] != 12 || w[2] != type >> 8 ||
+	    w[3] != (type & 0xff))
+		return NULL;
+	return pc;
+}
+
+/* Part k (0: 2, 1: 3) of piece pc copied to o with its pointers as they
+ * go out for a query name dq octets longer than the anchor, the part
+ * first written at its canonical place + dq: false when a pointer would
+ * move otherwise (only kinds in mask, each by dq, are taken). */
+static bool nx_part(uint8_t *o, const struct zwt_piece *pc, unsigned k,
+		    unsigned mask, unsigned dq)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	const uint8_t *fix = (const uint8_t *)(pd + 2);
+	if (k) {
+		w += pd[0].len;
+		fix += 2u * pd[0].nfix;
+	}
+	memcpy(o, w, pd[k].len);
+	for (unsigned i = 0; i < pd[k].nfix; i++, fix += 2) {
+		unsigned fx = zw_load16(fix), pos = ZWT_FIX_POS(fx);
+		if (!(mask >> ZWT_FIX_KIND(fx) & 1) || pos + 2u > pd[k].len)
+			return false;
+		unsigned v = (unsigned)(o[pos] << 8 | o[pos + 1]) + dq;
+		o[pos] = (uint8_t)(v >> 8);
+		o[pos + 1] = (uint8_t)v;
+	}
+	return true;
+}
+
+/* The label of the SOA MNAME right before the apex when may_cut would
+ * look at it (labels, then a pointer to the anchor's start), lower-
+ * cased into m (length first; m[0] 0: none). */
+static void nx_mname(const uint8_t *w, size_t len, uint8_t m[64])
+{
+	size_t o = 12, last = 12;
+	m[0] = 0;
+	while (o < len && w[o] && !(w[o] & 0xc0)) {
+		last = o;
+		o += 1u + w[o];
+	}
+	if (o == 12 || o + 2 > len || w[o] != 0xc0 || w[o + 1] != 12)
+		return;
+	for (size_t i = 0; i <= w[last]; i++) {
+		uint8_t c = w[last + i];
+		m[i] = (uint8_t)(i && (unsigned)(c - 'A') < 26u ? c + 32 : c);
+	}
+}
+
+/* The zone's prepared NXDOMAIN parts (struct zwt_nxprep), or NULL when
+ * its SOA and wildcard NSEC are not of that form (the general path then)
+ * or out of memory. */
+static struct zwt_nxprep *nx_prepare(const struct zwt_zone *z,
+				     const uint8_t *data)
+{
+	const unsigned q = 1u << ZWT_FIX_QSUF, p2 = 1u << (ZWT_FIX_PART0 + 2);
+	if (z->denial != ZWT_DENIAL_NSEC)
+		return NULL;
+	const struct zwt_recipe *r = zwt_at(data, z->nx[1]);
+	const struct zwt_node *apex = zwt_at(data, z->apex);
+	if (r->npieces != 1 || (r->flags & (ZWT_R_AA | ZWT_R_SIGS)) !=
+	    (ZWT_R_AA | ZWT_R_SIGS) || apex->nx1 == zwt_recipe_pieces(r)[0])
+		return NULL;
+	uint32_t sref = zwt_recipe_pieces(r)[0];
+	const struct zwt_piece *s = nx_piece(data, sref, z->origin_len,
+					     ZW_TYPE_SOA);
+	const struct zwt_piece *n = nx_piece(data, apex->nx1, z->origin_len,
+					     ZW_TYPE_NSEC);
+	if (!s || !n)
+		return NULL;
+	const struct zwt_part *sd = (const void *)(s + 1), *nd = (const void *)(n + 1);
+	size_t stride = (size_t)sd[0].len + nd[0].len + sd[1].len + nd[1].len;
+	if (stride > 2048)
+		return NULL;
+	struct zwt_nxprep *x = malloc(sizeof(*x) + stride *
+				      (ZWT_NX_DQMAX - ZWT_NX_DQMIN + 1));
+	if (!x)
+		return NULL;
+	*x = (struct zwt_nxprep){(const uint8_t *)s, (const uint8_t *)n,
+				 sref, apex->nx1, sd[0].len, nd[0].len,
+				 sd[1].len, nd[1].len, 0, z->origin_len,
+				 r->rcode, {0}, stride};
+	x->count = (uint16_t)(sd[0].count + nd[0].count + sd[1].count +
+			      nd[1].count);
+	nx_mname((const uint8_t *)s + s->wire, sd[0].len, x->mname);
+	for (unsigned dq = ZWT_NX_DQMIN; dq <= ZWT_NX_DQMAX; dq++) {
+		uint8_t *o = x->var + (dq - ZWT_NX_DQMIN) * stride;
+		if (!nx_part(o, s, 0, q | p2, dq) ||
+		    !nx_part(o + x->ls2, n, 0, q, dq) ||
+		    !nx_part(o + x->ls2 + x->lw2, s, 1, q | p2, dq) ||
+		    !nx_part(o + x->ls2 + x->lw2 + x->ls3, n, 1, q, dq)) {
+			free(x);
+			return NULL;
+		}
+	}
+	return x;
 }
 
 static bool build_one(struct zwt_accel *a, const struct zwt_zone *z)
@@ -78,6 +193,7 @@ static bool build_one(struct zwt_accel *a, const struct zwt_zone *z)
 	a->slots = (const uint64_t *)(a->data + z->hash_off);
 	a->mask = ((uint64_t)1 << z->hash_bits) - 1;
 	a->seed = z->hash_seed;
+	a->nxp = nx_prepare(z, a->data);
 	return true;
 }
 

@@ -991,3 +991,48 @@ size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 			      counts);
 	return f == FAST_OK ? pos : 0;
 }
+
+size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
+		  uint8_t *out, size_t pos, size_t limit, const uint8_t *qw,
+		  size_t qlen, uint16_t counts[4])
+{
+	size_t dq = qlen - x->alen, lc2 = 0, lc3 = 0;
+	unsigned cnt = x->count;
+	/* one label in front of the apex, and not the MNAME's (may_cut
+	 * would find the cut there: auth_segs then) */
+	if (dq - ZWT_NX_DQMIN > ZWT_NX_DQMAX - ZWT_NX_DQMIN ||
+	    qw[0] + 1u != dq ||
+	    (x->mname[0] == qw[0] && eq_nocase(qw + 1, x->mname + 1, qw[0])))
+		return 0;
+	const struct zwt_piece *pc = (const void *)cover;
+	if (pc) { /* neg_segs' checks of the cover */
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		struct qlabels q = {qw, qlen, 0, -1};
+		if ((pc->parts | 8u) != 0x0cu || qlen < pc->alen ||
+		    neg_may_cut(&q, cover + pc->wire, pd[0].len, pc->alen,
+				true))
+			return 0;
+		lc2 = pd[0].len;
+		cnt += pd[0].count;
+		if (pc->parts & 8u) {
+			lc3 = pd[1].len;
+			cnt += pd[1].count;
+		}
+	}
+	size_t c2 = pos + x->ls2, w2 = c2 + lc2, p3 = w2 + x->lw2,
+	       c3 = p3 + x->ls3, w3 = c3 + lc3, end = w3 + x->lw3;
+	if (end > limit || end > 0x4000)
+		return 0;
+	const uint8_t *v = x->var + (dq - ZWT_NX_DQMIN) * x->stride;
+	copy_part(out + pos, v, x->ls2);
+	copy_part(out + w2, v + x->ls2, x->lw2);
+	copy_part(out + p3, v + x->ls2 + x->lw2, x->ls3);
+	copy_part(out + w3, v + x->ls2 + x->lw2 + x->ls3, x->lw3);
+	if (pc) {
+		long d[8] = {0};
+		d[ZWT_FIX_QSUF] = (long)(qlen - pc->alen);
+		seg_plain(out, pc, c2, c3, d, 8u);
+	}
+	counts[ZWT_PART_SEC(2)] += (uint16_t)cnt;
+	return end;
+}

@@ -216,6 +216,35 @@ static inline void zwt_piece_fill(const uint8_t *p, struct zwt_pview *v,
 #define ZWT_ACCEL_FAN 16
 #define ZWT_ACCEL_LEVELS 16
 
+/* A DO=1 NXDOMAIN for a name one label below the apex (the usual miss)
+ * is the NXDOMAIN recipe's SOA piece, the NSEC covering the name and
+ * the apex's nx1 (the NSEC covering "*.<apex>"): authority parts SOA,
+ * cover, wildcard NSEC, then their RRSIGs in that order. Only the cover
+ * depends on the name; the other two pieces' parts are prepared when
+ * the table is opened (table_accel.c), for each length the query name
+ * may exceed the apex by (dq, one label: 2..64), their pointers as they
+ * go out then: a query copies them. Built only when every pointer of
+ * those parts moves by dq alone (into the question's apex, or into the
+ * SOA, the first part written) and when the SOA and the wildcard NSEC
+ * can have no name cut but the MNAME's (mname: the query name's one
+ * label cuts it when equal; the general path then). */
+#define ZWT_NX_DQMIN 2
+#define ZWT_NX_DQMAX 64
+
+struct zwt_nxprep {
+	const uint8_t *soa, *wild;  /* the two pieces */
+	uint32_t soa_ref, wild_ref; /* and their refs */
+	uint16_t ls2, lw2, ls3, lw3; /* SOA, wildcard NSEC: parts 2, 3 */
+	uint16_t count;             /* RRs of the four parts */
+	uint8_t alen;               /* the apex's length (both anchors) */
+	uint8_t rcode;              /* the NXDOMAIN recipe's */
+	uint8_t mname[64];          /* the MNAME's label before the apex,
+				     * lower-cased, length first (0: none) */
+	size_t stride;              /* ls2 + lw2 + ls3 + lw3 */
+	uint8_t var[];              /* per dq from ZWT_NX_DQMIN: SOA part 2,
+				     * NSEC part 2, SOA part 3, NSEC part 3 */
+};
+
 struct zwt_accel {
 	const struct zwt_zone *zone;
 	/* the zone's fields every query needs, ready to use */
@@ -229,6 +258,7 @@ struct zwt_accel {
 	const uint64_t *lev[ZWT_ACCEL_LEVELS];
 	size_t len[ZWT_ACCEL_LEVELS]; /* keys per level, without padding */
 	void *mem;
+	struct zwt_nxprep *nxp;   /* prepared NXDOMAIN parts, or NULL */
 };
 
 #define ZWT_IDX_ENT 24

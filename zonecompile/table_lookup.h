@@ -233,6 +233,13 @@ bool tl_ref_cut(const uint8_t *piece, const uint8_t *qwire, size_t qlen,
 size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 		   uint8_t *out, size_t pos, size_t limit,
 		   const uint8_t *qname_wire, size_t qlen, uint16_t counts[4]);
+/* tl_emit_neg of a DO=1 NXDOMAIN for a name one label below the apex:
+ * the zone's prepared SOA and wildcard NSEC (x, table_int.h) and the
+ * NSEC covering the name (cover; NULL when that is the wildcard's).
+ * 0 when tl_emit_neg would write it some other way. */
+size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
+		  uint8_t *out, size_t pos, size_t limit,
+		  const uint8_t *qname_wire, size_t qlen, uint16_t counts[4]);
 /* tl_emit_neg of one piece. */
 size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
 		    size_t pos, size_t limit, const uint8_t *qname_wire,

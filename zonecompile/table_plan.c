@@ -287,6 +287,16 @@ static int answer_nxdomain(struct actx *c, size_t limit, uint16_t max_udp)
 	 * answers plan it (test_table_answer holds bursts against them) */
 	if (nsec && !nm->cover)
 		return -1;
+	const struct zwt_nxprep *x = c->acc->nxp;
+	if (nsec && below == 1 && x && nm->cover != x->soa_ref) {
+		size_t pos = tl_emit_nx(x, nm->cover == x->wild_ref ? NULL
+					: zwt_at(data, nm->cover), c->out,
+					q->qend, limit, c->pkt + 12, q->qwlen,
+					counts);
+		if (pos)
+			return finish(c, pos, answer_flags(q, true, x->rcode),
+				      counts, max_udp);
+	}
 	size_t pos = neg_write(c, r, nsec ? nm->cover : 0, e->nx1, limit,
 			       counts);
 	if (!pos)

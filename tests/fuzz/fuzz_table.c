@@ -35,6 +35,7 @@
 #define tl_emit tl_emit_under_test
 #define tl_emit_neg tl_emit_neg_under_test
 #define tl_emit_neg1 tl_emit_neg1_under_test
+#define tl_emit_nx tl_emit_nx_under_test
 size_t tl_emit_neg_under_test(const struct tl_seg *seg, int nseg, bool sigs,
 			      uint8_t *out, size_t pos, size_t limit,
 			      const uint8_t *qwire, size_t qlen,
@@ -43,11 +44,16 @@ size_t tl_emit_neg1_under_test(const uint8_t *piece, bool sigs, uint8_t *out,
 			       size_t pos, size_t limit,
 			       const uint8_t *qwire, size_t qlen,
 			       uint16_t counts[4]);
+size_t tl_emit_nx_under_test(const struct zwt_nxprep *x,
+			     const uint8_t *cover, uint8_t *out, size_t pos,
+			     size_t limit, const uint8_t *qwire, size_t qlen,
+			     uint16_t counts[4]);
 #include "zonecompile/table_emit.c"
 #include "zonecompile/table_emit_ref.c"
 #undef tl_emit
 #undef tl_emit_neg
 #undef tl_emit_neg1
+#undef tl_emit_nx
 #include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_parse.c"
@@ -162,6 +168,27 @@ size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
 			 before, n);
 }
 
+/* The prepared NXDOMAIN (zone's SOA and wildcard NSEC, the cover
+ * between them) equals what the general writer writes for those
+ * segments, as neg_write would plan them. */
+size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
+		  uint8_t *out, size_t pos, size_t limit,
+		  const uint8_t *qwire, size_t qlen, uint16_t counts[4])
+{
+	uint16_t before[4];
+	struct tl_seg seg[3] = {{x->soa, 0}, {cover, 0}, {x->wild, 0}};
+	int n = 3;
+	if (!cover) { /* the cover is the wildcard's NSEC */
+		seg[1] = seg[2];
+		n = 2;
+	}
+	memcpy(before, counts, sizeof before);
+	size_t r = tl_emit_nx_under_test(x, cover, out, pos, limit, qwire,
+					 qlen, counts);
+	return neg_check(seg, n, true, out, pos, limit, qwire, qlen, counts,
+			 before, r);
+}
+
 static const uint16_t qtypes[] = {1, 2, 6, 15, 28, 43, 46, 47, 255, 5, 39};
 
 struct qset {
@@ -247,6 +274,17 @@ static void ask_zone(const struct zw_table *t, const struct zwt_zone *z)
 	uint8_t nm[256];
 
 	add_query(&s, z->origin, z->origin_len, variant++);
+	/* names one label below the apex, with DO (variants 6, 7, 9, 10:
+	 * the first two upper-cased), the usual NXDOMAIN (tl_emit_nx) and
+	 * one that may be the SOA MNAME's label (its cut: the general path) */
+	static const char *const one[4] = {"\3x-y", "\3ns1", "\1a", "\4zzzz"};
+	static const unsigned one_v[4] = {6, 7, 9, 10};
+	for (unsigned k = 0; k < 4 && z->origin_len + 5u <= 255; k++) {
+		size_t l = 1u + (uint8_t)one[k][0];
+		memcpy(nm, one[k], l);
+		memcpy(nm + l, z->origin, z->origin_len);
+		add_query(&s, nm, l + z->origin_len, one_v[k]);
+	}
 	for (uint64_t i = 0; i < ns && names < 64; i++) {
 		uint32_t ref = (uint32_t)slots[i];
 		if (!ref)
