@@ -9,6 +9,8 @@
 // (perf/compare_lookup.sh builds and caches it); 10% of the names do not
 // exist. Lookup/1M/<DO>/exist and .../nx split that mix into its two
 // kinds (all names exist / none does), burst 32.
+// Lookup/1M/<DO>/nodata: names that exist (hosts, not delegations)
+// asked for a type they lack (SRV): NODATA, burst 32.
 // Lookup/100k/...: $ZW_BENCH_DIR/deleg-100000.zone compiled in memory
 // (unsigned, so DO changes nothing), a table that mostly fits in cache.
 #include <benchmark/benchmark.h>
@@ -73,6 +75,24 @@ struct zw_perf_lookup *Queries(bool big, int dnssec, unsigned nx,
 	return p;
 }
 
+struct zw_perf_lookup *NodataQueries(int dnssec, std::string *why)
+{
+	static std::map<int, struct zw_perf_lookup *> cache;
+	auto it = cache.find(dnssec);
+	if (it != cache.end())
+		return it->second;
+	struct zw_perf_table *t = Table(true, why);
+	if (!t)
+		return nullptr;
+	char err[256] = "";
+	struct zw_perf_lookup *p =
+		zw_perf_lookup_nodata(t, kQueries, dnssec, err);
+	if (!p)
+		*why = err;
+	cache[dnssec] = p;
+	return p;
+}
+
 // Lookup/file/...: $ZW_BENCH_QTABLE answering the queries listed in
 // $ZW_BENCH_QFILE ("name TYPE" lines, e.g. compare_zwd.sh's
 // build/bench/zwd/q0-0.txt with its zone.zwt: zwd's benchmark mix, with
@@ -128,7 +148,9 @@ void BM_Lookup(benchmark::State &state, bool big, int dnssec, unsigned nx,
 	       unsigned burst)
 {
 	std::string why;
-	struct zw_perf_lookup *p = Queries(big, dnssec, nx, &why);
+	// nx ~0u: the NODATA set
+	struct zw_perf_lookup *p = nx == ~0u ? NodataQueries(dnssec, &why)
+					     : Queries(big, dnssec, nx, &why);
 	if (!p) {
 		state.SkipWithError(("no table: " + why).c_str());
 		return;
@@ -170,6 +192,8 @@ int Register()
 		Add(true, dnssec, 0, "/exist", 32);
 		Add(true, dnssec, 100, "/nx", 32);
 	}
+	for (int dnssec : {0, 1})
+		Add(true, dnssec, ~0u, "/nodata", 32);
 	for (unsigned burst : {1u, 32u})
 		Add(false, 0, 10, "", burst);
 	if (std::getenv("ZW_BENCH_QFILE"))

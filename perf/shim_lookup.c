@@ -218,6 +218,73 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 	return p;
 }
 
+/* The names of zone 0's nodes that answer SRV with NODATA (no cut,
+ * CNAME, DNAME or wildcard; a node without an SRV entry), shuffled. */
+static const uint8_t **nodata_names(struct zw_table *t, uint64_t *n,
+				    uint64_t *s)
+{
+	const struct zwt_zone *z = zw_table_zone(t, 0);
+	const uint8_t *d = zwt_data(z);
+	const uint64_t *slots = (const uint64_t *)(d + z->hash_off);
+	uint64_t ns = 1ULL << z->hash_bits, k = 0;
+	const uint8_t **v = malloc(sizeof(*v) * (z->nnodes + 1));
+	for (uint64_t i = 0; i < ns && v; i++) {
+		uint32_t ref = (uint32_t)slots[i];
+		if (!ref)
+			continue;
+		const struct zwt_node *nd = zwt_at(d, ref);
+		const struct zwt_entry *e = zwt_entries(nd);
+		bool srv = false;
+		for (unsigned j = 0; j < nd->ntypes; j++)
+			srv |= e[j].qtype == ZW_TYPE_SRV;
+		if (!srv && !(nd->flags & (ZWT_N_CUT | ZWT_N_CNAME |
+					   ZWT_N_DNAME | ZWT_N_WILD)))
+			v[k++] = zwt_node_name(nd);
+	}
+	for (uint64_t i = k; i > 1; i--) {
+		uint64_t j = rng(s) % i;
+		const uint8_t *x = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = x;
+	}
+	*n = k;
+	return v;
+}
+
+struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
+					     unsigned nq, int dnssec,
+					     char *err)
+{
+	uint64_t seed = 0x6a09e667f3bcc909ULL ^ (uint64_t)dnssec << 8, nn = 0;
+	const uint8_t **names = nodata_names(t->t, &nn, &seed);
+	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
+	if (p) {
+		p->t = t->t;
+		p->nq = nq;
+		p->q = malloc((size_t)nq * QMAX);
+		p->qoff = malloc(sizeof(uint32_t) * nq);
+		p->qlen = malloc(sizeof(uint16_t) * nq);
+		p->resp = malloc(64 * RSTRIDE);
+	}
+	if (!names || !nn || !p || !p->q || !p->qoff || !p->qlen ||
+	    !p->resp) {
+		snprintf(err, 256, names && !nn ? "no NODATA names"
+						: "out of memory");
+		free(names);
+		zw_perf_lookup_free(p);
+		return NULL;
+	}
+	size_t at = 0;
+	for (unsigned i = 0; i < nq; i++) {
+		p->qoff[i] = (uint32_t)at;
+		p->qlen[i] = build(p->q + at, names[i % nn], dnssec,
+				   ZW_TYPE_SRV);
+		at += (p->qlen[i] + 7u) & ~7u;
+	}
+	free(names);
+	return p;
+}
+
 /* One "name TYPE" line into wire name and type; false when it is not
  * one. */
 static bool parse_qline(char *line, uint8_t *name, uint16_t *type)

@@ -31,6 +31,14 @@ uint64_t zw_perf_table_names(const struct zw_perf_table *t);
 struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 					  unsigned nq, unsigned nx_percent,
 					  int dnssec, char *err);
+/* nq NODATA queries: names of zone 0 that are neither delegations nor
+ * CNAME or DNAME owners (hosts, the apex, empty non-terminals), in
+ * random order, qtype SRV (which the generated zones never hold), EDNS
+ * (DO when dnssec). NULL with a message in err[256] when there are none
+ * or out of memory. */
+struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
+					     unsigned nq, int dnssec,
+					     char *err);
 /* Queries from a file of "name TYPE" lines (what perf/gen_querypcap.py
  * writes next to its captures; further fields ignored), in file order,
  * EDNS (DO when dnssec). NULL with a message in err[256] on failure. */
