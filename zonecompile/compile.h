@@ -30,7 +30,7 @@ struct zw_compile_opts {
 	 * table is the same for any count. */
 	unsigned threads;
 	/* true: leave out the nodes of names below a zone cut (glue and
-	 * other occluded names, ZWT_N_BELOW): a smaller table (about 60
+	 * other occluded names, ZWT_N_BELOW): a smaller table (about 75
 	 * octets a name) whose answers for them are the same octets but
 	 * cost a search for the cut at query time (zw-compile -G). */
 	bool no_below;

@@ -36,7 +36,7 @@ static void usage(void)
 			"  -A  add the apex NS RRset to positive answers "
 			"(BIND's minimal-responses no)\n"
 			"  -G  no nodes for names below zone cuts (glue): a "
-			"smaller table (~60 octets a name),\n"
+			"smaller table (~75 octets a name),\n"
 			"      the same answers, but each glue query searches "
 			"for its cut (slower)\n"
 			"  -j  threads (default: online CPUs)\n"
