@@ -260,27 +260,20 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
 }
 
 /* A name below a zone cut that has a node of its own (ZWT_N_BELOW: glue
- * and other occluded names), its recipe stage_node's: the cut's
- * referral, written by tl_answer_ref as answer_referral writes it for
- * the names without one, but without the search for the cut. A node
- * matched, so the name parse_lazy took is well formed and in the zone:
- * no walk. -1: not that case, or the referral does not fit that way
- * (the plan then, as for the names without a node). */
-static __attribute__((noinline)) int answer_below(struct actx *c, bool tcp,
-						  uint16_t max_udp)
+ * and other occluded names), its one-piece recipe stage_node's (c->rec,
+ * c->pc): the cut's referral, written by tl_answer_below as
+ * answer_referral writes it for the names without one, but without the
+ * search for the cut. A node matched, so the name parse_lazy took is
+ * well formed and in the zone: no walk. -1: not that case, or the
+ * referral does not fit that way (the plan then, as for the names
+ * without a node). Inline: tl_answer_below is the one call. */
+static inline int answer_below(struct actx *c, bool tcp, uint16_t max_udp)
 {
-	const struct zwt_recipe *r = c->rec;
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = c->q.edns ? 11 : 0;
 	if (limit < c->q.qend + optlen)
 		return -1;
-	/* the cut of its name, precomputed (table_read.c checked it) */
-	struct tl_refcut cut;
-	if (!zwt_below_cut(c->cand, &cut))
-		return tl_answer_ref(c, (const uint8_t *)c->pc, r->flags,
-				     r->rcode, limit - optlen, max_udp);
-	return tl_answer_below(c, (const uint8_t *)c->pc, r->flags, r->rcode,
-			       limit - optlen, max_udp, &cut);
+	return tl_answer_below(c, limit - optlen, max_udp);
 }
 
 /* The rest of stage 5: the checks the exact path skipped, the probe

@@ -232,12 +232,11 @@ static inline uint16_t part_cut(const uint8_t *qw, size_t qlen, bool sigs,
 struct actx;
 int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
 		  unsigned rcode, size_t limit, uint16_t max_udp);
-/* tl_answer_ref for the name of a below node (ZWT_N_BELOW), its cut
- * given (the node's, table_read.c checked it: what tl_ref_cut finds for
- * the node's name in piece, the same for the query name in any case). */
-int tl_answer_below(struct actx *c, const uint8_t *piece, unsigned rflags,
-		    unsigned rcode, size_t limit, uint16_t max_udp,
-		    const struct tl_refcut *cut);
+/* tl_answer_ref for the name of a below node (ZWT_N_BELOW, c->cand) and
+ * the one piece (c->pc) of its recipe (c->rec), with the cut of its
+ * name the node keeps (zwt_below_cut; table_read.c checked it against
+ * tl_ref_cut, which finds the same for the query name in any case). */
+int tl_answer_below(struct actx *c, size_t limit, uint16_t max_udp);
 
 /* The general writer: every plan, every limit (RR group by RR group
  * when not everything fits). tl_emit's fast paths write the usual plans

@@ -265,9 +265,14 @@ int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
 	return answer_ref(c, piece, rflags, rcode, limit, max_udp, NULL);
 }
 
-int tl_answer_below(struct actx *c, const uint8_t *piece, unsigned rflags,
-		    unsigned rcode, size_t limit, uint16_t max_udp,
-		    const struct tl_refcut *cut)
+int tl_answer_below(struct actx *c, size_t limit, uint16_t max_udp)
 {
-	return answer_ref(c, piece, rflags, rcode, limit, max_udp, cut);
+	const struct zwt_recipe *r = c->rec;
+	const uint8_t *piece = (const uint8_t *)c->pc;
+	/* the cut of its name, precomputed (table_read.c checked it) */
+	struct tl_refcut cut;
+	if (!zwt_below_cut(c->cand, &cut))
+		return answer_ref(c, piece, r->flags, r->rcode, limit, max_udp,
+				  NULL);
+	return answer_ref(c, piece, r->flags, r->rcode, limit, max_udp, &cut);
 }
