@@ -9,8 +9,12 @@
 // (perf/compare_lookup.sh builds and caches it); 10% of the names do not
 // exist. Lookup/1M/<DO>/exist and .../nx split that mix into its two
 // kinds (all names exist / none does), burst 32.
-// Lookup/1M/<DO>/nodata: names that exist (hosts, not delegations)
-// asked for a type they lack (SRV): NODATA, burst 32.
+// The mixed rows ask for the table's names but those below a zone cut
+// (the zone's authoritative names and delegations, as before the compiler
+// gave glue names nodes of their own). Lookup/1M/<DO>/nodata: names that
+// exist (hosts, not delegations) asked for a type they lack (SRV): NODATA,
+// burst 32. Lookup/1M/<DO>/below: names below a cut (glue), type A: the
+// cut's referral, burst 32 (no such names in a table compiled with -G).
 // Lookup/100k/...: $ZW_BENCH_DIR/deleg-100000.zone compiled in memory
 // (unsigned, so DO changes nothing), a table that mostly fits in cache.
 #include <benchmark/benchmark.h>
@@ -75,10 +79,15 @@ struct zw_perf_lookup *Queries(bool big, int dnssec, unsigned nx,
 	return p;
 }
 
-struct zw_perf_lookup *NodataQueries(int dnssec, std::string *why)
+// The NODATA set (kNodata) or the names below a cut (kBelow).
+constexpr unsigned kNodata = ~0u, kBelow = ~1u;
+
+struct zw_perf_lookup *SetQueries(int dnssec, unsigned set, std::string *why)
 {
-	static std::map<int, struct zw_perf_lookup *> cache;
-	auto it = cache.find(dnssec);
+	static std::map<std::pair<int, unsigned>, struct zw_perf_lookup *>
+		cache;
+	auto key = std::make_pair(dnssec, set);
+	auto it = cache.find(key);
 	if (it != cache.end())
 		return it->second;
 	struct zw_perf_table *t = Table(true, why);
@@ -86,10 +95,12 @@ struct zw_perf_lookup *NodataQueries(int dnssec, std::string *why)
 		return nullptr;
 	char err[256] = "";
 	struct zw_perf_lookup *p =
-		zw_perf_lookup_nodata(t, kQueries, dnssec, err);
+		set == kNodata
+			? zw_perf_lookup_nodata(t, kQueries, dnssec, err)
+			: zw_perf_lookup_below(t, kQueries, dnssec, err);
 	if (!p)
 		*why = err;
-	cache[dnssec] = p;
+	cache[key] = p;
 	return p;
 }
 
@@ -148,9 +159,9 @@ void BM_Lookup(benchmark::State &state, bool big, int dnssec, unsigned nx,
 	       unsigned burst)
 {
 	std::string why;
-	// nx ~0u: the NODATA set
-	struct zw_perf_lookup *p = nx == ~0u ? NodataQueries(dnssec, &why)
-					     : Queries(big, dnssec, nx, &why);
+	struct zw_perf_lookup *p = nx == kNodata || nx == kBelow
+					   ? SetQueries(dnssec, nx, &why)
+					   : Queries(big, dnssec, nx, &why);
 	if (!p) {
 		state.SkipWithError(("no table: " + why).c_str());
 		return;
@@ -193,7 +204,9 @@ int Register()
 		Add(true, dnssec, 100, "/nx", 32);
 	}
 	for (int dnssec : {0, 1})
-		Add(true, dnssec, ~0u, "/nodata", 32);
+		Add(true, dnssec, kNodata, "/nodata", 32);
+	for (int dnssec : {0, 1})
+		Add(true, dnssec, kBelow, "/below", 32);
 	for (unsigned burst : {1u, 32u})
 		Add(false, 0, 10, "", burst);
 	if (std::getenv("ZW_BENCH_QFILE"))

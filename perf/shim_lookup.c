@@ -1,6 +1,7 @@
 /* Table lookup benchmark shim: queries built from the table's own names
- * (every hash slot's node), shuffled, plus random names below the apex
- * that do not exist. */
+ * (its hash slots' nodes but those for names below a cut), shuffled, plus
+ * random names below the apex that do not exist; and sets of NODATA
+ * queries and of queries for names below a cut (glue). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +78,30 @@ static void *compile_zone(const char *path, size_t *len, char *err)
 	return mem;
 }
 
-/* The names of all table nodes of zone 0, shuffled. */
-static uint8_t **collect_names(struct zw_table *t, uint64_t *n, uint64_t *s)
+/* Which of zone 0's nodes a query set asks for. */
+enum pick { PICK_AUTH, PICK_NODATA, PICK_BELOW };
+
+/* Does node nd belong to set `pick`: PICK_AUTH every authoritative name
+ * and delegation (what the table held before it had nodes for names below
+ * a cut, so the mixed rows keep meaning what they meant); PICK_NODATA
+ * those that answer SRV with NODATA (no cut, CNAME, DNAME or wildcard; no
+ * SRV entry); PICK_BELOW the names below a cut (ZWT_N_BELOW: glue). */
+static bool picked(const struct zwt_node *nd, enum pick pick)
+{
+	if (pick == PICK_BELOW || pick == PICK_AUTH)
+		return !(nd->flags & ZWT_N_BELOW) == (pick == PICK_AUTH);
+	const struct zwt_entry *e = zwt_entries(nd);
+	for (unsigned j = 0; j < nd->ntypes; j++)
+		if (e[j].qtype == ZW_TYPE_SRV)
+			return false;
+	return !(nd->flags &
+		 (ZWT_N_CUT | ZWT_N_CNAME | ZWT_N_DNAME | ZWT_N_WILD));
+}
+
+/* The names of zone 0's nodes in set `pick`, in hash-slot order shuffled
+ * with seed *s. */
+static uint8_t **collect_names(struct zw_table *t, enum pick pick,
+			       uint64_t *n, uint64_t *s)
 {
 	const struct zwt_zone *z = zw_table_zone(t, 0);
 	const uint8_t *d = zwt_data(z);
@@ -90,7 +113,8 @@ static uint8_t **collect_names(struct zw_table *t, uint64_t *n, uint64_t *s)
 		if (!ref)
 			continue;
 		const struct zwt_node *nd = zwt_at(d, ref);
-		v[k++] = (uint8_t *)zwt_node_name(nd);
+		if (picked(nd, pick))
+			v[k++] = (uint8_t *)zwt_node_name(nd);
 	}
 	for (uint64_t i = k; i > 1; i--) {
 		uint64_t j = rng(s) % i;
@@ -144,7 +168,7 @@ struct zw_perf_table *zw_perf_table_open(const char *table, const char *zone,
 	else if ((t->mem = compile_zone(zone, &len, err)))
 		t->t = zw_table_from_mem(t->mem, len, err);
 	if (t->t)
-		t->names = collect_names(t->t, &t->nnames, &seed);
+		t->names = collect_names(t->t, PICK_AUTH, &t->nnames, &seed);
 	if (!t->names || !t->nnames) {
 		if (t->t && !t->names)
 			snprintf(err, 256, "out of memory");
@@ -218,45 +242,16 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 	return p;
 }
 
-/* The names of zone 0's nodes that answer SRV with NODATA (no cut,
- * CNAME, DNAME or wildcard; a node without an SRV entry), shuffled. */
-static const uint8_t **nodata_names(struct zw_table *t, uint64_t *n,
-				    uint64_t *s)
+/* nq queries of type qtype over the names of set `pick`, in random
+ * order. */
+static struct zw_perf_lookup *lookup_set(struct zw_perf_table *t,
+					 unsigned nq, int dnssec,
+					 enum pick pick, uint16_t qtype,
+					 char *err)
 {
-	const struct zwt_zone *z = zw_table_zone(t, 0);
-	const uint8_t *d = zwt_data(z);
-	const uint64_t *slots = (const uint64_t *)(d + z->hash_off);
-	uint64_t ns = 1ULL << z->hash_bits, k = 0;
-	const uint8_t **v = malloc(sizeof(*v) * (z->nnodes + 1));
-	for (uint64_t i = 0; i < ns && v; i++) {
-		uint32_t ref = (uint32_t)slots[i];
-		if (!ref)
-			continue;
-		const struct zwt_node *nd = zwt_at(d, ref);
-		const struct zwt_entry *e = zwt_entries(nd);
-		bool srv = false;
-		for (unsigned j = 0; j < nd->ntypes; j++)
-			srv |= e[j].qtype == ZW_TYPE_SRV;
-		if (!srv && !(nd->flags & (ZWT_N_CUT | ZWT_N_CNAME |
-					   ZWT_N_DNAME | ZWT_N_WILD)))
-			v[k++] = zwt_node_name(nd);
-	}
-	for (uint64_t i = k; i > 1; i--) {
-		uint64_t j = rng(s) % i;
-		const uint8_t *x = v[i - 1];
-		v[i - 1] = v[j];
-		v[j] = x;
-	}
-	*n = k;
-	return v;
-}
-
-struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
-					     unsigned nq, int dnssec,
-					     char *err)
-{
-	uint64_t seed = 0x6a09e667f3bcc909ULL ^ (uint64_t)dnssec << 8, nn = 0;
-	const uint8_t **names = nodata_names(t->t, &nn, &seed);
+	uint64_t seed = 0x6a09e667f3bcc909ULL ^ (uint64_t)dnssec << 8 ^
+			(uint64_t)pick << 16, nn = 0;
+	uint8_t **names = collect_names(t->t, pick, &nn, &seed);
 	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
 	if (p) {
 		p->t = t->t;
@@ -268,7 +263,7 @@ struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
 	}
 	if (!names || !nn || !p || !p->q || !p->qoff || !p->qlen ||
 	    !p->resp) {
-		snprintf(err, 256, names && !nn ? "no NODATA names"
+		snprintf(err, 256, names && !nn ? "no such names in the table"
 						: "out of memory");
 		free(names);
 		zw_perf_lookup_free(p);
@@ -277,12 +272,25 @@ struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
 	size_t at = 0;
 	for (unsigned i = 0; i < nq; i++) {
 		p->qoff[i] = (uint32_t)at;
-		p->qlen[i] = build(p->q + at, names[i % nn], dnssec,
-				   ZW_TYPE_SRV);
+		p->qlen[i] = build(p->q + at, names[i % nn], dnssec, qtype);
 		at += (p->qlen[i] + 7u) & ~7u;
 	}
 	free(names);
 	return p;
+}
+
+struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
+					     unsigned nq, int dnssec,
+					     char *err)
+{
+	return lookup_set(t, nq, dnssec, PICK_NODATA, ZW_TYPE_SRV, err);
+}
+
+struct zw_perf_lookup *zw_perf_lookup_below(struct zw_perf_table *t,
+					    unsigned nq, int dnssec,
+					    char *err)
+{
+	return lookup_set(t, nq, dnssec, PICK_BELOW, ZW_TYPE_A, err);
 }
 
 /* One "name TYPE" line into wire name and type; false when it is not

@@ -21,11 +21,12 @@ struct zw_perf_table *zw_perf_table_open(const char *table, const char *zone,
 					 char *err);
 void zw_perf_table_close(struct zw_perf_table *t);
 
-/* Table octets of zone 0 and the names in its hash table. */
+/* Table octets of zone 0 and the names zw_perf_lookup_new asks for (the
+ * hash table's but those below a cut). */
 uint64_t zw_perf_table_bytes(const struct zw_perf_table *t);
 uint64_t zw_perf_table_names(const struct zw_perf_table *t);
 
-/* nq queries over t's names in random order, nx_percent of them for
+/* nq queries over t's names (not those below a cut) in random order, nx_percent of them for
  * names that do not exist, qtype A, EDNS (DO when dnssec). t must
  * outlive the set. */
 struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
@@ -39,6 +40,13 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 struct zw_perf_lookup *zw_perf_lookup_nodata(struct zw_perf_table *t,
 					     unsigned nq, int dnssec,
 					     char *err);
+/* nq queries for the names below a zone cut the table has nodes for
+ * (glue: zw-compile without -G), in random order, qtype A, EDNS (DO when
+ * dnssec): each answered with its cut's referral. NULL with a message in
+ * err[256] when there are none or out of memory. */
+struct zw_perf_lookup *zw_perf_lookup_below(struct zw_perf_table *t,
+					    unsigned nq, int dnssec,
+					    char *err);
 /* Queries from a file of "name TYPE" lines (what perf/gen_querypcap.py
  * writes next to its captures; further fields ignored), in file order,
  * EDNS (DO when dnssec). NULL with a message in err[256] on failure. */
