@@ -132,9 +132,15 @@ enum zwt_node_flags {
 	 * referral, so it is flagged ZWT_N_CUT too (names below it refer
 	 * the same way), has no entries and no proofs, and its dflt
 	 * recipes' pieces are the cut's (anchored at a proper suffix of
-	 * its name: the QSUF fixups move them). Tables compiled without
-	 * these nodes (zw-compile -G) answer the same, after a search for
-	 * the cut. */
+	 * its name: the QSUF fixups move them). Its wild, pad and
+	 * cpe_labels fields mean something else here: with cpe_labels 1
+	 * they keep the referral's name cut for its own name (the NS
+	 * target equal to it, written as a pointer into the question:
+	 * wild = keep | rdl << 16, pad[0..1] = qoff, pad[2] = octets left
+	 * out; table_lookup.h zwt_below_cut), with cpe_labels 0 and the
+	 * rest 0 none; the reader checks them against the piece. Tables
+	 * compiled without these nodes (zw-compile -G) answer the same,
+	 * after a search for the cut. */
 	ZWT_N_BELOW = 1 << 7,
 };
 
