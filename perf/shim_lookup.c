@@ -200,26 +200,37 @@ uint64_t zw_perf_table_names(const struct zw_perf_table *t)
 	return t->nnames;
 }
 
-struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
-					  unsigned nq, unsigned nx_percent,
-					  int dnssec, char *err)
+/* A query set for nq queries over t, its buffers allocated; NULL with
+ * a message in err[256] when out of memory. */
+static struct zw_perf_lookup *lookup_alloc(struct zw_perf_table *t,
+					   unsigned nq, char *err)
 {
 	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
-	uint64_t seed = 0x2545f4914f6cdd1dULL ^ nx_percent ^
-			(uint64_t)dnssec << 8;
-	if (!p)
-		return NULL;
-	p->t = t->t;
-	p->nq = nq;
-	p->q = malloc((size_t)nq * QMAX);
-	p->qoff = malloc(sizeof(uint32_t) * nq);
-	p->qlen = malloc(sizeof(uint16_t) * nq);
-	p->resp = malloc(64 * RSTRIDE);
-	if (!p->q || !p->qoff || !p->qlen || !p->resp) {
+	if (p) {
+		p->t = t->t;
+		p->nq = nq;
+		p->q = malloc((size_t)nq * QMAX);
+		p->qoff = malloc(sizeof(uint32_t) * nq);
+		p->qlen = malloc(sizeof(uint16_t) * nq);
+		p->resp = malloc(64 * RSTRIDE);
+	}
+	if (!p || !p->q || !p->qoff || !p->qlen || !p->resp) {
 		snprintf(err, 256, "out of memory");
 		zw_perf_lookup_free(p);
 		return NULL;
 	}
+	return p;
+}
+
+struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
+					  unsigned nq, unsigned nx_percent,
+					  int dnssec, char *err)
+{
+	struct zw_perf_lookup *p = lookup_alloc(t, nq, err);
+	uint64_t seed = 0x2545f4914f6cdd1dULL ^ nx_percent ^
+			(uint64_t)dnssec << 8;
+	if (!p)
+		return NULL;
 	size_t at = 0;
 	const struct zwt_zone *z = zw_table_zone(p->t, 0);
 	uint64_t start = rng(&seed) % t->nnames;
@@ -252,21 +263,12 @@ static struct zw_perf_lookup *lookup_set(struct zw_perf_table *t,
 	uint64_t seed = 0x6a09e667f3bcc909ULL ^ (uint64_t)dnssec << 8 ^
 			(uint64_t)pick << 16, nn = 0;
 	uint8_t **names = collect_names(t->t, pick, &nn, &seed);
-	struct zw_perf_lookup *p = calloc(1, sizeof(*p));
-	if (p) {
-		p->t = t->t;
-		p->nq = nq;
-		p->q = malloc((size_t)nq * QMAX);
-		p->qoff = malloc(sizeof(uint32_t) * nq);
-		p->qlen = malloc(sizeof(uint16_t) * nq);
-		p->resp = malloc(64 * RSTRIDE);
-	}
-	if (!names || !nn || !p || !p->q || !p->qoff || !p->qlen ||
-	    !p->resp) {
-		snprintf(err, 256, names && !nn ? "no such names in the table"
-						: "out of memory");
+	struct zw_perf_lookup *p = names && nn ? lookup_alloc(t, nq, err) : NULL;
+	if (!p) {
+		if (!names || !nn)
+			snprintf(err, 256, names ? "no such names in the table"
+						 : "out of memory");
 		free(names);
-		zw_perf_lookup_free(p);
 		return NULL;
 	}
 	size_t at = 0;

@@ -119,6 +119,28 @@ static inline uint16_t mk_key(const char *dir, const char *owner, uint8_t alg,
 	return tag;
 }
 
+/* A KSK and a ZSK for example. (ECDSAP256) in dir, their key file
+ * bases ("Kexample.+013+<tag>") in kb; keys[0..1] point at them and
+ * keys[2] is NULL (zw_sign_zone's key list). Returns the KSK's tag and
+ * puts the ZSK's in *zsk when asked. */
+static inline uint16_t mk_example_keys(const char *dir, char kb[2][64],
+				       const char *keys[3], uint16_t *zsk)
+{
+	uint16_t k = mk_key(dir, "example.", ZW_ALG_ECDSAP256,
+			    ZW_DNSKEY_ZONE | ZW_DNSKEY_SEP, NULL);
+	uint16_t z = mk_key(dir, "example.", ZW_ALG_ECDSAP256,
+			    ZW_DNSKEY_ZONE, NULL);
+
+	snprintf(kb[0], 64, "Kexample.+013+%05u", k);
+	snprintf(kb[1], 64, "Kexample.+013+%05u", z);
+	keys[0] = kb[0];
+	keys[1] = kb[1];
+	keys[2] = NULL;
+	if (zsk)
+		*zsk = z;
+	return k;
+}
+
 static inline struct zw_sign_opts base_opts(void)
 {
 	struct zw_sign_opts o = { 0 };

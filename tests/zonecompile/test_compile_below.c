@@ -253,14 +253,9 @@ static void test_bind_fixtures(void **state)
 static void signed_corners(int denial, struct out *out)
 {
 	const char *keydir = subdir("keys");
-	uint16_t ksk = mk_key(keydir, "example.", ZW_ALG_ECDSAP256,
-			      ZW_DNSKEY_ZONE | ZW_DNSKEY_SEP, NULL);
-	uint16_t zsk = mk_key(keydir, "example.", ZW_ALG_ECDSAP256,
-			      ZW_DNSKEY_ZONE, NULL);
 	char kb[2][64];
-	snprintf(kb[0], sizeof kb[0], "Kexample.+013+%05u", ksk);
-	snprintf(kb[1], sizeof kb[1], "Kexample.+013+%05u", zsk);
-	const char *keys[3] = {kb[0], kb[1], NULL};
+	const char *keys[3];
+	mk_example_keys(keydir, kb, keys, NULL);
 	struct zw_sign_opts o = base_opts();
 	o.nsec3 = denial > 0;
 	o.optout = denial == 2;

@@ -37,14 +37,7 @@ static int setup(void **state)
 {
 	(void)state;
 	keydir = strdup(subdir("keys"));
-	ksk = mk_key(keydir, "example.", ZW_ALG_ECDSAP256,
-		     ZW_DNSKEY_ZONE | ZW_DNSKEY_SEP, NULL);
-	zsk = mk_key(keydir, "example.", ZW_ALG_ECDSAP256, ZW_DNSKEY_ZONE,
-		     NULL);
-	snprintf(kb[0], sizeof kb[0], "Kexample.+013+%05u", ksk);
-	snprintf(kb[1], sizeof kb[1], "Kexample.+013+%05u", zsk);
-	both[0] = kb[0];
-	both[1] = kb[1];
+	ksk = mk_example_keys(keydir, kb, both, &zsk);
 	return 0;
 }
 

@@ -23,17 +23,9 @@ static const char *keys[3];
 
 static int setup(void **state)
 {
-	uint16_t k, z;
-
 	(void)state;
 	keydir = strdup(subdir("rk"));
-	k = mk_key(keydir, "example.", ZW_ALG_ECDSAP256,
-		   ZW_DNSKEY_ZONE | ZW_DNSKEY_SEP, NULL);
-	z = mk_key(keydir, "example.", ZW_ALG_ECDSAP256, ZW_DNSKEY_ZONE, NULL);
-	snprintf(kb[0], sizeof kb[0], "Kexample.+013+%05u", k);
-	snprintf(kb[1], sizeof kb[1], "Kexample.+013+%05u", z);
-	keys[0] = kb[0];
-	keys[1] = kb[1];
+	mk_example_keys(keydir, kb, keys, NULL);
 	return 0;
 }
 
