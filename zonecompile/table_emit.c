@@ -977,6 +977,57 @@ static inline __attribute__((always_inline)) int neg_segs(
 	return FAST_OK;
 }
 
+/* NODATA with DO, the usual plan: the SOA without a cut, then the NSEC
+ * owned by the query name, its owner labels and a pointer to its
+ * anchor, those labels the query name's in front of the anchor (any
+ * case). auth_segs finds that owner's cut at once (may_cut, then
+ * owner_cut's first try: all the labels, out as a pointer to the
+ * question) and writes it by auth_cut2 and auth_sig3: so does this,
+ * without its passes over the pieces. FAST_GEN: not that shape, or too
+ * long (neg_segs and auth_segs then). */
+static int nodata_own(const struct tl_seg *seg, size_t qlen, uint8_t *out,
+		      size_t *ppos, size_t limit, const uint8_t *qw,
+		      uint16_t counts[4])
+{
+	const struct zwt_piece *s = (const void *)seg[0].pc;
+	const struct zwt_piece *n = (const void *)seg[1].pc;
+	const struct zwt_part *sd = (const struct zwt_part *)(s + 1);
+	const struct zwt_part *nd = (const struct zwt_part *)(n + 1);
+	const uint8_t *nw = (const uint8_t *)n + n->wire;
+	size_t l = qlen - n->alen, o = 0;
+	if (s->parts != 0x0cu || n->parts != 0x0cu || qlen <= n->alen ||
+	    qlen < s->alen || l + 12 > nd[0].len || nw[l] != 0xc0 ||
+	    nw[l + 1] != 12)
+		return FAST_GEN;
+	while (o < l) /* whole labels of the query name */
+		o += 1u + qw[o];
+	struct qlabels q = {qw, qlen, 0, -1};
+	if (o != l || !eq_nocase(qw, nw, l) ||
+	    neg_may_cut(&q, (const uint8_t *)s + s->wire, sd[0].len, s->alen,
+			true))
+		return FAST_GEN;
+	size_t p2 = *ppos, n2 = p2 + sd[0].len, p3 = n2 + nd[0].len - l,
+	       n3 = p3 + sd[1].len, end = n3 + nd[1].len;
+	if (end > limit || end > 0x4000)
+		return FAST_GEN;
+	long d[8] = {0};
+	d[ZWT_FIX_QSUF] = (long)(qlen - s->alen);
+	seg_plain(out, s, p2, p3, d, 8u);
+	const struct cutmap cm = {(long)n2, 0, (long)l, 12};
+	const struct cutinfo ci = {0, 0, 12};
+	const uint8_t *fix = (const uint8_t *)(nd + 2);
+	long canon = 12 + n->alen + 4;
+	bool bad = auth_cut2(out, nd, fix, nw, &cm, &ci, (long)l, canon);
+	bad |= auth_sig3(out, n3, nd, fix + 2u * nd->nfix, nw, &cm, (long)l,
+			 canon);
+	if (bad)
+		return FAST_BAD;
+	counts[ZWT_PART_SEC(2)] += (uint16_t)(sd[0].count + sd[1].count +
+					      nd[0].count + nd[1].count);
+	*ppos = end;
+	return FAST_OK;
+}
+
 size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 		   uint8_t *out, size_t pos, size_t limit,
 		   const uint8_t *qwire, size_t qlen, uint16_t counts[4])
@@ -984,6 +1035,11 @@ size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 	if (nseg == 1)
 		return tl_emit_neg1(seg[0].pc, sigs, out, pos, limit, qwire,
 				    qlen, counts);
+	if (nseg == 2 && sigs) {
+		int f = nodata_own(seg, qlen, out, &pos, limit, qwire, counts);
+		if (f != FAST_GEN)
+			return f == FAST_OK ? pos : 0;
+	}
 	int f = neg_segs(seg, nseg, qlen, sigs, out, &pos, limit, qwire,
 			 counts);
 	if (f == FAST_GEN)
