@@ -165,7 +165,8 @@ static struct zwt_nxprep *nx_prepare(const struct zwt_zone *z,
 		return NULL;
 	*x = (struct zwt_nxprep){(const uint8_t *)s, (const uint8_t *)n,
 				 sref, apex->nx1, sd[0].len, nd[0].len,
-				 sd[1].len, nd[1].len, 0, z->origin_len,
+				 sd[1].len, nd[1].len, 0, sd[0].count,
+				 z->origin_len,
 				 r->rcode, {0}, stride};
 	x->count = (uint16_t)(sd[0].count + nd[0].count + sd[1].count +
 			      nd[1].count);

@@ -1048,17 +1048,39 @@ size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 	return f == FAST_OK ? pos : 0;
 }
 
+/* May the prepared SOA of x go out for this query name (one label in
+ * front of the apex, not the MNAME's: may_cut would find that cut)?
+ * Its offset in x->var then, else SIZE_MAX. */
+static inline size_t nx_variant(const struct zwt_nxprep *x,
+				const uint8_t *qw, size_t qlen)
+{
+	size_t dq = qlen - x->alen;
+	if (dq - ZWT_NX_DQMIN > ZWT_NX_DQMAX - ZWT_NX_DQMIN ||
+	    qw[0] + 1u != dq ||
+	    (x->mname[0] == qw[0] && eq_nocase(qw + 1, x->mname + 1, qw[0])))
+		return SIZE_MAX;
+	return (dq - ZWT_NX_DQMIN) * x->stride;
+}
+
+size_t tl_emit_soa0(const struct zwt_nxprep *x, uint8_t *out, size_t pos,
+		    size_t limit, const uint8_t *qw, size_t qlen,
+		    uint16_t counts[4])
+{
+	size_t v = nx_variant(x, qw, qlen), end = pos + x->ls2;
+	if (v == SIZE_MAX || end > limit || end > 0x4000)
+		return 0;
+	copy_part(out + pos, x->var + v, x->ls2);
+	counts[ZWT_PART_SEC(2)] += x->count2;
+	return end;
+}
+
 size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 		  uint8_t *out, size_t pos, size_t limit, const uint8_t *qw,
 		  size_t qlen, uint16_t counts[4])
 {
-	size_t dq = qlen - x->alen, lc2 = 0, lc3 = 0;
+	size_t vo = nx_variant(x, qw, qlen), lc2 = 0, lc3 = 0;
 	unsigned cnt = x->count;
-	/* one label in front of the apex, and not the MNAME's (may_cut
-	 * would find the cut there: auth_segs then) */
-	if (dq - ZWT_NX_DQMIN > ZWT_NX_DQMAX - ZWT_NX_DQMIN ||
-	    qw[0] + 1u != dq ||
-	    (x->mname[0] == qw[0] && eq_nocase(qw + 1, x->mname + 1, qw[0])))
+	if (vo == SIZE_MAX)
 		return 0;
 	const struct zwt_piece *pc = (const void *)cover;
 	if (pc) { /* neg_segs' checks of the cover */
@@ -1079,7 +1101,7 @@ size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 	       c3 = p3 + x->ls3, w3 = c3 + lc3, end = w3 + x->lw3;
 	if (end > limit || end > 0x4000)
 		return 0;
-	const uint8_t *v = x->var + (dq - ZWT_NX_DQMIN) * x->stride;
+	const uint8_t *v = x->var + vo;
 	copy_part(out + pos, v, x->ls2);
 	copy_part(out + w2, v + x->ls2, x->lw2);
 	copy_part(out + p3, v + x->ls2 + x->lw2, x->ls3);

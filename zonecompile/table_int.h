@@ -227,7 +227,8 @@ static inline void zwt_piece_fill(const uint8_t *p, struct zwt_pview *v,
  * those parts moves by dq alone (into the question's apex, or into the
  * SOA, the first part written) and when the SOA and the wildcard NSEC
  * can have no name cut but the MNAME's (mname: the query name's one
- * label cuts it when equal; the general path then). */
+ * label cuts it when equal; the general path then). The SOA's part 2
+ * alone is the DO=0 NXDOMAIN and NODATA (tl_emit_soa0). */
 #define ZWT_NX_DQMIN 2
 #define ZWT_NX_DQMAX 64
 
@@ -236,6 +237,7 @@ struct zwt_nxprep {
 	uint32_t soa_ref, wild_ref; /* and their refs */
 	uint16_t ls2, lw2, ls3, lw3; /* SOA, wildcard NSEC: parts 2, 3 */
 	uint16_t count;             /* RRs of the four parts */
+	uint16_t count2;            /* RRs of the SOA's part 2 (DO=0) */
 	uint8_t alen;               /* the apex's length (both anchors) */
 	uint8_t rcode;              /* the NXDOMAIN recipe's */
 	uint8_t mname[64];          /* the MNAME's label before the apex,

@@ -240,6 +240,11 @@ size_t tl_emit_neg(const struct tl_seg *seg, int nseg, bool sigs,
 size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 		  uint8_t *out, size_t pos, size_t limit,
 		  const uint8_t *qname_wire, size_t qlen, uint16_t counts[4]);
+/* tl_emit_neg1 of the zone's prepared SOA (x) without its RRSIGs: the
+ * DO=0 NXDOMAIN and NODATA of a name one label below the apex. */
+size_t tl_emit_soa0(const struct zwt_nxprep *x, uint8_t *out, size_t pos,
+		    size_t limit, const uint8_t *qname_wire, size_t qlen,
+		    uint16_t counts[4]);
 /* tl_emit_neg of one piece. */
 size_t tl_emit_neg1(const uint8_t *piece, bool sigs, uint8_t *out,
 		    size_t pos, size_t limit, const uint8_t *qname_wire,

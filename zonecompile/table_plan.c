@@ -203,10 +203,15 @@ static inline __attribute__((always_inline)) size_t neg_write(
 	const uint8_t *data = c->acc->data;
 	const uint32_t *pcs = zwt_recipe_pieces(r);
 	bool sigs = (r->flags & ZWT_R_SIGS) != 0;
-	if (r->npieces == 1 && !cover) /* DO=0: the SOA; NODATA */
-		return tl_emit_neg1(zwt_at(data, pcs[0]), sigs, c->out,
-				    q->qend, limit, c->pkt + 12, q->qwlen,
-				    counts);
+	if (r->npieces == 1 && !cover) { /* DO=0: the SOA; NODATA */
+		const struct zwt_nxprep *x = c->acc->nxp;
+		size_t e = !sigs && x && pcs[0] == x->soa_ref
+			? tl_emit_soa0(x, c->out, q->qend, limit, c->pkt + 12,
+				       q->qwlen, counts) : 0;
+		return e ? e : tl_emit_neg1(zwt_at(data, pcs[0]), sigs, c->out,
+					    q->qend, limit, c->pkt + 12,
+					    q->qwlen, counts);
+	}
 	struct tl_seg seg[8];
 	int n = 0;
 	if (r->npieces == 1 && cover) { /* DO=1: SOA, cover, nx1: no loops */

@@ -36,6 +36,7 @@
 #define tl_emit_neg tl_emit_neg_under_test
 #define tl_emit_neg1 tl_emit_neg1_under_test
 #define tl_emit_nx tl_emit_nx_under_test
+#define tl_emit_soa0 tl_emit_soa0_under_test
 size_t tl_emit_neg_under_test(const struct tl_seg *seg, int nseg, bool sigs,
 			      uint8_t *out, size_t pos, size_t limit,
 			      const uint8_t *qwire, size_t qlen,
@@ -48,12 +49,17 @@ size_t tl_emit_nx_under_test(const struct zwt_nxprep *x,
 			     const uint8_t *cover, uint8_t *out, size_t pos,
 			     size_t limit, const uint8_t *qwire, size_t qlen,
 			     uint16_t counts[4]);
+size_t tl_emit_soa0_under_test(const struct zwt_nxprep *x, uint8_t *out,
+			       size_t pos, size_t limit,
+			       const uint8_t *qwire, size_t qlen,
+			       uint16_t counts[4]);
 #include "zonecompile/table_emit.c"
 #include "zonecompile/table_emit_ref.c"
 #undef tl_emit
 #undef tl_emit_neg
 #undef tl_emit_neg1
 #undef tl_emit_nx
+#undef tl_emit_soa0
 #include "zonecompile/table_emit_general.c"
 #include "zonecompile/table_lookup.c"
 #include "zonecompile/table_parse.c"
@@ -189,6 +195,21 @@ size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 			 before, r);
 }
 
+/* The prepared SOA without RRSIGs (DO=0) equals what the general
+ * writer writes for that one segment. */
+size_t tl_emit_soa0(const struct zwt_nxprep *x, uint8_t *out, size_t pos,
+		    size_t limit, const uint8_t *qwire, size_t qlen,
+		    uint16_t counts[4])
+{
+	uint16_t before[4];
+	struct tl_seg seg = {x->soa, 0};
+	memcpy(before, counts, sizeof before);
+	size_t r = tl_emit_soa0_under_test(x, out, pos, limit, qwire, qlen,
+					   counts);
+	return neg_check(&seg, 1, false, out, pos, limit, qwire, qlen,
+			 counts, before, r);
+}
+
 static const uint16_t qtypes[] = {1, 2, 6, 15, 28, 43, 46, 47, 255, 5, 39};
 
 struct qset {
@@ -275,11 +296,13 @@ static void ask_zone(const struct zw_table *t, const struct zwt_zone *z)
 
 	add_query(&s, z->origin, z->origin_len, variant++);
 	/* names one label below the apex, with DO (variants 6, 7, 9, 10:
-	 * the first two upper-cased), the usual NXDOMAIN (tl_emit_nx) and
-	 * one that may be the SOA MNAME's label (its cut: the general path) */
-	static const char *const one[4] = {"\3x-y", "\3ns1", "\1a", "\4zzzz"};
-	static const unsigned one_v[4] = {6, 7, 9, 10};
-	for (unsigned k = 0; k < 4 && z->origin_len + 5u <= 255; k++) {
+	 * the first two upper-cased) and DO=0 (3, 4), the usual NXDOMAIN
+	 * (tl_emit_nx, tl_emit_soa0) and one that may be the SOA MNAME's
+	 * label (its cut: the general path) */
+	static const char *const one[6] = {"\3x-y", "\3ns1", "\1a",
+					   "\4zzzz", "\3x-y", "\3ns1"};
+	static const unsigned one_v[6] = {6, 7, 9, 10, 3, 4};
+	for (unsigned k = 0; k < 6 && z->origin_len + 5u <= 255; k++) {
 		size_t l = 1u + (uint8_t)one[k][0];
 		memcpy(nm, one[k], l);
 		memcpy(nm + l, z->origin, z->origin_len);
