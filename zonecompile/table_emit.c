@@ -722,16 +722,52 @@ static __attribute__((noinline)) bool auth_sig3(
 	return bad;
 }
 
+/* The pass over the pieces auth_segs and neg_segs share: the octets
+ * of all parts 2 (len[0]) and of all parts 3 written (len[1], with DO:
+ * sig3) and their RRs (*cnt). With fc (auth_segs) the name cuts are
+ * found (seg_find_cut: fc[i] and bit i of *cuts, len[0] less their
+ * octets); without (neg_segs) a piece that may have one (neg_may_cut)
+ * ends it. False: not that shape (FAST_GEN). */
+static inline __attribute__((always_inline)) bool seg_sums(
+	const struct tl_seg *seg, int nseg, struct qlabels *q, bool sigs,
+	size_t len[2], unsigned *cnt, struct fcut *fc, uint32_t *cuts)
+{
+	unsigned sig3 = sigs ? 8u : 0u;
+	for (int i = 0; i < nseg; i++) {
+		const struct zwt_piece *pc = (const void *)seg[i].pc;
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		const uint8_t *w = (const uint8_t *)pc + pc->wire;
+		unsigned parts = pc->parts;
+		/* an anchor longer than the query name: emit_fast's checks */
+		if ((parts | 8u) != 0x0cu || q->len < pc->alen ||
+		    (!fc && neg_may_cut(q, w, pd[0].len, pc->alen, sigs)))
+			return false;
+		len[0] += pd[0].len;
+		*cnt += pd[0].count;
+		if (parts & sig3) {
+			len[1] += pd[1].len;
+			*cnt += pd[1].count;
+		}
+		if (fc && seg_find_cut(pc, pd, w, w,
+				       (const uint8_t *)(pd + 1 + (parts >> 3)),
+				       q, sigs, &fc[i])) {
+			*cuts |= 1u << i;
+			len[0] -= fc[i].n;
+		}
+	}
+	return true;
+}
+
 /* Negative answers, the usual plans: every piece has parts 2 and 3
  * (authority and its RRSIGs, e.g. SOA, NSEC, NSEC; DO=1) or part 2 only
  * (DO=0, one SOA), so all parts 2 in piece order and then all parts 3,
  * each patched right after its copy, without emit_fast's general loops
- * over parts. Pass 1 sums the lengths and finds the name cuts, pass 2
- * writes each piece's two parts, the position of the parts 3 known. A
- * name cut in a piece's part 2 (an NSEC owned by the query name in
- * NODATA, or by a suffix of it; a SOA MNAME the query name ends with)
- * goes out as put_cut writes it, and its pointers and those of its
- * RRSIGs follow it (cut_pos). FAST_GEN: not that shape or too long
+ * over parts. Pass 1 (seg_sums) sums the lengths and finds the name
+ * cuts, pass 2 writes each piece's two parts, the position of the parts
+ * 3 known. A name cut in a piece's part 2 (an NSEC owned by the query
+ * name in NODATA, or by a suffix of it; a SOA MNAME the query name ends
+ * with) goes out as put_cut writes it, and its pointers and those of
+ * its RRSIGs follow it (cut_pos). FAST_GEN: not that shape or too long
  * (emit_fast's loops then). */
 static inline __attribute__((always_inline)) int auth_segs(
 	const struct tl_seg *seg, int nseg, size_t qlen, bool sigs,
@@ -740,33 +776,14 @@ static inline __attribute__((always_inline)) int auth_segs(
 {
 	struct qlabels q = {qw, qlen, 0, -1};
 	unsigned sig3 = sigs ? 8u : 0u, cnt = 0;
-	size_t len2 = 0, len3 = 0;
+	size_t len[2] = {0, 0};
 	struct fcut fc[TL_MAXSEG];
 	uint32_t cuts = 0; /* bit i: segment i has a cut (fc[i]) */
 	bool bad = false;
 
-	for (int i = 0; i < nseg; i++) {
-		const struct zwt_piece *pc = (const void *)seg[i].pc;
-		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		const uint8_t *w = (const uint8_t *)pc + pc->wire;
-		unsigned parts = pc->parts;
-		/* an anchor longer than the query name: emit_fast's checks */
-		if ((parts | 8u) != 0x0cu || q.len < pc->alen)
-			return FAST_GEN;
-		len2 += pd[0].len;
-		cnt += pd[0].count;
-		if (parts & sig3) {
-			len3 += pd[1].len;
-			cnt += pd[1].count;
-		}
-		if (seg_find_cut(pc, pd, w, w,
-				 (const uint8_t *)(pd + 1 + (parts >> 3)), &q,
-				 sigs, &fc[i])) {
-			cuts |= 1u << i;
-			len2 -= fc[i].n;
-		}
-	}
-	size_t p2 = *ppos, p3 = p2 + len2, end = p3 + len3;
+	if (!seg_sums(seg, nseg, &q, sigs, len, &cnt, fc, &cuts))
+		return FAST_GEN;
+	size_t p2 = *ppos, p3 = p2 + len[0], end = p3 + len[1];
 	if (end > limit || end > 0x4000)
 		return FAST_GEN;
 	long d[8] = {0}; /* QSTART 0; PART0 + 0, 1 do not occur here */
@@ -942,24 +959,11 @@ static inline __attribute__((always_inline)) int neg_segs(
 {
 	struct qlabels q = {qw, qlen, 0, -1};
 	unsigned sig3 = sigs ? 8u : 0u, cnt = 0;
-	size_t len2 = 0, len3 = 0;
+	size_t len[2] = {0, 0};
 
-	for (int i = 0; i < nseg; i++) {
-		const struct zwt_piece *pc = (const void *)seg[i].pc;
-		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		unsigned parts = pc->parts;
-		if ((parts | 8u) != 0x0cu || qlen < pc->alen ||
-		    neg_may_cut(&q, (const uint8_t *)pc + pc->wire, pd[0].len,
-				pc->alen, sigs))
-			return FAST_GEN;
-		len2 += pd[0].len;
-		cnt += pd[0].count;
-		if (parts & sig3) {
-			len3 += pd[1].len;
-			cnt += pd[1].count;
-		}
-	}
-	size_t p2 = *ppos, p3 = p2 + len2, end = p3 + len3;
+	if (!seg_sums(seg, nseg, &q, sigs, len, &cnt, NULL, NULL))
+		return FAST_GEN;
+	size_t p2 = *ppos, p3 = p2 + len[0], end = p3 + len[1];
 	if (end > limit || end > 0x4000)
 		return FAST_GEN;
 	long d[8] = {0}; /* QSTART 0; PART0 + 0, 1 do not occur here */
