@@ -124,31 +124,20 @@ int cc_below_nodes(struct cc *cc)
 	return cc->blob.failed || cc->below.failed ? ZW_ENOMEM : 0;
 }
 
-/* Nodes hashed this many at a time, their slots fetched first (as
- * cc_hash_fill does). */
-#define BELOW_AHEAD 8
-
 void cc_below_hash(struct cc *cc)
 {
 	uint64_t *s = (uint64_t *)cc->hash.p;
-	uint64_t mask = cc->hash_slots - 1, h[BELOW_AHEAD];
 	const uint32_t *pairs = (const uint32_t *)cc->below.p;
-	size_t n = cc->below.len / 8;
+	size_t n = cc->below.len / 8, idx[CC_HASH_AHEAD];
+	uint32_t ref[CC_HASH_AHEAD];
 	if (!s)
 		return;
-	for (size_t k = 0; k < n; k += BELOW_AHEAD) {
-		size_t m = n - k < BELOW_AHEAD ? n - k : BELOW_AHEAD;
+	for (size_t k = 0; k < n; k += CC_HASH_AHEAD) {
+		size_t m = n - k < CC_HASH_AHEAD ? n - k : CC_HASH_AHEAD;
 		for (size_t j = 0; j < m; j++) {
-			const uint8_t *nm = cz_lname(&cc->cz, pairs[2 * (k + j)]);
-			h[j] = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
-			__builtin_prefetch(&s[h[j] & mask], 1);
+			idx[j] = pairs[2 * (k + j)];
+			ref[j] = pairs[2 * (k + j) + 1];
 		}
-		for (size_t j = 0; j < m; j++) {
-			uint64_t x = h[j] & mask;
-			while (s[x])
-				x = (x + 1) & mask;
-			s[x] = (h[j] & 0xffffffff00000000ULL) |
-			       pairs[2 * (k + j) + 1];
-		}
+		cc_hash_put(cc, s, idx, ref, m);
 	}
 }

@@ -68,36 +68,39 @@ void cc_hash_prepare(struct cc *cc)
 	cc->blob_base = slots * 8;
 }
 
-/* Nodes hashed HASH_AHEAD at a time, their slots fetched before any is
- * filled (random slots in a table bigger than the caches). The slots
- * are filled in node order as before, so the table is the same. */
-#define HASH_AHEAD 8
+void cc_hash_put(struct cc *cc, uint64_t *s, const size_t *idx,
+		 const uint32_t *ref, size_t n)
+{
+	uint64_t mask = cc->hash_slots - 1, h[CC_HASH_AHEAD];
+	for (size_t k = 0; k < n; k++) {
+		const uint8_t *nm = cz_lname(&cc->cz, idx[k]);
+		h[k] = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
+		__builtin_prefetch(&s[h[k] & mask], 1);
+	}
+	for (size_t k = 0; k < n; k++) {
+		uint64_t j = h[k] & mask;
+		while (s[j])
+			j = (j + 1) & mask;
+		s[j] = (h[k] & 0xffffffff00000000ULL) | ref[k];
+	}
+}
 
 int cc_hash_fill(struct cc *cc)
 {
 	uint64_t *s = cz_buf_append(&cc->hash, NULL, cc->hash_slots * 8);
-	uint64_t mask = cc->hash_slots - 1;
-	uint64_t h[HASH_AHEAD];
-	size_t idx[HASH_AHEAD];
+	size_t idx[CC_HASH_AHEAD];
+	uint32_t ref[CC_HASH_AHEAD];
 	if (!s)
 		return ZW_ENOMEM;
 	for (size_t i = 0; i < cc->cz.n;) {
-		int n = 0;
-		for (; i < cc->cz.n && n < HASH_AHEAD; i++) {
+		size_t n = 0;
+		for (; i < cc->cz.n && n < CC_HASH_AHEAD; i++) {
 			if (!cc->node_ref[i])
 				continue;
-			const uint8_t *nm = cz_lname(&cc->cz, i);
-			h[n] = zwt_hash(cc->cz.seed, nm, zw_name_len(nm));
-			__builtin_prefetch(&s[h[n] & mask], 1);
+			ref[n] = cc->node_ref[i];
 			idx[n++] = i;
 		}
-		for (int k = 0; k < n; k++) {
-			uint64_t j = h[k] & mask;
-			while (s[j])
-				j = (j + 1) & mask;
-			s[j] = (h[k] & 0xffffffff00000000ULL) |
-			       cc->node_ref[idx[k]];
-		}
+		cc_hash_put(cc, s, idx, ref, n);
 	}
 	return 0;
 }

@@ -186,6 +186,14 @@ size_t cc_blob_file_off(const struct cc *cc);
 void cc_hash_prepare(struct cc *cc);
 void cc_blob_reserve(struct cc *cc);
 int cc_hash_fill(struct cc *cc);
+/* Nodes idx[0..n) (n <= CC_HASH_AHEAD), refs ref[0..n), into the hash
+ * slots s: all hashed and their slots fetched first (random slots in a
+ * table bigger than the caches), then filled in order, so the table is
+ * the same as one at a time. cc_hash_fill and cc_below_hash batch
+ * through it. */
+#define CC_HASH_AHEAD 8
+void cc_hash_put(struct cc *cc, uint64_t *s, const size_t *idx,
+		 const uint32_t *ref, size_t n);
 int cc_index(struct cc *cc);
 void cc_header(struct cc *cc);
 

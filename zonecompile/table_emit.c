@@ -1082,27 +1082,18 @@ size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 		  uint8_t *out, size_t pos, size_t limit, const uint8_t *qw,
 		  size_t qlen, uint16_t counts[4])
 {
-	size_t vo = nx_variant(x, qw, qlen), lc2 = 0, lc3 = 0;
+	size_t vo = nx_variant(x, qw, qlen), lc[2] = {0, 0};
 	unsigned cnt = x->count;
 	if (vo == SIZE_MAX)
 		return 0;
 	const struct zwt_piece *pc = (const void *)cover;
-	if (pc) { /* neg_segs' checks of the cover */
-		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-		struct qlabels q = {qw, qlen, 0, -1};
-		if ((pc->parts | 8u) != 0x0cu || qlen < pc->alen ||
-		    neg_may_cut(&q, cover + pc->wire, pd[0].len, pc->alen,
-				true))
-			return 0;
-		lc2 = pd[0].len;
-		cnt += pd[0].count;
-		if (pc->parts & 8u) {
-			lc3 = pd[1].len;
-			cnt += pd[1].count;
-		}
-	}
-	size_t c2 = pos + x->ls2, w2 = c2 + lc2, p3 = w2 + x->lw2,
-	       c3 = p3 + x->ls3, w3 = c3 + lc3, end = w3 + x->lw3;
+	struct qlabels q = {qw, qlen, 0, -1};
+	const struct tl_seg one = {cover, 0};
+	/* the cover as neg_segs takes it: its lengths, RRs and checks */
+	if (pc && !seg_sums(&one, 1, &q, true, lc, &cnt, NULL, NULL))
+		return 0;
+	size_t c2 = pos + x->ls2, w2 = c2 + lc[0], p3 = w2 + x->lw2,
+	       c3 = p3 + x->ls3, w3 = c3 + lc[1], end = w3 + x->lw3;
 	if (end > limit || end > 0x4000)
 		return 0;
 	const uint8_t *v = x->var + vo;
