@@ -40,6 +40,128 @@ static void fill_level(struct zwt_accel *a, unsigned j, uint64_t *out)
 		out[k] = ~(uint64_t)0;
 }
 
+/* The guide's plan (struct zwt_accel, table_int.h): for each octet
+ * position of the keys, which octets the index holds there (rank: how
+ * many held are below; K: how many), and the codes each position takes
+ * (cn; the last one's ranks divided by div). */
+struct gplan {
+	uint16_t rank[8][256];
+	bool held[8][256];
+	unsigned k[8], cn[8], div, npos;
+	uint64_t mult[8], buckets;
+};
+
+static uint8_t key_octet(uint64_t key, unsigned j)
+{
+	return (uint8_t)(key >> (56 - 8 * j));
+}
+
+static void guide_held(struct gplan *g, const uint8_t *idx, size_t n)
+{
+	memset(g, 0, sizeof(*g));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = zwt_idx_key(idx, i);
+		for (unsigned j = 0; j < 8; j++)
+			g->held[j][key_octet(key, j)] = true;
+	}
+	for (unsigned j = 0; j < 8; j++)
+		for (unsigned c = 0; c < 256; c++) {
+			g->rank[j][c] = (uint16_t)g->k[j];
+			g->k[j] += g->held[j][c];
+		}
+}
+
+/* Positions while their codes multiply to at most n / ZWT_GUIDE_DENS
+ * buckets, the last one's ranks divided to fit; trailing positions of
+ * one octet add nothing (the bucket needs the leading ones). */
+static void guide_positions(struct gplan *g, size_t n)
+{
+	uint64_t want = n / ZWT_GUIDE_DENS, b = 1;
+	g->div = 1;
+	for (unsigned j = 0; j < 8; j++) {
+		g->npos = j + 1;
+		g->cn[j] = g->k[j];
+		if (b * g->k[j] > want) {
+			uint64_t fit = want / b ? want / b : 1;
+			g->div = (unsigned)((g->k[j] + fit - 1) / fit);
+			g->cn[j] = (g->k[j] + g->div - 1) / g->div;
+			break;
+		}
+		b *= g->k[j];
+	}
+	while (g->npos > 1 && g->cn[g->npos - 1] == 1)
+		g->npos--;
+	b = 1;
+	for (unsigned j = g->npos; j-- > 0;) {
+		g->mult[j] = b;
+		b *= g->cn[j];
+	}
+	g->buckets = b;
+}
+
+/* Position j's steps (see zwt_guide_bucket): a held octet adds its code
+ * and goes on; another one ends the bucket, after the codes below it
+ * with the lower positions' largest codes, or before them all with the
+ * smallest. */
+static void guide_steps(const struct gplan *g, unsigned j, uint64_t *t)
+{
+	/* only the last position can be divided (a divided one left out
+	 * took one code: div 1 for the others then) */
+	unsigned d = j == g->npos - 1 &&
+		     g->cn[j] != g->k[j] ? g->div : 1;
+	uint64_t rest = 0; /* the lower positions' largest codes */
+	for (unsigned i = j + 1; i < g->npos; i++)
+		rest += (g->cn[i] - 1) * g->mult[i];
+	for (unsigned c = 0; c < 256; c++) {
+		unsigned r = g->rank[j][c];
+		if (g->held[j][c])
+			t[c] = (uint64_t)(r / d) * g->mult[j];
+		else if (!r)
+			t[c] = (uint64_t)1 << 32;
+		else
+			t[c] = (uint64_t)((r - 1) / d) * g->mult[j] |
+			       (rest + 1) << 32;
+	}
+}
+
+/* The guide of a's index: its steps and each bucket's first entry
+ * (false: out of memory). None for the smallest indexes (the fuzz
+ * target's tables have a few more entries: it takes the guide), or
+ * when the buckets would not fit 32 bits. */
+static bool guide_build(struct zwt_accel *a)
+{
+	struct gplan *g;
+	if (a->n < 2 * ZWT_GUIDE_DENS || a->n >= UINT32_MAX)
+		return true;
+	if (!(g = malloc(sizeof(*g))))
+		return false;
+	guide_held(g, a->idx, a->n);
+	guide_positions(g, a->n);
+	size_t tabs = (size_t)g->npos * 256 * 8;
+	uint64_t *m = g->buckets < UINT32_MAX
+		? malloc(tabs + (g->buckets + 1) * 4) : NULL;
+	if (!m) {
+		bool big = g->buckets >= UINT32_MAX;
+		free(g);
+		return big;
+	}
+	for (unsigned j = 0; j < g->npos; j++)
+		guide_steps(g, j, m + 256 * j);
+	a->gmem = m;
+	a->gtab = m;
+	a->gpos = g->npos;
+	uint32_t *first = (uint32_t *)(m + 256 * g->npos);
+	size_t i = 0;
+	for (uint64_t b = 0; b <= g->buckets; b++) {
+		while (i < a->n && zwt_guide_bucket(a, zwt_idx_key(a->idx, i)) < b)
+			i++;
+		first[b] = (uint32_t)i;
+	}
+	a->gfirst = first;
+	free(g);
+	return true;
+}
+
 bool zwt_accel_init(struct zwt_accel *a, const uint8_t *idx, size_t n)
 {
 	memset(a, 0, sizeof(*a));
@@ -49,17 +171,21 @@ bool zwt_accel_init(struct zwt_accel *a, const uint8_t *idx, size_t n)
 	size_t words = 0;
 	for (unsigned j = 0; j < a->nlev; j++)
 		words += blocks(a->len[j]) * FAN;
-	if (!words)
-		return true;
-	/* blocks of 128 octets, each on its two lines */
-	uint64_t *m = aligned_alloc(128, words * 8);
-	if (!m)
+	if (words) {
+		/* blocks of 128 octets, each on its two lines */
+		uint64_t *m = aligned_alloc(128, words * 8);
+		if (!m)
+			return false;
+		a->mem = m;
+		for (unsigned j = 0; j < a->nlev; j++) {
+			fill_level(a, j, m);
+			a->lev[j] = m;
+			m += blocks(a->len[j]) * FAN;
+		}
+	}
+	if (!guide_build(a)) {
+		zwt_accel_fini(a);
 		return false;
-	a->mem = m;
-	for (unsigned j = 0; j < a->nlev; j++) {
-		fill_level(a, j, m);
-		a->lev[j] = m;
-		m += blocks(a->len[j]) * FAN;
 	}
 	return true;
 }
@@ -70,6 +196,11 @@ void zwt_accel_fini(struct zwt_accel *a)
 	a->mem = NULL;
 	free(a->nxp);
 	a->nxp = NULL;
+	free(a->gmem);
+	a->gmem = NULL;
+	a->gtab = NULL;
+	a->gfirst = NULL;
+	a->gpos = 0;
 }
 
 /* A piece of authority part 2 and its RRSIGs (part 3), anchored at the

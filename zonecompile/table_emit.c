@@ -1078,6 +1078,26 @@ size_t tl_emit_soa0(const struct zwt_nxprep *x, uint8_t *out, size_t pos,
 	return end;
 }
 
+/* The usual cover of a name one label below the apex x's (its label
+ * at qw, dq octets with its length): an NSEC piece of parts 2 and 3
+ * anchored there, owned by one label and a pointer to the apex. For it
+ * neg_may_cut's answer is the owner's cut, which needs that label to
+ * be the query name's (q_label_before: it is the label right before the
+ * anchor, at 0): -1 then, else 1; 0: not that shape (seg_sums then). */
+static inline __attribute__((always_inline)) int nx_cover_plain(
+	const struct zwt_nxprep *x, const struct zwt_piece *pc,
+	const uint8_t *qw)
+{
+	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	const uint8_t *w = (const uint8_t *)pc + pc->wire;
+	unsigned a = w[0], l = 1u + a;
+	if (pc->parts != 0x0c || pc->alen != x->alen || a - 1u >= 63u ||
+	    l + 12u > pd[0].len || w[l] != 0xc0 || w[l + 1] != 12 ||
+	    w[l + 2] != 0 || w[l + 3] != ZW_TYPE_NSEC)
+		return 0;
+	return a == qw[0] && eq_nocase(qw + 1, w + 1, a) ? -1 : 1;
+}
+
 size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 		  uint8_t *out, size_t pos, size_t limit, const uint8_t *qw,
 		  size_t qlen, uint16_t counts[4])
@@ -1087,11 +1107,24 @@ size_t tl_emit_nx(const struct zwt_nxprep *x, const uint8_t *cover,
 	if (vo == SIZE_MAX)
 		return 0;
 	const struct zwt_piece *pc = (const void *)cover;
-	struct qlabels q = {qw, qlen, 0, -1};
-	const struct tl_seg one = {cover, 0};
-	/* the cover as neg_segs takes it: its lengths, RRs and checks */
-	if (pc && !seg_sums(&one, 1, &q, true, lc, &cnt, NULL, NULL))
-		return 0;
+	if (pc) {
+		const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+		int f = nx_cover_plain(x, pc, qw);
+		struct qlabels q = {qw, qlen, 0, -1};
+		const struct tl_seg one = {cover, 0};
+		if (f < 0)
+			return 0;
+		if (f > 0) {
+			lc[0] = pd[0].len;
+			lc[1] = pd[1].len;
+			cnt += pd[0].count + pd[1].count;
+		} else if (!seg_sums(&one, 1, &q, true, lc, &cnt, NULL,
+				     NULL)) {
+			/* the cover as neg_segs takes it: its lengths, RRs
+			 * and checks */
+			return 0;
+		}
+	}
 	size_t c2 = pos + x->ls2, w2 = c2 + lc[0], p3 = w2 + x->lw2,
 	       c3 = p3 + x->ls3, w3 = c3 + lc[1], end = w3 + x->lw3;
 	if (end > limit || end > 0x4000)

@@ -261,6 +261,11 @@ struct zwt_accel {
 	size_t len[ZWT_ACCEL_LEVELS]; /* keys per level, without padding */
 	void *mem;
 	struct zwt_nxprep *nxp;   /* prepared NXDOMAIN parts, or NULL */
+	/* the guide (below; gpos 0: none) */
+	const uint64_t *gtab;     /* gpos tables of 256 bucket steps */
+	const uint32_t *gfirst;   /* per bucket, its first entry; one more */
+	unsigned gpos;            /* key octets the bucket is made of */
+	void *gmem;
 };
 
 #define ZWT_IDX_ENT 24
@@ -268,6 +273,88 @@ struct zwt_accel {
 static inline uint64_t zwt_idx_key(const uint8_t *idx, size_t i)
 {
 	return *(const uint64_t *)(idx + i * ZWT_IDX_ENT);
+}
+
+/* The guide: a bucket number for every key, never smaller for a
+ * greater key (monotone), so the entries of a bucket are a run of the
+ * index, gfirst[b] .. gfirst[b + 1], those before it smaller than any
+ * key of the bucket and those after it greater: the last entry <= key
+ * is in that run or right before it, found by a search of the run
+ * (a few entries: about ZWT_GUIDE_DENS per bucket) instead of the
+ * accelerator's levels. The bucket is a mixed-radix number of the key's
+ * first gpos octets, each octet by its rank among those the index holds
+ * at that position (the last position's ranks divided, so that there
+ * are about n / ZWT_GUIDE_DENS buckets): one table read per octet,
+ * built when the table is opened (table_accel.c). An octet the index
+ * does not hold at that position ends the number: the key lies between
+ * two runs of ranks, so the lower positions take their largest codes
+ * (after a rank held) or their smallest (before the first), which keeps
+ * the bucket monotone. A step: the low 32 bits add to the bucket, the
+ * high ones end it when not 0 (adding them less 1). */
+#define ZWT_GUIDE_DENS 4
+#define ZWT_GUIDE_RUN 32       /* runs longer: the accelerator's search */
+#define ZWT_GUIDE_ACCEL ((size_t)1 << 63) /* tl_nsec_group: it took that */
+
+/* Unrolled for the usual four positions or fewer (a loop's counters
+ * cost as much as the steps). */
+static inline size_t zwt_guide_bucket(const struct zwt_accel *a, uint64_t key)
+{
+	const uint64_t *t = a->gtab;
+	uint64_t b = 0, e;
+	unsigned n = a->gpos;
+#define ZWT_GSTEP(j)                                          \
+	do {                                                  \
+		e = t[256 * (j) + (key >> (56 - 8 * (j)) & 0xff)]; \
+		b += (uint32_t)e;                             \
+		if (e >> 32)                                  \
+			return b + (e >> 32) - 1;             \
+		if (n == (j) + 1)                             \
+			return b;                             \
+	} while (0)
+	ZWT_GSTEP(0);
+	ZWT_GSTEP(1);
+	ZWT_GSTEP(2);
+	ZWT_GSTEP(3);
+#undef ZWT_GSTEP
+	for (unsigned j = 4, sh = 24; j < n; j++, sh -= 8) {
+		e = t[256 * j + (key >> sh & 0xff)];
+		b += (uint32_t)e;
+		if (e >> 32)
+			return b + (e >> 32) - 1;
+	}
+	return b;
+}
+
+static inline void zwt_guide_fetch(const struct zwt_accel *a, size_t b)
+{
+	zwt_prefetch(a->gfirst + b);
+	zwt_prefetch(a->gfirst + b + 1);
+}
+
+/* The entries lo-1 .. lo+m-1 (the run and the one before it). */
+static inline void zwt_guide_fetch_run(const struct zwt_accel *a, size_t lo,
+				       size_t m)
+{
+	const uint8_t *p = a->idx + (lo ? lo - 1 : 0) * ZWT_IDX_ENT;
+	const uint8_t *e = a->idx + (lo + m) * ZWT_IDX_ENT - 1;
+	p -= (uintptr_t)p & 63;
+	for (; p <= e; p += 64)
+		zwt_prefetch(p);
+}
+
+/* The last entry <= key (-1: none), the run lo .. lo+m-1 holding the
+ * first one > key or ending before it: halving without branches. */
+static inline long zwt_guide_leaf(const struct zwt_accel *a, uint64_t key,
+				  size_t lo, size_t m)
+{
+	while (m > 1) {
+		size_t h = m / 2;
+		lo = zwt_idx_key(a->idx, lo + h - 1) <= key ? lo + h : lo;
+		m -= h;
+	}
+	if (m)
+		lo += zwt_idx_key(a->idx, lo) <= key;
+	return (long)lo - 1;
 }
 
 /* The accelerator of the n entries at idx (false: out of memory);
@@ -390,9 +477,24 @@ static inline size_t zwt_accel_leaf(const struct zwt_accel *a, uint64_t key,
 	return b;
 }
 
+/* zwt_accel_find by the guide, the accelerator for a long run. */
+static inline long zwt_guide_find(const struct zwt_accel *a, uint64_t key)
+{
+	size_t b = zwt_guide_bucket(a, key);
+	size_t lo = a->gfirst[b], m = a->gfirst[b + 1] - lo;
+	if (m <= ZWT_GUIDE_RUN)
+		return zwt_guide_leaf(a, key, lo, m);
+	size_t blk = zwt_accel_upper(a, key);
+	if (blk == SIZE_MAX)
+		return -1;
+	return (long)zwt_accel_leaf(a, key, zwt_accel_group(a, key, blk));
+}
+
 /* Index of the last entry whose key is <= key (-1: none). */
 static inline long zwt_accel_find(const struct zwt_accel *a, uint64_t key)
 {
+	if (a->gpos)
+		return zwt_guide_find(a, key);
 	size_t blk = zwt_accel_upper(a, key);
 	if (blk == SIZE_MAX)
 		return -1;

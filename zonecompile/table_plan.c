@@ -353,20 +353,71 @@ static inline bool nsec_wanted(const struct actx *c)
 	return c->sigs && c->zh->denial == ZWT_DENIAL_NSEC;
 }
 
-static void nsec_begin(struct actx *c)
+/* The search for nkey's entry: its guide bucket (or the accelerator's
+ * level-0 block) prefetched. */
+static void nsec_search(struct actx *c)
 {
-	struct tl_zone z = zone_of(c);
-	c->n3 = false;
-	c->nkey = tl_nsec_key(&z, &c->q.name);
-	c->nblk = zwt_accel_upper(c->acc, c->nkey);
+	const struct zwt_accel *a = c->acc;
+	if (a->gpos) {
+		c->nblk = zwt_guide_bucket(a, c->nkey);
+		zwt_guide_fetch(a, c->nblk);
+		c->nstate = NSEC_BLOCK;
+		return;
+	}
+	c->nblk = zwt_accel_upper(a, c->nkey);
 	if (c->nblk != SIZE_MAX) /* else below every key: left to answer */
 		c->nstate = NSEC_BLOCK;
 }
 
+/* tl_nsec_key of a name one label below the apex: its label's first
+ * 8 octets, those past it 0 (the separator, the padding), unless one
+ * of them is 0 or 1 (escaped: tl_nsec_key then). */
+static inline uint64_t nsec_key1(const struct tl_zone *z,
+				 const struct tl_name *q)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	unsigned n = q->lname[0] < 8 ? q->lname[0] : 8;
+	uint64_t w = zw_load64(q->lname + 1);
+	uint64_t m = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+	_Static_assert(sizeof(q->lname) >= 9, "one load");
+	if ((w - 2 * ones) & ~w & (ones << 7) & m)
+		return tl_nsec_key(z, q);
+	return __builtin_bswap64(w & m);
+}
+
+static void nsec_begin(struct actx *c)
+{
+	struct tl_zone z = zone_of(c);
+	c->n3 = false;
+	c->nkey = c->q.name.nlabels == c->zh->origin_labels + 1u
+		? nsec_key1(&z, &c->q.name) : tl_nsec_key(&z, &c->q.name);
+	nsec_search(c);
+}
+
+/* The bucket's run of entries prefetched (nblk: its start, its length
+ * above 32 bits), or, for a long run, the accelerator's index group
+ * (nblk | ZWT_GUIDE_ACCEL). */
 void tl_nsec_group(struct actx *c)
 {
-	c->nblk = zwt_accel_group(c->acc, c->nkey, c->nblk);
+	const struct zwt_accel *a = c->acc;
 	c->nstate = NSEC_GROUP;
+	if (a->gpos) {
+		size_t lo = a->gfirst[c->nblk], m = a->gfirst[c->nblk + 1] - lo;
+		if (m <= ZWT_GUIDE_RUN) {
+			zwt_guide_fetch_run(a, lo, m);
+			c->nblk = lo | m << 32;
+			return;
+		}
+		c->nblk = zwt_accel_upper(a, c->nkey);
+		if (c->nblk == SIZE_MAX) {
+			c->nstate = NSEC_NONE; /* left to answer */
+			return;
+		}
+		c->nblk = zwt_accel_group(a, c->nkey, c->nblk) |
+			  ZWT_GUIDE_ACCEL;
+		return;
+	}
+	c->nblk = zwt_accel_group(a, c->nkey, c->nblk);
 }
 
 /* NSEC3: hash the next closer name now (the work tl_nsec3_nc would do
@@ -383,9 +434,7 @@ static void nsec3_begin(struct actx *c)
 	c->n3 = true;
 	c->ncpe = apex->cpe_labels;
 	c->nkey = key - 1;
-	c->nblk = zwt_accel_upper(c->acc, c->nkey);
-	if (c->nblk != SIZE_MAX)
-		c->nstate = NSEC_BLOCK;
+	nsec_search(c);
 }
 
 /* The name does not exist: when its closest encloser is the apex (one
@@ -407,9 +456,19 @@ static void nsec_start(struct actx *c)
  * the key ties, which tl_nsec_cover settles on the full names. */
 void tl_nsec_leaf(struct actx *c)
 {
-	size_t i = zwt_accel_leaf(c->acc, c->nkey, c->nblk);
-	const struct zwt_nsec_ent *e = (const void *)c->acc->idx;
+	const struct zwt_accel *a = c->acc;
+	const struct zwt_nsec_ent *e = (const void *)a->idx;
+	size_t i;
 	c->nstate = NSEC_NONE;
+	if (a->gpos && !(c->nblk & ZWT_GUIDE_ACCEL)) {
+		long r = zwt_guide_leaf(a, c->nkey, (uint32_t)c->nblk,
+					c->nblk >> 32);
+		if (r < 0) /* below every key: left to answer */
+			return;
+		i = (size_t)r;
+	} else {
+		i = zwt_accel_leaf(a, c->nkey, c->nblk & ~ZWT_GUIDE_ACCEL);
+	}
 	if (c->n3) { /* i: the last entry below the hash's key */
 		struct tl_zone z = zone_of(c);
 		uint32_t pc = tl_nsec3_pick(&z, c->nh, (long)i + 1);

@@ -83,6 +83,18 @@ static long stepwise(const struct zwt_accel *a, uint64_t key)
 	return (long)zwt_accel_leaf(a, key, g);
 }
 
+/* The guide's steps, as tl_nsec_group and tl_nsec_leaf take them: the
+ * bucket's run, or the accelerator for a long one. */
+static long guide_stepwise(const struct zwt_accel *a, uint64_t key)
+{
+	size_t b = zwt_guide_bucket(a, key);
+	size_t lo = a->gfirst[b], m = a->gfirst[b + 1] - lo;
+	assert_true(a->gfirst[b] <= a->gfirst[b + 1]);
+	if (m > ZWT_GUIDE_RUN)
+		return stepwise(a, key);
+	return zwt_guide_leaf(a, key, lo, m);
+}
+
 static void check_key(const struct zwt_accel *a, const uint8_t *idx,
 		      size_t n, uint64_t key)
 {
@@ -93,9 +105,12 @@ static void check_key(const struct zwt_accel *a, const uint8_t *idx,
 			    (unsigned long long)key, got, want);
 	assert_int_equal(got, want);
 	assert_int_equal(stepwise(a, key), want);
+	if (a->gpos)
+		assert_int_equal(guide_stepwise(a, key), want);
 }
 
-static void check_index(const uint8_t *idx, size_t n, uint64_t seed)
+static void check_index(const uint8_t *idx, size_t n, uint64_t seed,
+			uint64_t (*draw)(uint64_t *))
 {
 	struct zwt_accel a;
 	assert_true(zwt_accel_init(&a, idx, n));
@@ -108,8 +123,10 @@ static void check_index(const uint8_t *idx, size_t n, uint64_t seed)
 	}
 	check_key(&a, idx, n, 0);
 	check_key(&a, idx, n, ~(uint64_t)0);
-	for (size_t i = 0; i < 2 * n + 64; i++)
+	for (size_t i = 0; i < 2 * n + 64; i++) {
 		check_key(&a, idx, n, rng(&seed));
+		check_key(&a, idx, n, draw(&seed));
+	}
 	zwt_accel_fini(&a);
 }
 
@@ -125,6 +142,30 @@ static uint64_t draw_dup(uint64_t *s)
 	return (rng(s) % 7) << 40;
 }
 
+/* Keys as names give them: lower-case letters, digits and '-', a 0
+ * after the label (and the padding), few first letters. */
+static uint64_t draw_name(uint64_t *s)
+{
+	static const char al[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+	uint64_t r = rng(s), k = 0;
+	unsigned len = 1 + r % 12;
+	r >>= 4;
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t c = 0;
+		if (i < len)
+			c = (uint8_t)(i ? al[rng(s) % 37] : al[r % 5]);
+		k = k << 8 | c;
+	}
+	return k;
+}
+
+/* A common prefix, then names: octets the index never holds at a
+ * position lie next to those it does. */
+static uint64_t draw_prefix(uint64_t *s)
+{
+	return 0x686f737400000000ULL | draw_name(s) >> 32;
+}
+
 /* Keys at both ends of the range, ~0 (the padding's value) among them. */
 static uint64_t draw_ends(uint64_t *s)
 {
@@ -137,11 +178,12 @@ static void test_sizes(void **state)
 	(void)state;
 	static const size_t sizes[] = {0, 1, 2, 3, 15, 16, 17, 31, 32, 33,
 				       255, 256, 257, 4095, 4096, 4097, 4111};
-	uint64_t (*draws[])(uint64_t *) = {draw_any, draw_dup, draw_ends};
-	for (size_t d = 0; d < 3; d++)
+	uint64_t (*draws[])(uint64_t *) = {draw_any, draw_dup, draw_ends,
+					   draw_name, draw_prefix};
+	for (size_t d = 0; d < 5; d++)
 		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 			uint8_t *idx = make_index(sizes[k], draws[d], 7 + k);
-			check_index(idx, sizes[k], 99 + k);
+			check_index(idx, sizes[k], 99 + k, draws[d]);
 			free(idx);
 		}
 }
@@ -164,6 +206,31 @@ static void test_large(void **state)
 	}
 	for (size_t i = 0; i < 200000; i++)
 		check_key(&a, idx, n, rng(&seed));
+	zwt_accel_fini(&a);
+	free(idx);
+}
+
+/* Names, 1M: the guide's buckets a few entries each, names drawn the
+ * same way and keys next to the index's (another octet at a position). */
+static void test_large_names(void **state)
+{
+	(void)state;
+	size_t n = 1000000;
+	uint8_t *idx = make_index(n, draw_name, 777);
+	struct zwt_accel a;
+	assert_true(zwt_accel_init(&a, idx, n));
+	assert_true(a.gpos >= 3);
+	assert_true(a.gfirst[0] == 0);
+	uint64_t seed = 99;
+	for (size_t i = 0; i < n; i += 1 + rng(&seed) % 5) {
+		uint64_t k = zwt_idx_key(idx, i);
+		unsigned sh = 8 * (unsigned)(rng(&seed) % 8);
+		check_key(&a, idx, n, k);
+		check_key(&a, idx, n, k + 1);
+		check_key(&a, idx, n, k ^ (uint64_t)(1 + rng(&seed) % 255) << sh);
+	}
+	for (size_t i = 0; i < 200000; i++)
+		check_key(&a, idx, n, draw_name(&seed));
 	zwt_accel_fini(&a);
 	free(idx);
 }
@@ -225,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_large_names),
 		cmocka_unit_test(test_all_equal),
 		cmocka_unit_test(test_table),
 	};
