@@ -62,6 +62,30 @@ const struct zwt_node *node_collision(struct actx *c)
 	return tl_probe_h(&z, nm->lname, nm->len, nm->hash);
 }
 
+/* tl_name_eq of node n's name for lengths out of 16..32 (short names),
+ * out of line: it keeps the usual compare's result a branch of its own
+ * (GCC merged their results into one value and tested that: 3 more
+ * instructions a query). */
+static __attribute__((noinline))
+bool node_eq_other(const struct zwt_node *n, const struct tl_name *nm)
+{
+	return tl_name_eq(zwt_node_name(n), nm->lname, nm->len);
+}
+
+/* Is n the node of name nm? */
+static inline __attribute__((always_inline))
+bool node_is(const struct zwt_node *n, const struct tl_name *nm)
+{
+	size_t len = nm->len;
+	if (n->namelen != len)
+		return false;
+#ifdef __SSE2__
+	if (len - 16 <= 16)
+		return tl_name_eq16_32(zwt_node_name(n), nm->lname, len);
+#endif
+	return node_eq_other(n, nm);
+}
+
 /* Stage 3: the probe proper (the node's lines should be in by now),
  * the node's recipe for the query and its first piece: prefetch that.
  * c->cand and c->rec are the name's node and its recipe then (or
@@ -81,8 +105,7 @@ void stage_node(struct actx *c)
 			tl_nsec_group(c);
 		return;
 	}
-	if (n->namelen != q->name.len ||
-	    !tl_name_eq(zwt_node_name(n), q->name.lname, q->name.len)) {
+	if (__builtin_expect(!node_is(n, &q->name), 0)) {
 		c->rec = NULL;
 		n = node_collision(c);
 		c->cand = n;
@@ -130,55 +153,85 @@ static inline size_t answer_limit(const struct actx *c, bool tcp,
 	return l < c->cap ? l : c->cap;
 }
 
-/* The four section counts as 16-bit lanes of one word (QDCOUNT lowest)
- * turned into the header's octets 4..11 (each lane big-endian). */
-static inline uint64_t lanes_be16(uint64_t v)
-{
-	return (v & 0x00ff00ff00ff00ffULL) << 8 | (v >> 8 & 0x00ff00ff00ff00ffULL);
-}
-
 /* Lane of the section of part p (answer 1, authority 2, additional 3). */
 #define LANE(p) (1ULL << (16 * (1 + (p) / 2)))
+/* A count below 256 as lane p's big-endian octets (its low octet in
+ * the lane's second). */
+#define LANE_BE(p) (LANE(p) << 8)
 /* Pieces of one or two parts (all of the usual answers but DO=1
- * referrals with glue): the lanes of the first and the second part's
- * count; 0, 0 for the others, whose counts take the loop. */
-#define CMUL(m) {							\
-	__builtin_popcount(m) - 1u < 2u ? LANE(__builtin_ctz(m)) : 0,	\
-	__builtin_popcount(m) == 2 ? LANE(__builtin_ctz((m) & ((m) - 1))) : 0}
-#define CMUL4(m) CMUL(m), CMUL((m) + 1), CMUL((m) + 2), CMUL((m) + 3)
-#define CMUL16(m) CMUL4(m), CMUL4((m) + 4), CMUL4((m) + 8), CMUL4((m) + 12)
-static const uint64_t counts_mul[1 << ZWT_PARTS][2] = {
-	CMUL16(0), CMUL16(16), CMUL16(32), CMUL16(48)};
+ * referrals with glue): counts_mul[0][parts] the big-endian lane of the
+ * first part's count, counts_mul[1][parts] the second's (0 without
+ * one); 0, 0 for the others. Two rows, not pairs: parts indexes both
+ * as it is (no shift). */
+#define NPARTS(m) __builtin_popcount(m)
+#define DROP1(m) ((m) & ((m) - 1)) /* the lowest bit cleared */
+#define NTH(m, k) __builtin_ctz((k) == 2 ? DROP1(DROP1(m)) :		\
+				(k) == 1 ? DROP1(m) : (m))
+#define CMUL0(m) (NPARTS(m) - 1u < 2u ? LANE_BE(NTH(m, 0)) : 0)
+#define CMUL1(m) (NPARTS(m) == 2 ? LANE_BE(NTH(m, 1)) : 0)
+#define CM4(f, m) f(m), f((m) + 1), f((m) + 2), f((m) + 3)
+#define CM16(f, m) CM4(f, m), CM4(f, (m) + 4), CM4(f, (m) + 8), CM4(f, (m) + 12)
+#define CM64(f) CM16(f, 0), CM16(f, 16), CM16(f, 32), CM16(f, 48)
+static const uint64_t counts_mul[2][1 << ZWT_PARTS] = {
+	{CM64(CMUL0)}, {CM64(CMUL1)}};
+/* The same for pieces of three parts (DO=1 referrals with glue); 0 for
+ * the others. */
+#define CMUL3(m) {							\
+	NPARTS(m) == 3 ? LANE_BE(NTH(m, 0)) : 0,			\
+	NPARTS(m) == 3 ? LANE_BE(NTH(m, 1)) : 0,			\
+	NPARTS(m) == 3 ? LANE_BE(NTH(m, 2)) : 0}
+#define CMUL3_4(m) CMUL3(m), CMUL3((m) + 1), CMUL3((m) + 2), CMUL3((m) + 3)
+#define CMUL3_16(m) CMUL3_4(m), CMUL3_4((m) + 4), CMUL3_4((m) + 8),	\
+	CMUL3_4((m) + 12)
+static const uint64_t counts_mul3[1 << ZWT_PARTS][3] = {
+	CMUL3_16(0), CMUL3_16(16), CMUL3_16(32), CMUL3_16(48)};
 
-/* The counts of a piece in lanes, one part at a time. */
-static __attribute__((noinline)) uint64_t counts_loop(const struct zwt_piece *pc)
+/* An exact answer's piece is at most this long: its counts (each RR
+ * >= 11 octets) then stay below 255, the OPT's included, so every
+ * lane's sum is its big-endian value. */
+#define EXACT_MAX (254 * 11)
+
+/* The counts of a piece of three or more parts in lanes: three parts
+ * (DO=1 referrals with glue) by multiplies, more one part at a time. */
+static __attribute__((noinline)) uint64_t counts_more(const struct zwt_piece *pc)
 {
-	uint64_t counts = 0; /* part p counts in lane 1 + p / 2 */
+	const uint64_t *mul = counts_mul3[pc->parts];
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
+	if (mul[0])
+		return pd[0].count * mul[0] + pd[1].count * mul[1] +
+		       pd[2].count * mul[2];
+	uint64_t counts = 0; /* part p counts in lane 1 + p / 2 */
 	for (unsigned bits = pc->parts; bits; bits &= bits - 1, pd++)
 		counts += (uint64_t)pd->count
-			  << (16 + 16 * (__builtin_ctz(bits) >> 1));
+			  << (24 + 16 * (__builtin_ctz(bits) >> 1));
 	return counts;
 }
 
-/* The header's octets 4..11 for piece pc (plus the question, plus the
- * OPT when `opt`): with one or two parts two multiplies, not a loop;
- * when every count is below 256 (the usual answer) the big-endian lanes
- * are the word shifted by 8. */
-static inline uint64_t exact_counts(const struct zwt_piece *pc, bool opt)
+/* The header's octets 4..11 for piece pc (no more than EXACT_MAX
+ * octets) and the question, without the OPT: with one or two parts
+ * two multiplies into big-endian lanes, not a loop. */
+static inline uint64_t exact_counts(const struct zwt_piece *pc)
 {
-	const uint64_t *mul = counts_mul[pc->parts];
+	unsigned m = pc->parts;
 	const struct zwt_part *pd = (const struct zwt_part *)(pc + 1);
-	uint64_t v = 1 + ((uint64_t)opt << 48);
-	if (mul[0]) /* validated: a part holds >= 1 RR, so pd[1] is inside */
-		v += pd[0].count * mul[0] + pd[1].count * mul[1];
+	uint64_t v = 1 << 8; /* QDCOUNT */
+	if (counts_mul[0][m]) /* validated: a part holds >= 1 RR, so pd[1]
+			       * is inside */
+		v += pd[0].count * counts_mul[0][m] +
+		     pd[1].count * counts_mul[1][m];
 	else
-		v += counts_loop(pc);
-	return v & 0xff00ff00ff00ff00ULL ? lanes_be16(v) : v << 8;
+		v += counts_more(pc);
+	return v;
 }
 
-/* answer_flags of recipe r as octets 2 and 3 of the header (a 16-bit
- * store), from the recipe's rcode and flags as one load. */
+/* answer_flags of recipe r (an exact answer's: opcode QUERY) as
+ * octets 2 and 3 of the header (a 16-bit store): QR and AA and the
+ * rcode's low bits by recipe rcode and flags (one load, masked), the
+ * query's RD (and opcode) added. */
+#define XF(i) (uint16_t)(0x80 | ((i) >> 8 & 1) << 2 | ((i) & 0xf) << 8)
+#define XF4(i) XF(i), XF((i) + 1), XF((i) + 2), XF((i) + 3)
+#define XF16(i) XF4(i), XF4((i) + 4), XF4((i) + 8), XF4((i) + 12)
+static const uint16_t exact_fl[0x110] = {XF16(0), [0x100] = XF16(0x100)};
 static inline uint16_t exact_flags(const struct query *q,
 				   const struct zwt_recipe *r)
 {
@@ -187,8 +240,7 @@ static inline uint16_t exact_flags(const struct query *q,
 		       "exact_flags' bits");
 	uint16_t rr; /* rcode, flags */
 	memcpy(&rr, r, 2);
-	return (uint16_t)(0x80 | (q->flags >> 8 & 0x79) | (rr & 0x100) >> 6 |
-			  (rr & 0xf) << 8);
+	return (uint16_t)(exact_fl[rr & 0x10f] | (q->flags >> 8 & 0x79));
 }
 
 /* The common case, without a plan: the name exists, its recipe r is one
@@ -206,14 +258,16 @@ bool exact_fits(const struct actx *c, const struct zwt_recipe *r,
 		return false;
 	/* every limit is at least 512 or the buffer: most answers fit so */
 	return (long)pc->size <= c->room ||
-	       q->qend + pc->size + (q->edns ? 11 : 0) <=
-	       answer_limit(c, tcp, max_udp);
+	       (pc->size <= EXACT_MAX &&
+		q->qend + pc->size + (q->edns ? 11 : 0) <=
+		answer_limit(c, tcp, max_udp));
 }
 
 /* ... and the writing: returns the response's length. The header's
  * flags and counts (the ID is the query's, already in place: out is
- * the query or a copy of its header) and the OPT (11 octets, two
- * overlapping stores of the burst's template) when the query has one.
+ * the query or a copy of its header) and the OPT (11 octets: the
+ * burst's template with DO clear, then DO and the 3 zero octets after
+ * it as one 4-octet store) when the query has one.
  * (Reading the piece's and recipe's fields before the copies costs
  * more: they stay live across them.) */
 static inline __attribute__((always_inline))
@@ -229,12 +283,14 @@ int answer_exact(struct actx *c, const struct zwt_recipe *r,
 	copy_bytes(o + qend, (const uint8_t *)pc + pc->wire, size);
 	size_t pos = qend + size;
 	uint16_t wflags = exact_flags(q, r);
-	uint64_t counts = exact_counts(pc, q->edns);
+	uint64_t counts = exact_counts(pc);
 	if (q->edns) {
-		const uint8_t *t = opt[q->dnssec];
-		memcpy(o + pos, t, 8);
-		memcpy(o + pos + 3, t + 3, 8);
+		uint64_t t = zw_load64(opt[0]);
+		uint32_t d = (uint32_t)q->dnssec << 7; /* DO, then 0, 0, 0 */
+		memcpy(o + pos, &t, 8);
+		memcpy(o + pos + 7, &d, 4);
 		pos += 11;
+		counts += 1ULL << 56; /* ARCOUNT (< 255: EXACT_MAX) */
 	}
 	memcpy(o + 2, &wflags, 2);
 	memcpy(o + 4, &counts, 8);
@@ -355,6 +411,7 @@ static void bconst_init(struct bconst *k, const struct zw_table *t,
 			const struct zw_answer_opts *opts)
 {
 	bool one = t->nzones == 1;
+	k->lazy_min = one ? 12 + 16 : SIZE_MAX;
 	k->z1 = one ? t->zones[0] : NULL;
 	k->a1 = one ? t->accel : NULL;
 	k->seed = one ? t->accel->seed : 0;
@@ -373,7 +430,7 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 	bconst_init(&k, t, opts);
 	uint16_t max_udp = k.max_udp;
 	uint8_t opt[2][16];
-	stage_parse(t, &k, &c);
+	stage_parse(t, &k, &c, false);
 	if (c.done)
 		return c.result;
 	opt_templates(opt, max_udp);
@@ -390,17 +447,12 @@ int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
  * work, long enough to cover a miss to memory even for the first query
  * of the burst (a pipeline a few queries deep left the first and last
  * queries of each burst waiting: 175 -> 151 ns a query on the 1M table,
- * DO=0). Compiled twice on x86-64 (GCC), the AVX2 copy picked at load
- * time: the piece and question copies move 32 octets an instruction
- * (1M mix 498 -> 490 instructions a query DO=0, 630 -> 612 DO=1). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void answer_burst(const struct zw_table *t,
-			 const uint8_t *const pkt[], const size_t len[],
-			 uint8_t *const out[], const size_t cap[],
-			 int outlen[], unsigned n,
-			 const struct zw_answer_opts *opts)
+ * DO=0). `wide`: compiled for AVX2 (answer_burst). */
+static inline __attribute__((always_inline))
+void burst_run(const struct zw_table *t, const uint8_t *const pkt[],
+	       const size_t len[], uint8_t *const out[], const size_t cap[],
+	       int outlen[], unsigned n, const struct zw_answer_opts *opts,
+	       bool wide)
 {
 	struct actx c[BURST_MAX];
 	struct bconst k;
@@ -421,7 +473,7 @@ static void answer_burst(const struct zw_table *t,
 			c[i].out = out[base + i];
 			c[i].cap = cap[base + i];
 			live[nl] = &c[i];
-			nl += stage_parse(t, &k, &c[i]);
+			nl += stage_parse(t, &k, &c[i], wide);
 		}
 		for (size_t i = 0; i < nl; i++)
 			stage_slot(live[i]);
@@ -438,12 +490,45 @@ static void answer_burst(const struct zw_table *t,
 	}
 }
 
-/* The burst's entry (one symbol for profilers, whichever clone runs). */
+/* The burst compiled twice on x86-64 (GCC), the AVX2 copy picked per
+ * call: the piece and question copies move 32 octets an instruction
+ * (1M mix 498 -> 490 instructions a query DO=0, 630 -> 612 DO=1), the
+ * name is lower-cased in one step (lower32: GCC takes its 32-octet
+ * vectors apart where they are not native, so the other copy keeps
+ * lower16). Two functions rather than target_clones: each knows which
+ * one it is. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define BURST_AVX2 1
+static __attribute__((target("avx2"), noinline))
+void answer_burst_avx2(const struct zw_table *t, const uint8_t *const pkt[],
+		       const size_t len[], uint8_t *const out[],
+		       const size_t cap[], int outlen[], unsigned n,
+		       const struct zw_answer_opts *opts)
+{
+	burst_run(t, pkt, len, out, cap, outlen, n, opts, true);
+}
+#endif
+
+static __attribute__((noinline))
+void answer_burst(const struct zw_table *t, const uint8_t *const pkt[],
+		  const size_t len[], uint8_t *const out[], const size_t cap[],
+		  int outlen[], unsigned n, const struct zw_answer_opts *opts)
+{
+	burst_run(t, pkt, len, out, cap, outlen, n, opts, false);
+}
+
+/* The burst's entry (one symbol for profilers, whichever copy runs). */
 void zw_table_answer_burst(const struct zw_table *t,
 			   const uint8_t *const pkt[], const size_t len[],
 			   uint8_t *const out[], const size_t cap[],
 			   int outlen[], unsigned n,
 			   const struct zw_answer_opts *opts)
 {
+#ifdef BURST_AVX2
+	if (__builtin_cpu_supports("avx2")) {
+		answer_burst_avx2(t, pkt, len, out, cap, outlen, n, opts);
+		return;
+	}
+#endif
 	answer_burst(t, pkt, len, out, cap, outlen, n, opts);
 }

@@ -33,21 +33,29 @@ struct tl_name {
 	uint8_t cover_cpe;
 };
 
+#ifdef __SSE2__
+/* Equality of two names of 16 <= len <= 32 octets: two 16-octet blocks,
+ * from the start and from the end, equal octet by octet. */
+static inline bool tl_name_eq16_32(const uint8_t *a, const uint8_t *b,
+				   size_t len)
+{
+	__m128i x = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)a),
+				   _mm_loadu_si128((const __m128i *)b));
+	__m128i y = _mm_cmpeq_epi8(
+		_mm_loadu_si128((const __m128i *)(a + len - 16)),
+		_mm_loadu_si128((const __m128i *)(b + len - 16)));
+	return _mm_movemask_epi8(_mm_and_si128(x, y)) == 0xffff;
+}
+#endif
+
 /* Equality of two names of len octets (no case folding): names are
  * short, so whole words, the last one overlapping the one before; the
  * usual 16-32 octets as two 16-octet blocks, without a loop. */
 static inline bool tl_name_eq(const uint8_t *a, const uint8_t *b, size_t len)
 {
 #ifdef __SSE2__
-	if (len - 16 <= 16) {
-		__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)a),
-					  _mm_loadu_si128((const __m128i *)b));
-		__m128i y = _mm_xor_si128(
-			_mm_loadu_si128((const __m128i *)(a + len - 16)),
-			_mm_loadu_si128((const __m128i *)(b + len - 16)));
-		return _mm_movemask_epi8(_mm_cmpeq_epi8(
-			       _mm_or_si128(x, y), _mm_setzero_si128())) == 0xffff;
-	}
+	if (len - 16 <= 16)
+		return tl_name_eq16_32(a, b, len);
 #endif
 	if (len - 8 <= 8) /* two words, the second overlapping */
 		return !((zw_load64(a) ^ zw_load64(b)) |

@@ -22,17 +22,18 @@ static inline uint32_t be16x2(uint32_t v)
 /* The question's type and class, and the OPT when `opt`, as the last
  * 4 (+ 11) octets of the packet after the name of n octets: class IN,
  * the OPT's owner the root, version 0 and no options; qtype not 0, AXFR
- * or IXFR. */
+ * or IXFR. (q->qclass is left alone: only parse_full and parse_any,
+ * which set it, read it.) */
 static inline __attribute__((always_inline))
 bool qtail_end(const uint8_t *pkt, size_t n, bool opt, struct query *q)
 {
 	const uint8_t *r = pkt + 12 + n; /* qtype, qclass, OPT */
 	uint64_t w = n; /* qwlen; edns, dnssec, ednsver, udp 0 */
-	uint32_t tq = be16x2(zw_load32(r));
+	uint16_t qt = __builtin_bswap16(zw_load16(r));
 	q->qend = 12 + n + 4;
-	memcpy(&q->qtype, &tq, 4); /* qtype, qclass */
+	q->qtype = qt;
 	if (!opt) {
-		if ((tq >> 16) != ZW_CLASS_IN)
+		if (zw_load16(r + 2) != __builtin_bswap16(ZW_CLASS_IN))
 			return false;
 	} else {
 		/* a: qtype, qclass IN, root, OPT; b: size, ext. rcode,
@@ -49,7 +50,6 @@ bool qtail_end(const uint8_t *pkt, size_t n, bool opt, struct query *q)
 	memcpy(&q->qwlen, &w, 8);
 	if (opt)
 		memcpy(&q->udp_wire, r + 7, 2);
-	uint16_t qt = (uint16_t)tq;
 	/* not 0, IXFR (251) or AXFR (252); the usual ones in one compare */
 	return (uint16_t)(qt - 1u) < ZW_TYPE_IXFR - 1u || qt > ZW_TYPE_AXFR;
 }
@@ -84,25 +84,31 @@ static inline void home_prefetch(const uint64_t *home)
  * Names of up to 32 octets, lower-cased as 2 blocks: 32 octets from the
  * name, or the last 16 of the packet overlapping the first. */
 static inline __attribute__((always_inline))
-bool parse_lazy(const struct bconst *k, struct actx *c)
+bool parse_lazy(const struct bconst *k, struct actx *c, bool wide)
 {
 	const uint8_t *pkt = c->pkt;
 	size_t len = c->len;
 	struct query *q = &c->q;
 	struct tl_name *nm = &q->name;
 
-	if (len < 12 + 16 || !k->z1) /* 2 blocks of the name readable */
+	if (len < k->lazy_min) /* a one-zone table, 2 blocks of the name */
 		return false;
 	uint64_t cnt = zw_load64(pkt + 4); /* qd, an, ns, ar: 1, 0, 0, 0/1 */
 	uint32_t hd = zw_load32(pkt);      /* id, flags */
 	bool opt = cnt >> 56;
 	size_t n = len - 12 - 4 - (opt ? 11 : 0);
+	/* (the name's last octet is not checked: a node's name matches
+	 * only when it is the root, and the walk checks it too) */
 	if ((cnt & ~(1ULL << 56)) != 1ULL << 8 || (hd & 0x00f80000) ||
-	    n - 1 > 31 || pkt[12 + n - 1])
+	    n - 1 > 31)
 		return false;
-	size_t b = (len - 12 < 32 ? len - 12 : 32) - 16;
-	lower16(nm->lname, pkt + 12);
-	lower16(nm->lname + b, pkt + 12 + b);
+	if (wide && len >= 12 + 32) { /* the usual name with an OPT */
+		lower32(nm->lname, pkt + 12);
+	} else {
+		size_t b = (len - 12 < 32 ? len - 12 : 32) - 16;
+		lower16(nm->lname, pkt + 12);
+		lower16(nm->lname + b, pkt + 12 + b);
+	}
 	/* len, nlabels (0 until walked), hashed (below, once the rest
 	 * is checked), probed and pprobed false, as one word */
 	uint64_t w = n | 1u << 16;
@@ -136,9 +142,9 @@ bool parse_lazy(const struct bconst *k, struct actx *c)
  * starts zeroed.) */
 static inline __attribute__((always_inline))
 bool stage_parse(const struct zw_table *t, const struct bconst *k,
-		 struct actx *c)
+		 struct actx *c, bool wide)
 {
-	if (parse_lazy(k, c)) {
+	if (parse_lazy(k, c, wide)) {
 		_Static_assert(offsetof(struct actx, nstate) ==
 			       offsetof(struct actx, pstate) + 1 &&
 			       offsetof(struct actx, done) ==

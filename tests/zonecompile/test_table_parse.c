@@ -9,8 +9,9 @@
  * - on a one-zone table (the RFC 4035 example zone) every query is
  *   answered the same (apart from the echoed question) in any letter
  *   case, with and without EDNS, for names of 9 to 70 octets (both sides
- *   of the fast path's 32-octet bound), and in a heap buffer of exactly
- *   its length (ASan builds catch any read past it);
+ *   of the fast path's 32-octet bound; 17-32 octets lower-cased as one
+ *   block in the burst's AVX2 copy, as two alone), and in a heap buffer
+ *   of exactly its length (ASan builds catch any read past it);
  * - bad label octets inside the fast path's 32 octets, a suffix equal to
  *   the origin that does not start at a label, the OPT's version, RDLENGTH
  *   and trailing octets, class, meta types and every truncation of a
@@ -177,6 +178,10 @@ static void test_case_and_length(void **state)
 		"", "a", "ns1", "ai", "x.w", "y.w", "b", "nonexistent",
 		"a.b.c.d.e.nonexistent", "xx", "mc.c.example.a.b.cd.ef",
 		"very-long-label-of-thirty-chars.x.w", "z.w",
+		/* 26 and 28 octets (with an OPT: one 32-octet step in the
+		 * burst, two 16-octet ones alone), below a cut and a
+		 * wildcard, whose answers read the name's octets */
+		"glue-below-cut.a", "wildcard-expands.w",
 		"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwx"};
 	static const int edns[] = {NOEDNS, 512, 1232, 4096};
 	static const uint16_t types[] = {ZW_TYPE_A, ZW_TYPE_MX, ZW_TYPE_NS,
