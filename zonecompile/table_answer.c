@@ -323,13 +323,18 @@ static void opt_templates(uint8_t opt[2][16], uint16_t max_udp)
  * well formed and in the zone: no walk. -1: not that case, or the
  * referral does not fit that way (the plan then, as for the names
  * without a node). Inline: tl_answer_below is the one call. */
-static inline int answer_below(struct actx *c, bool tcp, uint16_t max_udp)
+static inline int answer_below(struct actx *c, bool tcp, uint16_t max_udp,
+				const uint8_t opt[2][16])
 {
+	/* the piece within c->room: its sections (no longer) fit */
+	if ((long)c->pc->size <= c->room)
+		return tl_answer_below(c, c->q.qend + (size_t)c->room,
+				       max_udp, opt);
 	size_t limit = answer_limit(c, tcp, max_udp);
 	size_t optlen = c->q.edns ? 11 : 0;
 	if (limit < c->q.qend + optlen)
 		return -1;
-	return tl_answer_below(c, limit - optlen, max_udp);
+	return tl_answer_below(c, limit - optlen, max_udp, opt);
 }
 
 /* The rest of stage 5: the checks the exact path skipped, the probe
@@ -373,7 +378,7 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 				c->cand = n;
 				c->rec = r;
 				c->pc = first_piece(c, r);
-				int b = answer_below(c, tcp, max_udp);
+				int b = answer_below(c, tcp, max_udp, opt);
 				if (b >= 0)
 					return b;
 			}
@@ -393,7 +398,7 @@ int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 		if (exact_fits(c, r, c->pc, tcp, max_udp))
 			return answer_exact(c, r, c->pc, opt);
 		if (c->cand->flags & ZWT_N_BELOW) { /* a glue name */
-			int n = answer_below(c, tcp, max_udp);
+			int n = answer_below(c, tcp, max_udp, opt);
 			if (n >= 0)
 				return n;
 		}

@@ -235,8 +235,10 @@ int tl_answer_ref(struct actx *c, const uint8_t *piece, unsigned rflags,
 /* tl_answer_ref for the name of a below node (ZWT_N_BELOW, c->cand) and
  * the one piece (c->pc) of its recipe (c->rec), with the cut of its
  * name the node keeps (zwt_below_cut; table_read.c checked it against
- * tl_ref_cut, which finds the same for the query name in any case). */
-int tl_answer_below(struct actx *c, size_t limit, uint16_t max_udp);
+ * tl_ref_cut, which finds the same for the query name in any case);
+ * the OPT from the burst's templates (opt[DO], put_opt's for max_udp). */
+int tl_answer_below(struct actx *c, size_t limit, uint16_t max_udp,
+		    const uint8_t opt[2][16]);
 
 /* The general writer: every plan, every limit (RR group by RR group
  * when not everything fits). tl_emit's fast paths write the usual plans
