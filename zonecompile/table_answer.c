@@ -47,7 +47,7 @@ static inline void stage_slot(struct actx *c)
 		}
 		s = *at;
 	}
-	const uint8_t *n = zwt_at(c->acc->data, (uint32_t)s);
+	const uint8_t *n = zwt_at(c->data, (uint32_t)s);
 	c->cand = (const struct zwt_node *)n;
 	for (unsigned l = 0; l < NODE_LINES; l++)
 		zwt_prefetch(n + 64 * l);
@@ -114,7 +114,7 @@ void stage_node(struct actx *c)
 		if (!n)
 			return;
 	}
-	const uint8_t *data = c->acc->data;
+	const uint8_t *data = c->data;
 	const struct zwt_recipe *r = zwt_at(data, tl_select(n, q->qtype,
 							    c->sigs));
 	c->rec = r;
@@ -301,7 +301,7 @@ int answer_exact(struct actx *c, const struct zwt_recipe *r,
 static inline const struct zwt_piece *first_piece(const struct actx *c,
 						  const struct zwt_recipe *r)
 {
-	return zwt_at(c->acc->data, zwt_recipe_pieces(r)[0]);
+	return zwt_at(c->data, zwt_recipe_pieces(r)[0]);
 }
 
 /* The OPT record of a successful answer (no extended rcode, no EDE),
@@ -368,7 +368,7 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 		q->name.probed = true;
 		if (n) {
 			const struct zwt_recipe *r =
-				zwt_at(c->acc->data,
+				zwt_at(c->data,
 				       tl_select(n, q->qtype, c->sigs));
 			if (r->npieces == 1 &&
 			    exact_fits(c, r, first_piece(c, r), tcp, max_udp))
@@ -388,7 +388,7 @@ int answer_rest(const struct zw_table *t, struct actx *c, bool tcp,
 }
 
 /* Stage 5: write the response; the exact path inline, the rest out of
- * line. */
+ * line. A query stage_parse finished (c->rec NULL) has its result. */
 static inline __attribute__((always_inline))
 int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 		 uint16_t max_udp, const uint8_t opt[2][16])
@@ -403,6 +403,8 @@ int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 				return n;
 		}
 	}
+	if (c->done)
+		return c->result;
 	return answer_rest(t, c, tcp, max_udp, opt);
 }
 
@@ -419,6 +421,8 @@ static void bconst_init(struct bconst *k, const struct zw_table *t,
 	k->lazy_min = one ? 12 + 16 : SIZE_MAX;
 	k->z1 = one ? t->zones[0] : NULL;
 	k->a1 = one ? t->accel : NULL;
+	k->data1 = one ? t->accel->data : NULL;
+	k->room0 = 0;
 	k->seed = one ? t->accel->seed : 0;
 	k->slots = one ? t->accel->slots : NULL;
 	k->mask = one ? t->accel->mask : 0;
@@ -490,8 +494,8 @@ void burst_run(const struct zw_table *t, const uint8_t *const pkt[],
 		for (size_t i = 0; i < na; i++)
 			stage_parent(absent[i]);
 		for (size_t i = 0; i < m; i++)
-			outlen[base + i] = c[i].done ? c[i].result
-				: stage_answer(t, &c[i], tcp, max_udp, opt);
+			outlen[base + i] = stage_answer(t, &c[i], tcp, max_udp,
+							opt);
 	}
 }
 

@@ -74,6 +74,15 @@ static inline void lower32(uint8_t *dst, const uint8_t *src)
 }
 #endif
 
+/* 32 octets: two 16-octet moves, one in the AVX2 copy of the burst
+ * (GCC vectors: any target). */
+typedef uint8_t zw_v32
+	__attribute__((vector_size(32), aligned(1), may_alias));
+static inline void copy32(uint8_t *d, const uint8_t *s)
+{
+	*(zw_v32 *)d = *(const zw_v32 *)s;
+}
+
 #ifdef __SSE2__
 /* The 16-octet block at offset o. */
 static inline void copy16(uint8_t *d, const uint8_t *s, size_t o)
@@ -87,13 +96,6 @@ static inline void copy_16_32(uint8_t *d, const uint8_t *s, size_t n)
 {
 	copy16(d, s, 0);
 	copy16(d + n - 16, s + n - 16, 0);
-}
-
-/* 32 octets: two 16-octet moves, one in the AVX2 clone of the burst. */
-typedef uint8_t zw_v32 __attribute__((vector_size(32), aligned(1)));
-static inline void copy32(uint8_t *d, const uint8_t *s)
-{
-	*(zw_v32 *)d = *(const zw_v32 *)s;
 }
 
 /* 32 <= n <= 64 octets. */
@@ -218,12 +220,15 @@ struct actx {
 	size_t len;
 	uint8_t *out;
 	size_t cap;
+	/* zh, acc, data, room: parse_lazy copies the first three and a
+	 * placeholder for room as one block from struct bconst */
 	const struct zwt_zone *zh;
 	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
-	const uint64_t *home;         /* the name's home slot */
+	const uint8_t *data;          /* acc->data */
 	long room;                    /* octets an answer may add after the
 				       * question (and the OPT) within 512
 				       * and cap (exact_room) */
+	const uint64_t *home;         /* the name's home slot */
 	bool sigs;                    /* DO set and the zone signed */
 	const struct zwt_node *cand;  /* node whose slot tag matched */
 	const struct zwt_recipe *rec; /* its recipe (stage_node), or NULL */
@@ -248,16 +253,27 @@ struct actx {
  * take them), the accelerator's hash seed, whether the zone is signed;
  * the server's UDP size. */
 struct bconst {
-	size_t lazy_min;        /* shortest packet parse_lazy takes
-				 * (SIZE_MAX: none, several zones) */
+	/* as actx's zh, acc, data, room (0 here: parse_lazy sets it) */
 	const struct zwt_zone *z1;
 	const struct zwt_accel *a1;
+	const uint8_t *data1;   /* a1's */
+	long room0;
+	size_t lazy_min;        /* shortest packet parse_lazy takes
+				 * (SIZE_MAX: none, several zones) */
 	const uint64_t *slots;  /* a1's */
 	uint64_t mask;
 	uint64_t seed;
 	bool signed1;
 	uint16_t max_udp;
 };
+
+_Static_assert(offsetof(struct actx, acc) == offsetof(struct actx, zh) + 8 &&
+	       offsetof(struct actx, data) == offsetof(struct actx, zh) + 16 &&
+	       offsetof(struct actx, room) == offsetof(struct actx, zh) + 24 &&
+	       offsetof(struct bconst, a1) == offsetof(struct bconst, z1) + 8 &&
+	       offsetof(struct bconst, data1) == offsetof(struct bconst, z1) + 16 &&
+	       offsetof(struct bconst, room0) == offsetof(struct bconst, z1) + 24,
+	       "parse_lazy's block");
 
 /* c->room: what fits after the question and the OPT within both 512
  * octets (every limit is at least 512 or the buffer) and the buffer;
@@ -312,7 +328,7 @@ static inline uint16_t answer_flags(const struct query *q, bool aa,
 /* The zone view tl_* take, from the burst's zone and its accelerator. */
 static inline struct tl_zone zone_of(const struct actx *c)
 {
-	return (struct tl_zone){c->zh, c->acc->data, c->acc};
+	return (struct tl_zone){c->zh, c->data, c->acc};
 }
 
 /* Lines prefetched per node and per piece. */

@@ -456,6 +456,7 @@ bool tl_parse_slow(const struct zw_table *t, struct actx *c, uint16_t max_udp)
 		return false;
 	struct tl_name *nm = &c->q.name;
 	c->acc = zwt_accel_of(t, c->zh);
+	c->data = c->acc->data;
 	/* lname is a 256-octet buffer: the padded hash may read past len */
 	nm->hash = zwt_hash_padded(c->acc->seed, nm->lname, nm->len);
 	nm->hashed = true;

@@ -118,8 +118,8 @@ bool parse_lazy(const struct bconst *k, struct actx *c, bool wide)
 		return false;
 	uint32_t idf = be16x2(hd);
 	memcpy(&q->id, &idf, 4); /* id, flags */
-	c->zh = k->z1;
-	c->acc = k->a1;
+	/* zh, acc, data (room below): one move in the AVX2 burst */
+	copy32((uint8_t *)&c->zh, (const uint8_t *)&k->z1);
 	c->sigs = q->dnssec & k->signed1;
 	/* hashed here, where n <= 32 is known: GCC drops the hash's longer
 	 * cases (lname is a 256-octet buffer: the hash may read past n) */
@@ -138,8 +138,8 @@ bool parse_lazy(const struct bconst *k, struct actx *c, bool wide)
  * Queries that get a bare reply (errors, REFUSED) are finished here
  * (false: c->done).
  * (c->rec, c->cand and c->result are set by the stages that read them:
- * stage_node, stage_slot, tl_parse_slow; zw_table_answer's context
- * starts zeroed.) */
+ * stage_node, stage_slot, tl_parse_slow; here c->rec for a finished
+ * query; zw_table_answer's context starts zeroed.) */
 static inline __attribute__((always_inline))
 bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		 struct actx *c, bool wide)
@@ -160,8 +160,10 @@ bool stage_parse(const struct zw_table *t, const struct bconst *k,
 		c->pstate = PARENT_NONE;
 		c->nstate = NSEC_NONE;
 		c->done = !tl_parse_slow(t, c, k->max_udp);
-		if (c->done)
+		if (c->done) {
+			c->rec = NULL; /* stage_answer: not the exact path */
 			return false;
+		}
 		const struct zwt_accel *a = c->acc;
 		c->home = &a->slots[c->q.name.hash & a->mask];
 		home_prefetch(c->home);
