@@ -220,8 +220,8 @@ struct actx {
 	size_t len;
 	uint8_t *out;
 	size_t cap;
-	/* zh, acc, data, room: parse_lazy copies the first three and a
-	 * placeholder for room as one block from struct bconst */
+	/* zh, acc, data, room: parse_lazy fills them with one 32-octet
+	 * copy from struct bconst (z1, a1, data1, room0), then sets room */
 	const struct zwt_zone *zh;
 	const struct zwt_accel *acc;  /* zh's accelerator (its fields) */
 	const uint8_t *data;          /* acc->data */
