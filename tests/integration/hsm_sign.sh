@@ -151,18 +151,21 @@ expect other-engine 'key names engine pkcs11, not dynamic' other.signed \
 	-f other.signed small.zone
 
 # The token disappears while the zone is being signed (a zone big enough
-# to take seconds at SoftHSM's pace): the run fails naming the token's
-# reason, the temporary file goes, nothing is written.
-"$ROOT/scripts/genzone" --delegations 4000 --origin example. --seed 7 \
+# to take seconds at SoftHSM's pace: 4,000 delegations once signed in
+# under the 0.25 s this loop waited on a fresh machine, so the run
+# finished first): the run fails naming the token's reason, the
+# temporary file goes, nothing is written. The keys are loaded (the
+# token logged in) before the temporary file is made, so the token is
+# removed as soon as that file appears.
+"$ROOT/scripts/genzone" --delegations 40000 --origin example. --seed 7 \
 	-o big.zone 2>/dev/null || exit 1
 "$BIN/zw-signzone" -E pkcs11 -S -K p256 -o example. -f big.signed big.zone \
 	>logs/gone.out 2>logs/gone.err &
 pid=$!
 for _ in $(seq 1 200); do
 	ls big.signed.zwtmp* >/dev/null 2>&1 && break
-	sleep 0.05
+	sleep 0.02
 done
-sleep 0.2
 rm -rf "$tmp/hsm/tokens"
 wait $pid
 rc=$?
