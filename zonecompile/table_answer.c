@@ -408,28 +408,6 @@ int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 	return answer_rest(t, c, tcp, max_udp, opt);
 }
 
-static uint16_t server_udp(const struct zw_answer_opts *opts)
-{
-	return opts && opts->max_udp >= 512 ? opts->max_udp : 1232;
-}
-
-/* The call's constants (struct bconst). */
-static void bconst_init(struct bconst *k, const struct zw_table *t,
-			const struct zw_answer_opts *opts)
-{
-	bool one = t->nzones == 1;
-	k->lazy_min = one ? 12 + 16 : SIZE_MAX;
-	k->z1 = one ? t->zones[0] : NULL;
-	k->a1 = one ? t->accel : NULL;
-	k->data1 = one ? t->accel->data : NULL;
-	k->room0 = 0;
-	k->seed = one ? t->accel->seed : 0;
-	k->slots = one ? t->accel->slots : NULL;
-	k->mask = one ? t->accel->mask : 0;
-	k->signed1 = one && t->zones[0]->denial != ZWT_DENIAL_NONE;
-	k->max_udp = server_udp(opts);
-}
-
 int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 		    size_t len, uint8_t *out, size_t cap,
 		    const struct zw_answer_opts *opts)

@@ -18,7 +18,15 @@
  *   query get the RCODE parse_full picks (FORMERR, BADVERS, REFUSED,
  *   NOTIMP) or no reply;
  * - an OPT with options whose last octets make parse_lazy misread the
- *   name's length is answered as the query it is. */
+ *   name's length is answered as the query it is;
+ * - parse_lazy itself (white box), both ways it lower-cases (one
+ *   32-octet step, the burst's AVX2 copy; two 16-octet ones, alone and
+ *   in the other copy): for every name length it takes, with and
+ *   without an OPT, any octets in any case come out lower-cased (A-Z
+ *   only) and hashed as the table hashes, their home slot picked. A
+ *   break there used to pass the answer tests above: a name lower-cased
+ *   wrong misses its node, and the slower paths it then takes still
+ *   answer right. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +43,7 @@
 #include "tests/zonecompile/tabletest.h"
 #include "zonecompile/table.h"
 #include "zonecompile/table_int.h"
+#include "zonecompile/table_parse_int.h"
 
 #define CAP 65536
 #define NOEDNS (-1)
@@ -212,6 +221,66 @@ static void test_case_and_length(void **state)
 			}
 }
 
+/* One octet of a name for test_lazy_lowercase: letters of both cases
+ * and the octets next to them ('@', '[', '`', '{'), digits, '-', and
+ * octets above 127, which lower-casing must leave alone. */
+static uint8_t lazy_octet(uint64_t *s)
+{
+	static const uint8_t odd[] = {'@', '[', '`', '{', '0', '9', '-', 0x80,
+				      0xc1, 0xda, 0xfa, 0xff, 1, 0x3f};
+	uint64_t r = rng(s);
+	if (r % 4 == 0)
+		return odd[(r >> 8) % sizeof odd];
+	return (uint8_t)((r >> 8) % 26 + (r % 4 == 1 ? 'A' : 'a'));
+}
+
+static void test_lazy_lowercase(void **state)
+{
+	(void)state;
+	struct bconst k;
+	bconst_init(&k, fx.t, &KNOT);
+	uint64_t s = 0x1a2e;
+	for (int wide = 0; wide < 2; wide++)
+		for (int opt = 0; opt < 2; opt++)
+			for (size_t n = 1; n <= 32; n++)
+				for (int round = 0; round < 16; round++) {
+					uint8_t w[32], low[32], q[64];
+					for (size_t i = 0; i < n; i++)
+						w[i] = lazy_octet(&s);
+					w[n - 1] = 0;
+					for (size_t i = 0; i < n; i++)
+						low[i] = w[i] >= 'A' && w[i] <= 'Z'
+							 ? (uint8_t)(w[i] | 0x20)
+							 : w[i];
+					size_t ql = mkq(q, w, n, ZW_TYPE_A, ZW_CLASS_IN,
+							opt ? 1232 : NOEDNS, round & 1);
+					/* exactly ql octets on the heap: ASan
+					 * builds catch a read past them */
+					uint8_t *p = malloc(ql);
+					assert_non_null(p);
+					memcpy(p, q, ql);
+					struct actx c = {.pkt = p, .len = ql,
+							 .cap = CAP};
+					bool took = parse_lazy(&k, &c, wide);
+					free(p);
+					/* it takes every packet of at least
+					 * lazy_min octets */
+					assert_int_equal(took, ql >= k.lazy_min);
+					if (!took)
+						continue;
+					const struct tl_name *nm = &c.q.name;
+					assert_int_equal(nm->len, n);
+					assert_memory_equal(nm->lname, low, n);
+					assert_true(nm->hash ==
+						    zwt_hash(k.seed, low, n));
+					assert_ptr_equal(c.home,
+							 &k.slots[nm->hash & k.mask]);
+					assert_int_equal(c.q.edns, opt);
+					assert_int_equal(c.q.dnssec,
+							 opt && (round & 1));
+				}
+}
+
 static void test_bad_labels_in_32(void **state)
 {
 	(void)state;
@@ -377,6 +446,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_padded),
 		cmocka_unit_test(test_case_and_length),
+		cmocka_unit_test(test_lazy_lowercase),
 		cmocka_unit_test(test_bad_labels_in_32),
 		cmocka_unit_test(test_origin_not_at_label),
 		cmocka_unit_test(test_opt_and_question),
