@@ -408,13 +408,35 @@ int stage_answer(const struct zw_table *t, struct actx *c, bool tcp,
 	return answer_rest(t, c, tcp, max_udp, opt);
 }
 
+static uint16_t server_udp(const struct zw_answer_opts *opts)
+{
+	return opts && opts->max_udp >= 512 ? opts->max_udp : 1232;
+}
+
+/* The call's constants (struct bconst). */
+void tl_bconst_init(struct bconst *k, const struct zw_table *t,
+		    const struct zw_answer_opts *opts)
+{
+	bool one = t->nzones == 1;
+	k->lazy_min = one ? 12 + 16 : SIZE_MAX;
+	k->z1 = one ? t->zones[0] : NULL;
+	k->a1 = one ? t->accel : NULL;
+	k->data1 = one ? t->accel->data : NULL;
+	k->room0 = 0;
+	k->seed = one ? t->accel->seed : 0;
+	k->slots = one ? t->accel->slots : NULL;
+	k->mask = one ? t->accel->mask : 0;
+	k->signed1 = one && t->zones[0]->denial != ZWT_DENIAL_NONE;
+	k->max_udp = server_udp(opts);
+}
+
 int zw_table_answer(const struct zw_table *t, const uint8_t *pkt,
 		    size_t len, uint8_t *out, size_t cap,
 		    const struct zw_answer_opts *opts)
 {
 	struct actx c = {.pkt = pkt, .len = len, .out = out, .cap = cap};
 	struct bconst k;
-	bconst_init(&k, t, opts);
+	tl_bconst_init(&k, t, opts);
 	uint16_t max_udp = k.max_udp;
 	uint8_t opt[2][16];
 	stage_parse(t, &k, &c, false);
@@ -443,7 +465,7 @@ void burst_run(const struct zw_table *t, const uint8_t *const pkt[],
 {
 	struct actx c[BURST_MAX];
 	struct bconst k;
-	bconst_init(&k, t, opts);
+	tl_bconst_init(&k, t, opts);
 	uint16_t max_udp = k.max_udp;
 	bool tcp = opts && opts->tcp;
 	uint8_t opt[2][16];

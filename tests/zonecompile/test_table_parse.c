@@ -238,7 +238,7 @@ static void test_lazy_lowercase(void **state)
 {
 	(void)state;
 	struct bconst k;
-	bconst_init(&k, fx.t, &KNOT);
+	tl_bconst_init(&k, fx.t, &KNOT);
 	uint64_t s = 0x1a2e;
 	for (int wide = 0; wide < 2; wide++)
 		for (int opt = 0; opt < 2; opt++)
