@@ -34,7 +34,8 @@ if [ ! -s "$signed" ]; then
 		"$BIN/zw-keygen" -q -K "$keys" -a ECDSAP256SHA256 -f KSK example.
 		"$BIN/zw-keygen" -q -K "$keys" -a ECDSAP256SHA256 example.
 	fi
-	"$BIN/zw-signzone" -q -S -K "$keys" -o example. -P \
+	# -d: dsset-example. goes to the bench directory, not the cwd
+	"$BIN/zw-signzone" -q -S -K "$keys" -d "$dir" -o example. -P \
 		-f "$signed.tmp" "$zone"
 	mv "$signed.tmp" "$signed"
 fi
