@@ -5,7 +5,8 @@
 #   perf/cg_lookup.sh [-a ZW_BENCH] [-b OTHER_ZW_BENCH] [ROW_REGEX...]
 #   e.g. perf/cg_lookup.sh -b /work/base10/zw-bench 'Lookup/1M/DO[01]/burst32'
 #
-# A is build/bin/zw-bench (or -a), B the -b binary (columns A, B, B-A).
+# A is build/bin/zw-bench (or -a), B the -b binary (columns A, B, B-A;
+# -a OLD -b build/bin/zw-bench makes B-A the change).
 # Default rows: Lookup/1M/DO{0,1}/burst32 (the issue's mix), .../exist,
 # .../nx, .../nodata, .../below (burst32), and Lookup/file/DO{0,1}/burst32
 # when perf/compare_zwd.sh's table and query file exist
@@ -36,10 +37,8 @@
 #   ZW_BENCH_QTABLE, ZW_BENCH_QFILE  the Lookup/file rows' table and queries
 #   JOBS=N  MINT=0.01 (--benchmark_min_time)  KEEP=1 (keep callgrind files)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-BUILD=${BUILD:-build}
-A=$ROOT/$BUILD/bin/zw-bench
+abspath() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
+A=
 B=
 usage() {
 	sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -47,12 +46,16 @@ usage() {
 }
 while getopts a:b:h o; do
 	case $o in
-	a) A=$OPTARG ;;
-	b) B=$OPTARG ;;
+	a) A=$(abspath "$OPTARG") ;;
+	b) B=$(abspath "$OPTARG") ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${BUILD:-build}
+A=${A:-$ROOT/$BUILD/bin/zw-bench}
 for x in "$A" ${B:+"$B"}; do
 	[ -x "$x" ] || { echo "cg_lookup: no $x (make all?)" >&2; exit 2; }
 done
