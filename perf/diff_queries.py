@@ -10,6 +10,8 @@ first, absolute names). Writes `qname qtype` lines for zw-lookup -f:
     DNSKEY NSEC RRSIG ANY SRV), the types it holds, and for a quarter of
     them a few rarer ones (CNAME DNAME NSEC3 NSEC3PARAM CAA PTR TYPE65000);
   - the same owners in random mixed case (two qtypes each);
+  - empty non-terminals (names between an owner and its origin that own
+    nothing), lower and mixed case;
   - nonexistent names: random labels under the origin, and under existing
     names (below a cut: referrals; below a wildcard's parent: matches);
   - names below every delegation (short, two labels, long) and below every
@@ -146,6 +148,21 @@ def main():
             ask(o, COMMON + [t for t in types[o] if t not in COMMON and t != "RRSIG"])
             if r.random() < 0.25:
                 ask(o, r.sample(RARE, 3))
+        # empty non-terminals: names between an owner and the origin
+        # that own nothing (NODATA, their NSEC/NSEC3 proofs)
+        known = set(x.lower() for x in owners)
+        ents = []
+        olen = len(labels(origin))
+        for o in owners:
+            labs = labels(o)
+            for k in range(1, len(labs) - olen):
+                e = ".".join(labs[k:]) + "."
+                if e.lower() not in known:
+                    known.add(e.lower())
+                    ents.append(e)
+        for e in ents:
+            ask(e, ["A", "NS", "DS", "TXT", "ANY", "NSEC"])
+            ask(mixcase(r, e), [r.choice(COMMON)])
         # mixed case
         for o in owners:
             ask(mixcase(r, o), r.sample(COMMON, 2))
