@@ -103,6 +103,15 @@ done
 [ $? = 1 ] || bad "-f with a query name accepted"
 "$BIN/zw-lookup" -t "$tmp/t.zwt" -f "$tmp/none" >/dev/null 2>&1
 [ $? = 1 ] || bad "missing -f file not exit 1"
+# usage errors name their argument (the message was once uninitialised)
+for a in "-h:unknown option '-h'" "-t:'-t' needs a value" \
+	"+what:unknown option '+what'" "a b c:too many arguments"; do
+	# shellcheck disable=SC2086
+	"$BIN/zw-lookup" -t "$tmp/t.zwt" ${a%%:*} >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc = 1 ] && [ "$(head -1 "$tmp/err")" = "zw-lookup: ${a#*:}" ] ||
+		bad "'${a%%:*}': exit $rc, $(head -1 "$tmp/err")"
+done
 
 [ $fail = 0 ] && echo "ok: zw-lookup batch mode ($n queries, bad lines, stdin, options)"
 exit $fail

@@ -364,9 +364,17 @@ static void parse_args(int argc, char **argv, struct args *a)
 			pos[npos++] = s;
 		else
 			used = 0;
+		if (!used && s[0] != '+' && strcmp(s, "-u")) {
+			/* parse_opt did not run: say why here */
+			if (s[0] != '-')
+				snprintf(err, ERRLEN, "too many arguments");
+			else if (!strcmp(s, "-t") || !strcmp(s, "-f"))
+				snprintf(err, ERRLEN, "'%s' needs a value", s);
+			else
+				snprintf(err, ERRLEN, "unknown option '%s'", s);
+		}
 		if (!used) {
-			fprintf(stderr, "zw-lookup: %s\n", s[0] == '+' ||
-				s[0] == '-' ? err : "too many arguments");
+			fprintf(stderr, "zw-lookup: %s\n", err);
 			usage();
 		}
 		i += used - 1;
