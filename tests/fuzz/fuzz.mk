@@ -1,6 +1,7 @@
 # libFuzzer targets: tests/fuzz/fuzz_<name>.c, each built with clang and
-# -fsanitize=fuzzer,address,undefined against the dns/ (and crypto/, once it
-# exists) sources compiled the same way. Seed corpora: tests/fuzz/corpus/<name>/.
+# -fsanitize=fuzzer,address,undefined against the dns/ sources compiled the
+# same way; a target #includes the crypto/, hsm/, zonecompile/ or dataplane/
+# .c files it exercises. Seed corpora: tests/fuzz/corpus/<name>/.
 # `make fuzz` runs each target for FUZZ_TIME seconds (default 60).
 
 FUZZ_CC     ?= clang
@@ -12,7 +13,7 @@ FUZZ_TIME   ?= 60
 FUZZ_LIBSRC := $(wildcard dns/*.c)
 FUZZERS     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 # The library is compiled once and archived, so each target only compiles
-# its own file (targets may #include a crypto/ .c file they exercise).
+# its own file (and the .c files it #includes).
 FUZZ_LIBOBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIBSRC))
 FUZZ_LIB    := $(FUZZ_BUILD)/libfuzz_dns.a
 
