@@ -63,10 +63,10 @@ static const char usage_text[] =
 	"line. Blank lines and text from an unescaped ';' are skipped.\n"
 	"Each response is preceded by a separator line\n"
 	"    ;; LINE n\n"
-	"(n: the line's number in FILE) and then printed as a single query's\n"
-	"is, so the output splits at lines starting with \";; LINE \". A bad\n"
-	"line prints nothing to standard output and a message naming its\n"
-	"line to standard error; the remaining lines are still answered.\n"
+	"(n: the line's number in FILE), then printed as a single query's\n"
+	"response is, so the output splits at lines starting with \";; LINE \".\n"
+	"A bad line prints nothing to standard output and a message naming\n"
+	"its line to standard error; the remaining lines are still answered.\n"
 	"With -f - each response is flushed as soon as it is written.\n"
 	"Exit status: 0 all answered, 1 usage or table error, 2 bad lines.\n";
 
