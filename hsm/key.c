@@ -18,11 +18,11 @@
 
 #define DNSKEY_HDR 4
 
-/* What each algorithm needs of the token's key. */
+/* What each algorithm needs of the token's key. Only algorithms
+ * zonewire signs with (crypto/alg.c: no RSASHA1, NSEC3RSASHA1). */
 static int want_type(uint8_t alg, int *nid, size_t *field)
 {
 	switch (alg) {
-	case ZW_ALG_RSASHA1: case ZW_ALG_RSASHA1_NSEC3:
 	case ZW_ALG_RSASHA256: case ZW_ALG_RSASHA512:
 		return EVP_PKEY_RSA;
 	case ZW_ALG_ECDSAP256:
@@ -41,7 +41,6 @@ static int want_type(uint8_t alg, int *nid, size_t *field)
 static const EVP_MD *alg_md(uint8_t alg)
 {
 	switch (alg) {
-	case ZW_ALG_RSASHA1: case ZW_ALG_RSASHA1_NSEC3: return EVP_sha1();
 	case ZW_ALG_RSASHA512: return EVP_sha512();
 	case ZW_ALG_ECDSAP384: return EVP_sha384();
 	default: return EVP_sha256();
@@ -113,9 +112,9 @@ static int token_dnskey(EVP_PKEY *pk, uint8_t alg, uint16_t flags,
 	type = want_type(alg, &nid, &field);
 	if (!type)
 		return zw_hsm_say(msg, msglen, ZW_EALG, "algorithm %u cannot "
-				  "use token keys (RSASHA1, NSEC3RSASHA1, "
-				  "RSASHA256, RSASHA512, ECDSAP256SHA256 and "
-				  "ECDSAP384SHA384 can)", alg);
+				  "use token keys (RSASHA256, RSASHA512, "
+				  "ECDSAP256SHA256 and ECDSAP384SHA384 can)",
+				  alg);
 	if (EVP_PKEY_get_base_id(pk) != type)
 		return zw_hsm_say(msg, msglen, ZW_EALG, "%s: the token's key is "
 				  "%s, algorithm %s needs %s", stored,
@@ -162,9 +161,10 @@ int zw_hsm_key_check(const struct zw_key *key, char *msg, size_t msglen)
 }
 
 /* A signature made in the token must verify with `pub` (the DNSKEY we
- * publish): catches a public key that is not the private key's. */
+ * publish): catches a public key that is not the private key's. `stored`
+ * names the key in messages (key->label is not set yet for a new key). */
 static int self_test(const struct zw_key *key, const struct zw_key *pub,
-		     char *msg, size_t msglen)
+		     const char *stored, char *msg, size_t msglen)
 {
 	uint8_t data[48], sig[ZW_SIG_MAX];
 	int n;
@@ -175,19 +175,19 @@ static int self_test(const struct zw_key *key, const struct zw_key *pub,
 	if (n < 0)
 		return zw_hsm_key_check(key, msg, msglen) < 0 ? n :
 			zw_hsm_say(msg, msglen, n, "%s: test signature "
-				   "failed: %s", key->label, zw_strerror(n));
+				   "failed: %s", stored, zw_strerror(n));
 	if (zw_key_verify(pub, data, sizeof(data), sig, (size_t)n) != 0)
 		return zw_hsm_say(msg, msglen, ZW_EKEY, "%s: a signature made "
 				  "in the token does not verify with its public "
 				  "key (do two objects share one CKA_ID?)",
-				  key->label);
+				  stored);
 	return 0;
 }
 
 /* Put the engine key into `key` (taking pk) once it passes the test
  * against `pub`; on failure the key is left as it was. */
 static int install(struct zw_key *key, EVP_PKEY *pk, const struct zw_key *pub,
-		   char *msg, size_t msglen)
+		   const char *stored, char *msg, size_t msglen)
 {
 	EVP_PKEY *old = key->pkey;
 	bool had = key->has_private;
@@ -195,7 +195,7 @@ static int install(struct zw_key *key, EVP_PKEY *pk, const struct zw_key *pub,
 
 	key->pkey = pk;
 	key->has_private = true;
-	r = self_test(key, pub, msg, msglen);
+	r = self_test(key, pub, stored, msg, msglen);
 	if (r < 0) {
 		key->pkey = old;
 		key->has_private = had;
@@ -259,7 +259,7 @@ struct zw_key *zw_hsm_key_from_label(const uint8_t *owner, uint8_t alg,
 	if (n < 0 || !key || !pub) {
 		EVP_PKEY_free(pk);
 		r = n < 0 ? n : r;
-	} else if ((r = install(key, pk, pub, msg, msglen)) == 0) {
+	} else if ((r = install(key, pk, pub, l.stored, msg, msglen)) == 0) {
 		r = set_names(key, engine, l.stored);
 	}
 	zw_key_free(pub);
@@ -308,7 +308,7 @@ int zw_hsm_key_attach(struct zw_key *key, const char *engine, char *msg,
 		EVP_PKEY_free(pk);
 		return n < 0 ? n : r;
 	}
-	r = install(key, pk, pub, msg, msglen);
+	r = install(key, pk, pub, key->label, msg, msglen);
 	zw_key_free(pub);
 	return r;
 }

@@ -37,7 +37,7 @@ static void usage(void)
 		"\"token=T;object=O;pin-source=FILE\"\n"
 		"    -E engine: OpenSSL engine (default pkcs11)\n"
 		"    -a alg: RSASHA256 RSASHA512 ECDSAP256SHA256 "
-		"ECDSAP384SHA384 RSASHA1 NSEC3RSASHA1 (or number)\n"
+		"ECDSAP384SHA384 (or number)\n"
 		ZW_CLI_NEWKEY_USAGE
 		"    -y: allow a key tag that collides after revocation\n"
 		"    -q: quiet\n",

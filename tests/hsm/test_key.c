@@ -196,6 +196,12 @@ static void test_errors(void **state)
 		       "not on the algorithm's curve");
 	from_label_bad(15, "token=zwtest;object=zsk;pin-value=" PIN, ZW_EALG,
 		       "cannot use token keys");
+	/* RSASHA1 is verify-only in zonewire: refused up front, not after
+	 * a failed test signature (which printed a "(null)" key name). */
+	from_label_bad(5, "token=zwtest;object=rsa;pin-value=" PIN, ZW_EALG,
+		       "algorithm 5 cannot use token keys (RSASHA256,");
+	from_label_bad(7, "token=zwtest;object=rsa;pin-value=" PIN, ZW_EALG,
+		       "algorithm 7 cannot use token keys");
 	/* One engine per process. */
 	assert_int_equal(zw_hsm_engine_open("pkcs11", msg, sizeof(msg)), 0);
 	assert_int_equal(zw_hsm_engine_open("dynamic", msg, sizeof(msg)),
