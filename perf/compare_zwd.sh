@@ -264,49 +264,70 @@ fi
 for t in dnsperf knotd; do
 	command -v "$t" >/dev/null || { echo "end to end: $t not installed; skipped"; exit 0; }
 done
+E2E_RUNS=${E2E_RUNS:-1}
+E2E_WARMUP=${E2E_WARMUP:-2}
+# zwd's port arguments (the recommended ones; see the README) and lcore
+# placement; ZWD_B (another binary) and/or ZWD_B_AFP / ZWD_B_AFX /
+# ZWD_B_ARGS / ZWD_B_LCORES (other options) add "zwd B" rows, run in the
+# same rounds as A's.
+AFP_ARGS=${AFP_ARGS:-framecnt=4096}
+AFX_ARGS=${AFX_ARGS:-}
+ZWD_ARGS=${ZWD_ARGS:-}
+ZWD_LCORES=${ZWD_LCORES:--l 0}
 n=$(($$ % 200 + 20))
 eval "$("$ROOT/scripts/netns.sh" up "$ns" "$n")"
 NSX="ip netns exec $ZW_NS"
 cut -d' ' -f1,2 "$dir/q0-0.txt" >"$tmp/qfile"
 cut -d' ' -f1,2 "$dir/q1-0.txt" >"$tmp/qfile.do"
 awk '{ print $1, $2, "E" }' "$tmp/qfile" >"$tmp/kfile"
+: >"$tmp/e2e"
 
 cpu_ticks() { # utime + stime of a process, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
-# dnsperf against the server with pid $1: "qps completed lost per-CPU-second"
-e2e_dnsperf() { # pid label query-file extra-dnsperf-args...
-	local pid=$1 label=$2 qf=$3 c0 c1 hz
-	shift 3
+# One cell's result -> a line of $tmp/e2e:
+# "run|row label|answered/s|lost|per CPU-s|CPU s|sent/s (kxdpgun) or -"
+record() {
+	echo "$1|$2|$3|$4|$5|$6|$7" >>"$tmp/e2e"
+	[ -z "${E2E_VERBOSE:-}" ] || echo "  run $1: $2: $3/s lost $4, $5 per CPU-s, $6 CPU s, sent $7/s" >&2
+}
+
+# dnsperf against the server with pid $1 (E2E_SECONDS; "warm" for a short
+# unrecorded run)
+e2e_dnsperf() { # run pid label query-file extra-dnsperf-args...
+	local run=$1 pid=$2 label=$3 qf=$4 c0 c1 hz secs=$E2E_SECONDS
+	shift 4
+	[ "$run" = warm ] && secs=$E2E_WARMUP
 	hz=$(getconf CLK_TCK)
 	c0=$(cpu_ticks "$pid")
-	$NSX dnsperf -s "$ZW_IP4" -d "$qf" -l "$E2E_SECONDS" -c 4 -q 500 -t 2 "$@" \
+	$NSX dnsperf -s "$ZW_IP4" -d "$qf" -l "$secs" -c 4 -q 500 -t 2 "$@" \
 		>"$tmp/dnsperf.out" 2>&1 || true
 	c1=$(cpu_ticks "$pid")
-	awk -v label="$label" -v cpu="$(((c1 - c0)))" -v hz="$hz" '
+	[ "$run" = warm ] && return 0
+	record "$run" "$label" $(awk -v cpu="$((c1 - c0))" -v hz="$hz" '
 		/Queries completed:/ { done = $3 }
 		/Queries lost:/ { lost = $3 }
 		/Queries per second:/ { qps = $4 }
-		END { s = cpu / hz; printf "%-36s %9.0f %9s %12.0f %7.2f\n", label, qps, lost,
-			(s > 0 ? done / s : 0), s }' "$tmp/dnsperf.out"
+		END { s = cpu / hz; printf "%.0f %d %.0f %.2f -\n", qps, lost,
+			(s > 0 ? done / s : 0), s }' "$tmp/dnsperf.out")
 }
 
-# kxdpgun (AF_XDP, from the namespace) at up to KXDP_QPS for E2E_SECONDS:
-# "sent/s replies/s replied% per-CPU-second"
-e2e_kxdpgun() { # pid label query-file
+# kxdpgun (AF_XDP, from the namespace, on CPU 1) at up to KXDP_QPS for
+# E2E_SECONDS: replies/s, sent - replies, per CPU-s, sent/s
+e2e_kxdpgun() { # run pid label query-file
 	command -v kxdpgun >/dev/null || return 0
-	local pid=$1 label=$2 qf=$3 c0 c1 hz
+	local run=$1 pid=$2 label=$3 qf=$4 c0 c1 hz
 	hz=$(getconf CLK_TCK)
 	c0=$(cpu_ticks "$pid")
 	$NSX timeout $((E2E_SECONDS + 10)) kxdpgun -t "$E2E_SECONDS" -Q "${KXDP_QPS:-300000}" \
 		-F 1 -i "$qf" "$ZW_IP4" >"$tmp/kxdp.out" 2>&1 || true
 	c1=$(cpu_ticks "$pid")
-	awk -v label="$label (kxdpgun)" -v cpu="$((c1 - c0))" -v hz="$hz" -v t="$E2E_SECONDS" '
+	record "$run" "$label (kxdpgun)" $(awk -v cpu="$((c1 - c0))" -v hz="$hz" -v t="$E2E_SECONDS" '
 		/^total queries:/ { sent = $3 }
 		/^total replies:/ { got = $3 }
-		END { s = cpu / hz; printf "%-36s %9.0f %9.0f %12.0f %7.2f  (%.0f sent/s)\n", label,
-			got / t, sent - got, (s > 0 ? got / s : 0), s, sent / t }' "$tmp/kxdp.out"
+		END { s = cpu / hz; printf "%.0f %d %.0f %.2f %.0f\n", got / t, sent - got,
+			(s > 0 ? got / s : 0), s, sent / t }' "$tmp/kxdp.out")
 }
 
 wait_answer() {
@@ -323,29 +344,32 @@ stop() {
 	wait "$1" 2>/dev/null || true
 }
 
-echo
-echo "== end to end over a veth: dnsperf (4 clients, 500 outstanding, ${E2E_SECONDS}s) in a namespace"
-printf '%-36s %9s %9s %12s %7s\n' server qps lost "per CPU-s" "CPU s"
-zwd_e2e() { # label vdev
-	"$BIN/zwd" --no-huge --no-pci -m 512 -l 0 --file-prefix "zwb$$" --log-level=error \
-		--vdev="$2" -- --table "$dir/zone.zwt" --ip4 "$ZW_IP4/24" >"$tmp/zwd.out" 2>&1 &
+# The three cells of a server that answers at pid $2, after a warm-up
+# (first queries fault in the table's and the rings' pages; every server
+# gets the same).
+cells() { # run pid label
+	e2e_dnsperf warm "$2" "$3" "$tmp/qfile"
+	e2e_dnsperf "$1" "$2" "$3" "$tmp/qfile"
+	e2e_dnsperf "$1" "$2" "$3 DO=1" "$tmp/qfile.do" -D
+	e2e_kxdpgun "$1" "$2" "$3" "$tmp/kfile"
+}
+
+zwd_e2e() { # run label binary vdev lcores zwd-args
+	# shellcheck disable=SC2086 # $5 and $6 are lists of options
+	"$3" --no-huge --no-pci -m 512 $5 --file-prefix "zwb$$" --log-level=error \
+		--vdev="$4" -- --table "$dir/zone.zwt" --ip4 "$ZW_IP4/24" $6 >"$tmp/zwd.out" 2>&1 &
 	local zp=$!
 	pids+=($zp)
 	if wait_answer; then
-		e2e_dnsperf "$zp" "$1" "$tmp/qfile"
-		e2e_dnsperf "$zp" "$1 DO=1" "$tmp/qfile.do" -D
-		e2e_kxdpgun "$zp" "$1" "$tmp/kfile"
+		cells "$1" "$zp" "$2"
 	else
-		echo "$1: does not answer: $(tail -2 "$tmp/zwd.out")"
+		echo "$2: does not answer: $(tail -2 "$tmp/zwd.out")"
 	fi
 	stop "$zp"
 }
-zwd_e2e "zwd af_packet (1 lcore)" "net_af_packet0,iface=$ZW_IFACE,framecnt=4096"
-zwd_e2e "zwd af_xdp (1 lcore)" "net_af_xdp0,iface=$ZW_IFACE"
 
-# knotd: the host side of the veth gets the address and answers ARP again
-ip addr add "$ZW_IP4/24" dev "$ZW_IFACE"
-sysctl -qw "net.ipv4.conf.$ZW_IFACE.arp_ignore=0"
+# knotd: the host side of the veth gets the address and answers ARP while
+# knotd runs (zwd's runs leave that to zwd)
 kdir=$tmp/knot
 mkdir -p "$kdir/db"
 cp "$dir/zone.signed" "$kdir/zone"
@@ -372,32 +396,96 @@ log:
     any: error
 EOF
 }
-knot_conf ""
-knotd -c "$kdir/knot.conf" >"$tmp/knot.out" 2>&1 &
-kp=$!
-pids+=($kp)
-if wait_answer; then
-	e2e_dnsperf "$kp" "knotd UDP (1 worker)" "$tmp/qfile"
-	e2e_dnsperf "$kp" "knotd UDP DO=1" "$tmp/qfile.do" -D
-	e2e_kxdpgun "$kp" "knotd UDP" "$tmp/kfile"
-else
-	echo "knotd UDP: does not answer: $(tail -3 "$tmp/knot.out")"
+knot_e2e() { # run label extra-server-lines
+	ip addr add "$ZW_IP4/24" dev "$ZW_IFACE"
+	sysctl -qw "net.ipv4.conf.$ZW_IFACE.arp_ignore=0"
+	knot_conf "$3"
+	knotd -c "$kdir/knot.conf" >"$tmp/knot.out" 2>&1 &
+	local kp=$!
+	pids+=($kp)
+	if wait_answer && ! grep -qi "failed to initialize XDP\|XDP.*failed" "$tmp/knot.out"; then
+		cells "$1" "$kp" "$2"
+	else
+		echo "$2: does not answer or no XDP here: $(grep -i "xdp\|error" "$tmp/knot.out" | tail -2)"
+	fi
+	stop "$kp"
+	# knotd leaves its XDP program on the link; af_xdp would not start
+	ip link set dev "$ZW_IFACE" xdp off 2>/dev/null || true
+	ip addr del "$ZW_IP4/24" dev "$ZW_IFACE"
+	sysctl -qw "net.ipv4.conf.$ZW_IFACE.arp_ignore=8"
+}
+
+servers=(zwd-afp zwd-afx)
+zb=
+if [ -n "${ZWD_B:-}${ZWD_B_AFP:-}${ZWD_B_AFX:-}${ZWD_B_ARGS:-}${ZWD_B_LCORES:-}" ]; then
+	zb=1
+	servers+=(zwdB-afp zwdB-afx)
 fi
-stop "$kp"
-knot_conf "xdp:
+servers+=(knot-udp knot-xdp)
+# E2E_SERVERS="zwd-afp zwdB-afp ..." runs only those (A/B of zwd options)
+[ -z "${E2E_SERVERS:-}" ] || read -ra servers <<<"$E2E_SERVERS"
+server_run() { # run server
+	local b=${ZWD_B:-$ZWD_A} afp=${ZWD_B_AFP:-$AFP_ARGS} afx=${ZWD_B_AFX:-$AFX_ARGS}
+	[ "$afp" != - ] || afp=
+	[ "$afx" != - ] || afx=
+	case $2 in
+	zwd-afp) zwd_e2e "$1" "zwd af_packet (1 lcore)" "$ZWD_A" \
+		"net_af_packet0,iface=$ZW_IFACE${AFP_ARGS:+,$AFP_ARGS}" "$ZWD_LCORES" "$ZWD_ARGS" ;;
+	zwd-afx) zwd_e2e "$1" "zwd af_xdp (1 lcore)" "$ZWD_A" \
+		"net_af_xdp0,iface=$ZW_IFACE${AFX_ARGS:+,$AFX_ARGS}" "$ZWD_LCORES" "$ZWD_ARGS" ;;
+	zwdB-afp) zwd_e2e "$1" "zwd B af_packet (1 lcore)" "$b" \
+		"net_af_packet0,iface=$ZW_IFACE${afp:+,$afp}" \
+		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" ;;
+	zwdB-afx) zwd_e2e "$1" "zwd B af_xdp (1 lcore)" "$b" \
+		"net_af_xdp0,iface=$ZW_IFACE${afx:+,$afx}" \
+		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" ;;
+	knot-udp) knot_e2e "$1" "knotd UDP (1 worker)" "" ;;
+	knot-xdp) knot_e2e "$1" "knotd XDP (1 worker)" "xdp:
     listen: $ZW_IFACE@53
-    udp: on"
-knotd -c "$kdir/knot.conf" >"$tmp/knot.out" 2>&1 &
-kp=$!
-pids+=($kp)
-if wait_answer && ! grep -qi "failed to initialize XDP\|XDP.*failed" "$tmp/knot.out"; then
-	e2e_dnsperf "$kp" "knotd XDP (1 worker)" "$tmp/qfile"
-	e2e_dnsperf "$kp" "knotd XDP DO=1" "$tmp/qfile.do" -D
-	e2e_kxdpgun "$kp" "knotd XDP" "$tmp/kfile"
-else
-	echo "knotd XDP: not available here: $(grep -i xdp "$tmp/knot.out" | tail -2)"
-fi
-stop "$kp"
+    udp: on" ;;
+	esac
+}
+
+echo
+echo "== end to end over a veth: dnsperf (4 clients, 500 outstanding, ${E2E_SECONDS}s) in a namespace,"
+echo "   then kxdpgun; ${E2E_RUNS} round(s), the servers' order rotated each round;"
+echo "   ${E2E_WARMUP}s of dnsperf warm-up after each start"
+echo "   zwd A: $ZWD_A $ZWD_LCORES, af_packet ${AFP_ARGS:--}, af_xdp ${AFX_ARGS:--}${ZWD_ARGS:+, $ZWD_ARGS}"
+[ -z "$zb" ] || echo "   zwd B: ${ZWD_B:-$ZWD_A} ${ZWD_B_LCORES:-$ZWD_LCORES}, af_packet" \
+	"${ZWD_B_AFP:-${AFP_ARGS:--}}, af_xdp ${ZWD_B_AFX:-${AFX_ARGS:--}}${ZWD_B_ARGS:+, $ZWD_B_ARGS}"
+echo "   load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+ns_=${#servers[@]}
+for r in $(seq "$E2E_RUNS"); do
+	order=()
+	for i in $(seq 0 $((ns_ - 1))); do
+		order+=("${servers[$(((i + r - 1) % ns_))]}")
+	done
+	[ "$E2E_RUNS" = 1 ] || echo "   round $r: ${order[*]}"
+	for s in "${order[@]}"; do
+		server_run "$r" "$s"
+	done
+done
+echo "   load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$tmp/e2e" "$E2E_RUNS" <<'EOF'
+import statistics, sys
+rows, runs = {}, int(sys.argv[2])
+for line in open(sys.argv[1]):
+    run, label, qps, lost, per, cpu, sent = line.rstrip('\n').split('|')
+    rows.setdefault(label, []).append((int(run), float(qps), int(lost), float(per),
+                                       float(cpu), None if sent == '-' else float(sent)))
+def med(v):
+    return statistics.median(v) if v else 0
+print('%-36s %9s %9s %12s %7s%s' % ('server', 'qps', 'lost', 'per CPU-s', 'CPU s',
+      '  (median of %d rounds; qps of each round)' % runs if runs > 1 else ''))
+for label, v in rows.items():
+    v.sort()
+    sent = [x[5] for x in v if x[5] is not None]
+    extra = '  (%.0f sent/s)' % med(sent) if sent else ''
+    if runs > 1:
+        extra += '  [' + ' '.join('%.0f' % x[1] for x in v) + ']'
+    print('%-36s %9.0f %9.0f %12.0f %7.2f%s' % (label, med([x[1] for x in v]),
+          med([x[2] for x in v]), med([x[3] for x in v]), med([x[4] for x in v]), extra))
+EOF
 echo "qps: completed queries (dnsperf) or replies (kxdpgun, DO=0 mix) per second; lost: not"
 echo "answered (kxdpgun: sent - replies); per CPU-s: answered queries per second of"
 echo "the server process's CPU time (zwd polls: its idle polling counts too). The load"
