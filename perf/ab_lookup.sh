@@ -20,7 +20,7 @@
 #   CHRT="chrt -f 50" (or taskset ...) a wrapper for every run
 set -euo pipefail
 [ $# -ge 3 ] && [ $# -le 4 ] || { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-abspath() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
+source "$(dirname "$0")/lib.bash"
 A=$(abspath "$1")
 B=$(abspath "$2")
 F=$3
@@ -30,12 +30,7 @@ ROOT=$PWD
 for x in "$A" "$B"; do
 	[ -x "$x" ] || { echo "ab_lookup: no $x" >&2; exit 2; }
 done
-export ZW_BENCH_DIR=${ZW_BENCH_DIR:-$ROOT/build/bench}
-export ZW_BENCH_TABLE=${ZW_BENCH_TABLE:-$ZW_BENCH_DIR/deleg-1000000.zwt}
-if [ -z "${ZW_BENCH_QFILE:-}" ] && [ -s "$ZW_BENCH_DIR/zwd/zone.zwt" ] &&
-	[ -s "$ZW_BENCH_DIR/zwd/q0-0.txt" ]; then
-	export ZW_BENCH_QTABLE=$ZW_BENCH_DIR/zwd/zone.zwt ZW_BENCH_QFILE=$ZW_BENCH_DIR/zwd/q0-0.txt
-fi
+lookup_env "$ROOT"
 [ -s "$ZW_BENCH_TABLE" ] || echo "ab_lookup: no table $ZW_BENCH_TABLE: the 1M rows will fail (perf/compare_lookup.sh builds it)" >&2
 MINT=${MINT:-0.5}
 

@@ -37,7 +37,7 @@
 #   ZW_BENCH_QTABLE, ZW_BENCH_QFILE  the Lookup/file rows' table and queries
 #   JOBS=N  MINT=0.01 (--benchmark_min_time)  KEEP=1 (keep callgrind files)
 set -euo pipefail
-abspath() { [[ $1 == /* ]] && echo "$1" || echo "$PWD/$1"; }
+source "$(dirname "$0")/lib.bash"
 A=
 B=
 usage() {
@@ -62,16 +62,11 @@ done
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 	{ echo "cg_lookup: needs valgrind (callgrind, callgrind_annotate)" >&2; exit 2; }
 
-export ZW_BENCH_DIR=${ZW_BENCH_DIR:-$ROOT/build/bench}
-export ZW_BENCH_TABLE=${ZW_BENCH_TABLE:-$ZW_BENCH_DIR/deleg-1000000.zwt}
+lookup_env "$ROOT"
 [ -s "$ZW_BENCH_TABLE" ] || {
 	echo "cg_lookup: no table $ZW_BENCH_TABLE (perf/compare_lookup.sh builds it; or set ZW_BENCH_TABLE)" >&2
 	exit 2
 }
-if [ -z "${ZW_BENCH_QFILE:-}" ] && [ -s "$ZW_BENCH_DIR/zwd/zone.zwt" ] &&
-	[ -s "$ZW_BENCH_DIR/zwd/q0-0.txt" ]; then
-	export ZW_BENCH_QTABLE=$ZW_BENCH_DIR/zwd/zone.zwt ZW_BENCH_QFILE=$ZW_BENCH_DIR/zwd/q0-0.txt
-fi
 JOBS=${JOBS:-$(nproc)}
 MINT=${MINT:-0.01}
 
