@@ -550,6 +550,8 @@ static int compile_nodes(struct cc *cc, unsigned threads)
 	rc = nx_recipes(cc);
 	if (rc >= 0)
 		rc = cc_gather_hot(cc);
+	if (rc >= 0)
+		rc = cc_slot_hints(cc);
 	return rc < 0 ? rc : cc_below_nodes(cc);
 }
 
@@ -676,6 +678,7 @@ void zw_compiled_free(struct zw_compiled *c)
 	free(cc->one);
 	free(cc->main);
 	free(cc->node_ref);
+	free(cc->node_hint);
 	cc_kmap_free(&cc->pieces);
 	for (int k = 0; k < 8; k++)
 		for (int a = 0; a < 3; a++)

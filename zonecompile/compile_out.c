@@ -81,7 +81,8 @@ void cc_hash_put(struct cc *cc, uint64_t *s, const size_t *idx,
 		uint64_t j = h[k] & mask;
 		while (s[j])
 			j = (j + 1) & mask;
-		s[j] = (h[k] & 0xffffffff00000000ULL) | ref[k];
+		uint8_t hint = cc->node_hint ? cc->node_hint[idx[k]] : 0;
+		s[j] = ZWT_SLOT_MAKE(h[k], hint, ref[k]);
 	}
 }
 

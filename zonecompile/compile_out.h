@@ -116,6 +116,8 @@ struct cc {
 	const struct cz_chunk *mk_chunk; /* being assembled, and */
 	size_t mk_at;         /* its next merged key */
 	uint32_t *node_ref;   /* per zone node, 0 when not in the table */
+	uint8_t *node_hint;   /* per zone node, its slot's prefetch hint
+			       * (cc_slot_hints; NULL: none yet) */
 	uint32_t nx[2];
 	size_t nnodes, npieces, nrecipes;
 	/* sections of the data block */
@@ -172,6 +174,8 @@ static inline uint8_t *cc_blob_at(const struct cc *cc, uint32_t ref)
  * recipes share copied together to the blob's end, the recipes pointed
  * at the copies. */
 int cc_gather_hot(struct cc *cc);
+/* Then each node's slot hint (cc->node_hint), for cc_hash_put. */
+int cc_slot_hints(struct cc *cc);
 
 /* compile_below.c: once every other node is assembled (and the hot
  * pieces gathered), the nodes of the names below zone cuts after them;

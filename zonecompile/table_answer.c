@@ -24,7 +24,7 @@ static inline const uint64_t *slot_near(const struct actx *c,
 		uint64_t s = home[j];
 		if (!(uint32_t)s)
 			return NULL;
-		if (!((s ^ h) >> 32))
+		if (!ZWT_SLOT_TAG(s ^ h))
 			return home + j;
 	}
 	return NULL;
@@ -34,12 +34,12 @@ static inline const uint64_t *slot_near(const struct actx *c,
  * holds the name's tag: prefetch that node (and the recipes the
  * compiler put right after it); else one of the next slots may (about
  * 1 name in 6 at 1M), else walk on (tl_slot_walk). */
-static inline void stage_slot(struct actx *c)
+static inline __attribute__((always_inline)) void stage_slot(struct actx *c)
 {
 	uint64_t h = c->q.name.hash;
 	const uint64_t *home = c->home;
 	uint64_t s = home[0];
-	if (!(uint32_t)s || (s ^ h) >> 32) {
+	if (!(uint32_t)s || ZWT_SLOT_TAG(s ^ h)) {
 		const uint64_t *at = (uint32_t)s ? slot_near(c, home, h) : NULL;
 		if (!at) {
 			tl_slot_walk(c);
@@ -49,11 +49,10 @@ static inline void stage_slot(struct actx *c)
 	}
 	const uint8_t *n = zwt_at(c->data, (uint32_t)s);
 	c->cand = (const struct zwt_node *)n;
-	for (unsigned l = 0; l < NODE_LINES; l++)
-		zwt_prefetch(n + 64 * l);
+	prefetch_node(n, s, c->sigs);
 }
 
-/* A tag match with another name (1 in 2^32): probe on. */
+/* A tag match with another name (1 in 2^29): probe on. */
 static __attribute__((noinline))
 const struct zwt_node *node_collision(struct actx *c)
 {

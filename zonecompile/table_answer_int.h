@@ -336,6 +336,33 @@ static inline struct tl_zone zone_of(const struct actx *c)
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
 
+/* The lines of the node at n, found in slot s, and with DO the lines
+ * after them that the slot's hint says hold the answer a lookup there
+ * usually takes (ZWT_SLOT_HINT): ahead of stage_node's piece prefetch
+ * by a stage (the 1M table's DO=1 referrals are per delegation, read
+ * from memory), and only where that piece follows the node (3 lines
+ * after every node, a guess, cost the zwd table's DO=1 queries, mostly
+ * in L3, 87.6 -> 94.3 ns). */
+static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
+{
+	for (unsigned l = 0; l < NODE_LINES; l++)
+		zwt_prefetch(n + 64 * l);
+	if (!sigs)
+		return;
+	_Static_assert(NODE_LINES == 2 && ZWT_SLOT_HINT_MAX == 7,
+		       "prefetch_node's lines");
+	switch (ZWT_SLOT_HINT(s)) { /* one jump, not a loop */
+	case 7: zwt_prefetch(n + 64 * 8); /* fall through */
+	case 6: zwt_prefetch(n + 64 * 7); /* fall through */
+	case 5: zwt_prefetch(n + 64 * 6); /* fall through */
+	case 4: zwt_prefetch(n + 64 * 5); /* fall through */
+	case 3: zwt_prefetch(n + 64 * 4); /* fall through */
+	case 2: zwt_prefetch(n + 64 * 3); /* fall through */
+	case 1: zwt_prefetch(n + 64 * 2); /* fall through */
+	default: break;
+	}
+}
+
 /* The lines of a piece that the answer will read first. */
 static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 {

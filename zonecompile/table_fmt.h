@@ -1,4 +1,4 @@
-/* Answer-table file format (.zwt), version 1. Shared by the compiler
+/* Answer-table file format (.zwt), version 2. Shared by the compiler
  * (writer), the reader/validator and the lookup code; zwd never needs it
  * directly (it uses zonecompile/table.h).
  *
@@ -14,7 +14,8 @@
  * block start, so a zone may hold 16 GiB; ref 0 means none. The block
  * holds, each section 8-aligned:
  *   hash   open-addressing table of u64 slots: node ref (low 32 bits, 0 =
- *          empty) and the high 32 bits of the name hash;
+ *          empty), a prefetch hint (bits 32..34) and the name hash's
+ *          high 29 bits (the tag, bits 35..63: ZWT_SLOT_TAG);
  *   blob   nodes (struct zwt_node: name, flags, per-type recipes),
  *          recipes (struct zwt_recipe: rcode, flags, the pieces a
  *          response is assembled from) and pieces (struct zwt_piece:
@@ -59,7 +60,7 @@
 #endif
 
 #define ZWT_MAGIC "ZWTABLE"   /* 8 octets with the NUL */
-#define ZWT_VERSION 1
+#define ZWT_VERSION 2  /* 2: slots carry a prefetch hint (29-bit tags) */
 #define ZWT_MAX_ZONES 65536
 
 struct zwt_file {
@@ -74,6 +75,22 @@ struct zwt_file {
 	uint64_t created;   /* seconds since the epoch (informational) */
 	uint8_t reserved[8];
 };
+
+/* A hash slot's fields. The hint says how far the DO=1 answer a lookup
+ * of the node usually takes runs on after the node, so that the lookup
+ * can prefetch it with the node, from the slot (read a stage before the
+ * node): with hint k > 0 the piece's octets lie within the node's cache
+ * line and the 1 + k lines after it (the piece of the referral at a
+ * delegation; elsewhere the DO=1 pieces the compiler put right after the
+ * node), 0: not so (the piece lies elsewhere, or runs on too far).
+ * Only prefetches follow it: a wrong hint slows a lookup, no more. */
+#define ZWT_SLOT_TAG_SHIFT 35
+#define ZWT_SLOT_HINT_MAX 7
+#define ZWT_SLOT_TAG(s) ((s) >> ZWT_SLOT_TAG_SHIFT)
+#define ZWT_SLOT_HINT(s) ((unsigned)((s) >> 32) & ZWT_SLOT_HINT_MAX)
+#define ZWT_SLOT_MAKE(hash, hint, ref)					\
+	(((hash) >> ZWT_SLOT_TAG_SHIFT << ZWT_SLOT_TAG_SHIFT) |		\
+	 (uint64_t)(hint) << 32 | (ref))
 
 enum zwt_denial {
 	ZWT_DENIAL_NONE = 0, /* unsigned zone */

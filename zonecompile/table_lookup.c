@@ -25,14 +25,13 @@ const struct zwt_node *tl_probe_h(const struct tl_zone *z,
 {
 	const uint64_t *slots = z->acc->slots;
 	uint64_t mask = z->acc->mask;
-	uint32_t tag = (uint32_t)(h >> 32);
 
 	for (uint64_t i = h & mask;; i = (i + 1) & mask) {
 		uint64_t s = slots[i];
 		uint32_t ref = (uint32_t)s;
 		if (!ref)
 			return NULL;
-		if ((uint32_t)(s >> 32) != tag)
+		if (ZWT_SLOT_TAG(s ^ h))
 			continue;
 		const struct zwt_node *n = node_at(z, ref);
 		if (n->namelen == len && tl_name_eq(zwt_node_name(n), name, len))

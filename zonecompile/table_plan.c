@@ -505,7 +505,6 @@ void tl_parent_slot(struct actx *c)
 	const uint64_t *slots = c->acc->slots;
 	uint64_t mask = c->acc->mask;
 	uint64_t i = c->phash & mask;
-	uint32_t tag = (uint32_t)(c->phash >> 32);
 
 	c->pstate = PARENT_NONE;
 	for (unsigned k = 0; k < 8; k++, i = (i + 1) & mask) {
@@ -517,7 +516,7 @@ void tl_parent_slot(struct actx *c)
 				nsec_begin(c);
 			return;
 		}
-		if ((uint32_t)(s >> 32) == tag) {
+		if (!ZWT_SLOT_TAG(s ^ c->phash)) {
 			const uint8_t *n = zwt_at(data, (uint32_t)s);
 			c->pcand = (const struct zwt_node *)n;
 			zwt_prefetch(n);
@@ -569,7 +568,6 @@ void tl_slot_walk(struct actx *c)
 	const uint64_t *slots = c->acc->slots;
 	uint64_t mask = c->acc->mask;
 	uint64_t i = c->q.name.hash & mask;
-	uint32_t tag = (uint32_t)(c->q.name.hash >> 32);
 
 	for (unsigned k = 0; k < SLOT_WALK; k++, i = (i + 1) & mask) {
 		uint64_t s = slots[i];
@@ -587,11 +585,10 @@ void tl_slot_walk(struct actx *c)
 				nsec_start(c);
 			return;
 		}
-		if ((uint32_t)(s >> 32) == tag) {
+		if (!ZWT_SLOT_TAG(s ^ c->q.name.hash)) {
 			const uint8_t *n = zwt_at(c->acc->data, (uint32_t)s);
 			c->cand = (const struct zwt_node *)n;
-			for (unsigned l = 0; l < NODE_LINES; l++)
-				zwt_prefetch(n + 64 * l);
+			prefetch_node(n, s, c->sigs);
 			return;
 		}
 	}

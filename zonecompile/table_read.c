@@ -348,7 +348,7 @@ static bool check_hash(struct val *v)
 		const struct zwt_node *n = zwt_at(v->data, ref);
 		uint64_t h = zwt_hash(z->hash_seed, zwt_node_name(n),
 				      n->namelen);
-		if ((uint32_t)(h >> 32) != (uint32_t)(s[i] >> 32))
+		if (ZWT_SLOT_TAG(h ^ s[i]))
 			return bad(v, "hash slot %llu: wrong tag",
 				   (unsigned long long)i);
 	}

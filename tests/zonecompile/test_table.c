@@ -131,8 +131,10 @@ static void test_damage_refused(void **state)
 	buf[0] ^= 1;
 
 	struct zwt_file *f = (struct zwt_file *)buf;
-	f->version = 2;
-	expect_refused(buf, len, "version 2 not supported");
+	f->version = ZWT_VERSION + 1;
+	expect_refused(buf, len, "version 3 not supported");
+	f->version = ZWT_VERSION - 1; /* 1: 32-bit tags, no slot hints */
+	expect_refused(buf, len, "version 1 not supported");
 	f->version = ZWT_VERSION;
 
 	buf[len / 2] ^= 0x40;
