@@ -16,6 +16,9 @@
 #   ZW_BENCH_DIR    default build/bench
 #   ZW_BENCH_QTABLE, ZW_BENCH_QFILE  Lookup/file rows (default: compare_zwd.sh's
 #                   $ZW_BENCH_DIR/zwd/zone.zwt and q0-0.txt when they exist)
+#   TABLE_A, TABLE_B, QTABLE_A, QTABLE_B  per binary, in place of
+#                   ZW_BENCH_TABLE / ZW_BENCH_QTABLE (a table-format change:
+#                   each binary reads a table of its own format)
 #   MINT=0.5        --benchmark_min_time per run
 #   CHRT="chrt -f 50" (or taskset ...) a wrapper for every run
 set -euo pipefail
@@ -37,13 +40,16 @@ MINT=${MINT:-0.5}
 tmp=$(mktemp -d /tmp/ab_lookup.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
-echo "A: $A"
-echo "B: $B"
+echo "A: $A${TABLE_A:+ (table $TABLE_A)}${QTABLE_A:+ (file rows: $QTABLE_A)}"
+echo "B: $B${TABLE_B:+ (table $TABLE_B)}${QTABLE_B:+ (file rows: $QTABLE_B)}"
 echo "filter $F, $R interleaved runs each, --benchmark_min_time=$MINT; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$R"); do
 	for x in A B; do
+		tv=TABLE_$x qv=QTABLE_$x envs=()
+		[ -n "${!tv:-}" ] && envs+=("ZW_BENCH_TABLE=${!tv}")
+		[ -n "${!qv:-}" ] && envs+=("ZW_BENCH_QTABLE=${!qv}")
 		# shellcheck disable=SC2086
-		${CHRT:-} "${!x}" --benchmark_filter="$F" --benchmark_min_time="$MINT" \
+		env "${envs[@]}" ${CHRT:-} "${!x}" --benchmark_filter="$F" --benchmark_min_time="$MINT" \
 			--benchmark_format=json >"$tmp/$x.$r.json" 2>"$tmp/$x.$r.err" ||
 			{ echo "ab_lookup: $x run $r failed:" >&2; tail -3 "$tmp/$x.$r.err" >&2; exit 1; }
 	done
