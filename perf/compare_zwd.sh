@@ -25,7 +25,8 @@
 #   pcap half with that many worker lcores only.
 #   ZWD_B=path/to/other/zwd: every pcap run is done with that binary too,
 #   right after the same run with $BUILD's (A/B interleaved, so both see
-#   the same load), and the table has a row per binary (A is $BUILD's).
+#   the same load), and the table has a row per binary (A is $BUILD's);
+#   ZWD_B_TABLE=file: B's table (a build of another table format).
 #   CALLGRIND=1: after the pcap table, one short 1-lcore run of each mode
 #   under callgrind (valgrind; robust on a busy machine, where timings are
 #   not): instructions per frame of the worker loop, split into the
@@ -119,6 +120,8 @@ EOF
 
 pcap_run() { # lcores(1|2) mix(0|1|reflect) [wrapper...] -> appends to $tmp/res
 	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=() zwd=${ZWD:-$ZWD_A} ab=${AB:-A}
+	local table=$dir/zone.zwt
+	[ "$ab" = A ] || table=${ZWD_B_TABLE:-$table}
 	shift 2
 	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
 	[ "$n" = 2 ] && lc=0,1
@@ -126,7 +129,7 @@ pcap_run() { # lcores(1|2) mix(0|1|reflect) [wrapper...] -> appends to $tmp/res
 		vdevs+=("--vdev=net_pcap$port,rx_pcap=$dir/q$q-$port.pcap,infinite_rx=1")
 	done
 	"$@" "$zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
-		"${vdevs[@]}" -- --table "$dir/zone.zwt" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
+		"${vdevs[@]}" -- --table "$table" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
 		--stats-interval 1 --duration "$((DURATION + 2))" "${extra[@]}" \
 		>"$tmp/run.out" 2>"$tmp/run.err" || { cat "$tmp/run.err" >&2; exit 1; }
 	echo "$n $mix $(summarize "$tmp/run.out") $ab" >>"$tmp/res"
@@ -269,7 +272,7 @@ E2E_WARMUP=${E2E_WARMUP:-2}
 # zwd's port arguments (the recommended ones; see the README) and lcore
 # placement; ZWD_B (another binary) and/or ZWD_B_AFP / ZWD_B_AFX /
 # ZWD_B_ARGS / ZWD_B_LCORES (other options) add "zwd B" rows, run in the
-# same rounds as A's.
+# same rounds as A's; ZWD_B_TABLE: B's table (another table format).
 AFP_ARGS=${AFP_ARGS:-framecnt=4096}
 AFX_ARGS=${AFX_ARGS:-}
 ZWD_ARGS=${ZWD_ARGS:-}
@@ -354,10 +357,10 @@ cells() { # run pid label
 	e2e_kxdpgun "$1" "$2" "$3" "$tmp/kfile"
 }
 
-zwd_e2e() { # run label binary vdev lcores zwd-args
+zwd_e2e() { # run label binary vdev lcores zwd-args [table]
 	# shellcheck disable=SC2086 # $5 and $6 are lists of options
 	"$3" --no-huge --no-pci -m 512 $5 --file-prefix "zwb$$" --log-level=error \
-		--vdev="$4" -- --table "$dir/zone.zwt" --ip4 "$ZW_IP4/24" $6 >"$tmp/zwd.out" 2>&1 &
+		--vdev="$4" -- --table "${7:-$dir/zone.zwt}" --ip4 "$ZW_IP4/24" $6 >"$tmp/zwd.out" 2>&1 &
 	local zp=$!
 	pids+=($zp)
 	if wait_answer; then
@@ -435,10 +438,12 @@ server_run() { # run server
 		"net_af_xdp0,iface=$ZW_IFACE${AFX_ARGS:+,$AFX_ARGS}" "$ZWD_LCORES" "$ZWD_ARGS" ;;
 	zwdB-afp) zwd_e2e "$1" "zwd B af_packet (1 lcore)" "$b" \
 		"net_af_packet0,iface=$ZW_IFACE${afp:+,$afp}" \
-		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" ;;
+		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" \
+		"${ZWD_B_TABLE:-}" ;;
 	zwdB-afx) zwd_e2e "$1" "zwd B af_xdp (1 lcore)" "$b" \
 		"net_af_xdp0,iface=$ZW_IFACE${afx:+,$afx}" \
-		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" ;;
+		"${ZWD_B_LCORES:-$ZWD_LCORES}" "${ZWD_B_ARGS:-$ZWD_ARGS}" \
+		"${ZWD_B_TABLE:-}" ;;
 	knot-udp) knot_e2e "$1" "knotd UDP (1 worker)" "" ;;
 	knot-xdp) knot_e2e "$1" "knotd XDP (1 worker)" "xdp:
     listen: $ZW_IFACE@53
