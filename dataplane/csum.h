@@ -15,6 +15,11 @@
  * odd. The result is below 2^48 for len up to 64 KiB. */
 uint64_t zw_csum_add(uint64_t sum, const void *p, size_t len);
 
+/* Its variants, for tests: the scalar sum (any CPU) and, on x86-64, the
+ * AVX2 one (len from 32 to 64 KiB; the caller checks the CPU). */
+uint64_t zw_csum_add_scalar(uint64_t sum, const void *p, size_t len);
+uint64_t zw_csum_add_avx2(uint64_t sum, const void *p, size_t len);
+
 /* Fold to 16 bits (not complemented), in memory order: the halves
  * added with the end-around carry, then the 16-bit halves of that the
  * same way (in the high half of s + s rotated by 16, the carry out of

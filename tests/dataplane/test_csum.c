@@ -33,6 +33,49 @@ static void test_lengths_alignments(void **state)
 					 t_fold(t_sum(buf + off, n, 0)));
 }
 
+/* Each variant on its own (zw_csum_add picks one by length and CPU). */
+static void test_variants(void **state)
+{
+	(void)state;
+	uint8_t buf[2100];
+	srand(2);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rand();
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n + off <= sizeof(buf); n += (n < 200 ? 1 : 29)) {
+			uint16_t want = t_fold(t_sum(buf + off, n, 0));
+			uint64_t seed = 0xfedcba9876543210u;
+			uint16_t s = zw_csum_fold(zw_csum_add_scalar(seed, buf + off, n));
+			assert_int_equal(s, zw_csum_fold(zw_csum_add(seed, buf + off, n)));
+			assert_int_equal(fast(buf + off, n), want);
+#if defined(__x86_64__) && defined(__GNUC__)
+			if (n >= 32 && __builtin_cpu_supports("avx2"))
+				assert_int_equal(zw_csum_fold(zw_csum_add_avx2(seed, buf + off, n)), s);
+#endif
+		}
+}
+
+/* The largest run: every word 0xffff (AVX2 lanes at their extreme) or
+ * 0x8000 / 0x7fff (either side of the sign flip). */
+static void test_extremes(void **state)
+{
+	(void)state;
+	static uint8_t buf[65536];
+	static const uint8_t fill[][2] = {{0xff, 0xff}, {0x80, 0}, {0x7f, 0xff}, {0, 0}};
+	for (size_t f = 0; f < sizeof(fill) / sizeof(fill[0]); f++) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = fill[f][i & 1];
+		for (size_t n = sizeof(buf) - 3; n <= sizeof(buf); n++) {
+			uint16_t s = zw_csum_fold(zw_csum_add_scalar(0, buf, n));
+			assert_int_equal(zw_csum_fold(zw_csum_add(0, buf, n)), s);
+#if defined(__x86_64__) && defined(__GNUC__)
+			if (__builtin_cpu_supports("avx2"))
+				assert_int_equal(zw_csum_fold(zw_csum_add_avx2(0, buf, n)), s);
+#endif
+		}
+	}
+}
+
 static void test_all_ones(void **state)
 {
 	(void)state;
@@ -82,6 +125,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lengths_alignments),
+		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_all_ones),
 		cmocka_unit_test(test_pieces),
 		cmocka_unit_test(test_pseudo),

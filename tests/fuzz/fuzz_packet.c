@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dataplane/csum.c"
+#include "dataplane/csum_avx2.c"
 #include "dataplane/engine.c"
 #include "dataplane/pkt.c"
 #include "dataplane/rrl.c"
