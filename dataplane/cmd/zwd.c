@@ -301,12 +301,12 @@ static void final_stats(struct zw_dp *d)
  * 4 KiB page, so every mbuf starts at the same offset of its own page:
  * the same line of every frame falls in the same L1 set (8 ways for a
  * burst of 64 frames) and frames evict each other between parsing,
- * answering and checksumming. There (no DMA across pages to keep safe:
- * virtual ports copy) objects are packed back to back as hugepages
- * would place them. */
+ * answering and checksumming. When IOVA is VA an object across pages is
+ * as contiguous for a device as for us, so there the objects are packed
+ * back to back as hugepages would place them. */
 static struct rte_mempool *mbuf_pool(unsigned n)
 {
-	if (rte_eal_has_hugepages())
+	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
 		return rte_pktmbuf_pool_create("zw_mbufs", n, 256, 0,
 					       RTE_MBUF_DEFAULT_BUF_SIZE,
 					       (int)rte_socket_id());
