@@ -318,8 +318,12 @@ static struct rte_mempool *mbuf_pool(unsigned n)
 		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!mp)
 		return NULL;
-	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL) ||
-	    (rte_pktmbuf_pool_init(mp, &priv), rte_mempool_populate_default(mp) < 0)) {
+	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL)) {
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	rte_pktmbuf_pool_init(mp, &priv);
+	if (rte_mempool_populate_default(mp) < 0) {
 		rte_mempool_free(mp);
 		return NULL;
 	}
