@@ -349,20 +349,20 @@ static inline struct tl_zone zone_of(const struct actx *c)
  * test cost more instructions (+2 DO=1, +6 DO=0) than it saved. */
 static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
 {
-	for (unsigned l = 0; l < NODE_LINES; l++)
-		zwt_prefetch(n + 64 * l);
+	zwt_prefetch(n);
+	zwt_prefetch_l2(n + 64);
 	if (!sigs)
 		return;
 	_Static_assert(NODE_LINES == 2 && ZWT_SLOT_HINT_MAX == 7,
 		       "prefetch_node's lines");
 	switch (ZWT_SLOT_HINT(s)) { /* one jump, not a loop */
-	case 7: zwt_prefetch(n + 64 * 8); /* fall through */
-	case 6: zwt_prefetch(n + 64 * 7); /* fall through */
-	case 5: zwt_prefetch(n + 64 * 6); /* fall through */
-	case 4: zwt_prefetch(n + 64 * 5); /* fall through */
-	case 3: zwt_prefetch(n + 64 * 4); /* fall through */
-	case 2: zwt_prefetch(n + 64 * 3); /* fall through */
-	case 1: zwt_prefetch(n + 64 * 2); /* fall through */
+	case 7: zwt_prefetch_l2(n + 64 * 8); /* fall through */
+	case 6: zwt_prefetch_l2(n + 64 * 7); /* fall through */
+	case 5: zwt_prefetch_l2(n + 64 * 6); /* fall through */
+	case 4: zwt_prefetch_l2(n + 64 * 5); /* fall through */
+	case 3: zwt_prefetch_l2(n + 64 * 4); /* fall through */
+	case 2: zwt_prefetch_l2(n + 64 * 3); /* fall through */
+	case 1: zwt_prefetch_l2(n + 64 * 2); /* fall through */
 	default: break;
 	}
 }
@@ -376,9 +376,9 @@ static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 		return;
 	_Static_assert(PIECE_LINES_DO0 == 2 && PIECE_LINES_DO1 == 5,
 		       "prefetch_piece's lines");
-	zwt_prefetch(pc + 128);
-	zwt_prefetch(pc + 192);
-	zwt_prefetch(pc + 256);
+	zwt_prefetch_l2(pc + 128);
+	zwt_prefetch_l2(pc + 192);
+	zwt_prefetch_l2(pc + 256);
 }
 
 /* table_parse.c: everything but parse_lazy's queries (short names
