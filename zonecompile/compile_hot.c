@@ -137,8 +137,9 @@ int cc_gather_hot(struct cc *cc)
  * after the node (its own: a piece sits after its first user, the
  * shared ones at the blob's end), as far as a hint reaches. On the 1M
  * delegation zone a referral with its DS or NSEC ends 5 to 6 lines
- * from the node's line for ~80% of the delegations, 7 to 9 for ~11%. */
-#define HINT_LINES (ZWT_SLOT_HINT_MAX + 2)
+ * from the node's line for ~80% of the delegations, 7 to 9 for ~11%,
+ * 10 to 14 for the ~8% with glue (their own DO=0 referral in between). */
+#define HINT_LINES ZWT_HINT_SPAN_MAX
 
 /* Offset in the file (so in memory, mod 64: tables are mapped page
  * aligned) of blob ref r; line_align's reckoning. */
@@ -178,7 +179,10 @@ static uint8_t slot_hint(const struct cc *cc, uint32_t ref)
 	if (!end || (n->flags & ZWT_N_BELOW))
 		return 0;
 	size_t lines = (end - line + 63) / 64;
-	return (uint8_t)(lines > 3 ? lines - 2 : 1);
+	if (lines <= 3)
+		return 1;
+	return (uint8_t)(lines <= ZWT_HINT_SPAN(ZWT_SLOT_HINT_MAX - 1)
+				 ? lines - 2 : ZWT_SLOT_HINT_MAX);
 }
 
 int cc_slot_hints(struct cc *cc)

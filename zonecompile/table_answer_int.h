@@ -353,10 +353,17 @@ static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
 	zwt_prefetch_l2(n + 64);
 	if (!sigs)
 		return;
-	_Static_assert(NODE_LINES == 2 && ZWT_SLOT_HINT_MAX == 7,
+	_Static_assert(NODE_LINES == 2 && ZWT_SLOT_HINT_MAX == 7 &&
+		       ZWT_HINT_SPAN(7) == 14 && ZWT_HINT_SPAN(6) == 8,
 		       "prefetch_node's lines");
 	switch (ZWT_SLOT_HINT(s)) { /* one jump, not a loop */
-	case 7: zwt_prefetch_l2(n + 64 * 8); /* fall through */
+	case 7:
+		zwt_prefetch_l2(n + 64 * 13);
+		zwt_prefetch_l2(n + 64 * 12);
+		zwt_prefetch_l2(n + 64 * 11);
+		zwt_prefetch_l2(n + 64 * 10);
+		zwt_prefetch_l2(n + 64 * 9);
+		zwt_prefetch_l2(n + 64 * 8); /* fall through */
 	case 6: zwt_prefetch_l2(n + 64 * 7); /* fall through */
 	case 5: zwt_prefetch_l2(n + 64 * 6); /* fall through */
 	case 4: zwt_prefetch_l2(n + 64 * 5); /* fall through */

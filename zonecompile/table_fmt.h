@@ -79,13 +79,20 @@ struct zwt_file {
 /* A hash slot's fields. The hint says how far the DO=1 answer a lookup
  * of the node usually takes runs on after the node, so that the lookup
  * can prefetch it with the node, from the slot (read a stage before the
- * node): with hint k > 0 the piece's octets lie within the node's cache
- * line and the 1 + k lines after it (the piece of the referral at a
+ * node): with hint k > 0 the piece's octets lie within the
+ * ZWT_HINT_SPAN(k) lines from the node's cache line on (the piece of the referral at a
  * delegation; elsewhere the DO=1 pieces the compiler put right after the
  * node), 0: not so (the piece lies elsewhere, or runs on too far).
  * Only prefetches follow it: a wrong hint slows a lookup, no more. */
 #define ZWT_SLOT_TAG_SHIFT 35
 #define ZWT_SLOT_HINT_MAX 7
+/* The lines hint k > 0 covers, the node's own included: k + 2 (3 to 8)
+ * up to 6, and 14 for 7 (a delegation with glue keeps its own DO=0
+ * referral between the node and the DO=1 one: 10 to 13 lines on the 1M
+ * zone). A hint written for 9 lines before this meaning read 14: a few
+ * prefetches more, nothing else. */
+#define ZWT_HINT_SPAN(k) ((k) < ZWT_SLOT_HINT_MAX ? (k) + 2u : 14u)
+#define ZWT_HINT_SPAN_MAX 14u
 #define ZWT_SLOT_TAG(s) ((s) >> ZWT_SLOT_TAG_SHIFT)
 #define ZWT_SLOT_HINT(s) ((unsigned)((s) >> 32) & ZWT_SLOT_HINT_MAX)
 #define ZWT_SLOT_MAKE(hash, hint, ref)					\
