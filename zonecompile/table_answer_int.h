@@ -346,7 +346,8 @@ static inline struct tl_zone zone_of(const struct actx *c)
  * referrals are shared pieces, in cache; a DO=0 hint (2 more bits)
  * cost 6 instructions a query and showed no gain beyond noise. Nor
  * does stage_node skip the prefetch of a piece the hint covered: the
- * test cost more instructions (+2 DO=1, +6 DO=0) than it saved. */
+ * test cost more instructions (+2 DO=1, +6 DO=0) than it saved. The
+ * node's first line goes to L1, the rest to L2 (zwt_prefetch_l2). */
 static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
 {
 	zwt_prefetch(n);

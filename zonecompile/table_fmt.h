@@ -80,9 +80,10 @@ struct zwt_file {
  * of the node usually takes runs on after the node, so that the lookup
  * can prefetch it with the node, from the slot (read a stage before the
  * node): with hint k > 0 the piece's octets lie within the
- * ZWT_HINT_SPAN(k) lines from the node's cache line on (the piece of the referral at a
- * delegation; elsewhere the DO=1 pieces the compiler put right after the
- * node), 0: not so (the piece lies elsewhere, or runs on too far).
+ * ZWT_HINT_SPAN(k) lines from the node's cache line on (the piece of
+ * the referral at a delegation; elsewhere the DO=1 pieces the compiler
+ * put right after the node), 0: not so (the piece lies elsewhere, or
+ * runs on too far).
  * Only prefetches follow it: a wrong hint slows a lookup, no more. */
 #define ZWT_SLOT_TAG_SHIFT 35
 #define ZWT_SLOT_HINT_MAX 7
