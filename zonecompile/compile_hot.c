@@ -139,7 +139,6 @@ int cc_gather_hot(struct cc *cc)
  * delegation zone a referral with its DS or NSEC ends 5 to 6 lines
  * from the node's line for ~80% of the delegations, 7 to 9 for ~11%,
  * 10 to 14 for the ~8% with glue (their own DO=0 referral in between). */
-#define HINT_LINES ZWT_HINT_SPAN_MAX
 
 /* Offset in the file (so in memory, mod 64: tables are mapped page
  * aligned) of blob ref r; line_align's reckoning. */
@@ -160,7 +159,7 @@ static size_t hint_end(const struct cc *cc, uint32_t rref, size_t at,
 		uint32_t pref = zwt_recipe_pieces(r)[j];
 		const struct zwt_piece *pc = (const void *)cc_blob_at(cc, pref);
 		size_t p = file_off(cc, pref), e = p + pc->wire + pc->size;
-		if (p > at && e <= line + 64 * HINT_LINES && e > end)
+		if (p > at && e <= line + 64 * ZWT_HINT_SPAN_MAX && e > end)
 			end = e;
 	}
 	return end;

@@ -331,8 +331,7 @@ static inline struct tl_zone zone_of(const struct actx *c)
 	return (struct tl_zone){c->zh, c->data, c->acc};
 }
 
-/* Lines prefetched per node and per piece. */
-#define NODE_LINES 2
+/* Lines prefetched per piece. */
 #define PIECE_LINES_DO0 2
 #define PIECE_LINES_DO1 5
 
@@ -354,7 +353,7 @@ static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
 	zwt_prefetch_l2(n + 64);
 	if (!sigs)
 		return;
-	_Static_assert(NODE_LINES == 2 && ZWT_SLOT_HINT_MAX == 7 &&
+	_Static_assert(ZWT_SLOT_HINT_MAX == 7 &&
 		       ZWT_HINT_SPAN(7) == 14 && ZWT_HINT_SPAN(6) == 8,
 		       "prefetch_node's lines");
 	switch (ZWT_SLOT_HINT(s)) { /* one jump, not a loop */

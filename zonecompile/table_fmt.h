@@ -92,8 +92,9 @@ struct zwt_file {
  * referral between the node and the DO=1 one: 10 to 13 lines on the 1M
  * zone). A hint written for 9 lines before this meaning read 14: a few
  * prefetches more, nothing else. */
-#define ZWT_HINT_SPAN(k) ((k) < ZWT_SLOT_HINT_MAX ? (k) + 2u : 14u)
 #define ZWT_HINT_SPAN_MAX 14u
+#define ZWT_HINT_SPAN(k)						\
+	((k) < ZWT_SLOT_HINT_MAX ? (k) + 2u : ZWT_HINT_SPAN_MAX)
 #define ZWT_SLOT_TAG(s) ((s) >> ZWT_SLOT_TAG_SHIFT)
 #define ZWT_SLOT_HINT(s) ((unsigned)((s) >> 32) & ZWT_SLOT_HINT_MAX)
 #define ZWT_SLOT_MAKE(hash, hint, ref)					\

@@ -47,7 +47,8 @@ static inline void zwt_prefetch(const void *p)
  * reads of a copy overlapping). On this AMD EPYC VM, 1M table, 7 runs
  * A/B interleaved (perf/ab_lookup.sh): DO=1 mix 129.8 -> 93.3 ns a
  * query, DO=1 exist 116.4 -> 82.3, DO=0 mix 86.6 -> 80.6; zwd DO=1
- * pcap 4.96 -> 5.60 M answered per CPU-second (perf/compare_zwd.sh).
+ * pcap 4.72 -> 5.82 M answered per CPU-second (perf/compare_zwd.sh, 3
+ * runs, 1 lcore).
  * Prefetching every line into L2, the first ones too, measured the
  * same within noise. */
 static inline void zwt_prefetch_l2(const void *p)

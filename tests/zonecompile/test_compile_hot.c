@@ -23,9 +23,6 @@
 #include "tests/util/testutil.h"
 #include "tests/zonecompile/tabletest.h"
 
-/* The lines a hint may cover, the node's included. */
-#define HINT_LINES ZWT_HINT_SPAN_MAX
-
 struct tab {
 	uint8_t *buf;
 	size_t len;
@@ -67,7 +64,7 @@ static size_t far_end(const struct tab *t, uint32_t rec, size_t at,
 		const struct zwt_piece *pc =
 			zwt_at(t->d, zwt_recipe_pieces(r)[j]);
 		size_t p = foff(t, pc), e = p + pc->wire + pc->size;
-		if (p > at && e <= line + 64 * HINT_LINES && e > end)
+		if (p > at && e <= line + 64 * ZWT_HINT_SPAN_MAX && e > end)
 			end = e;
 	}
 	return end;
