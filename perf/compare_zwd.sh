@@ -33,6 +33,12 @@
 #   net_pcap PMD (with the DPDK mempool code it calls), the table
 #   (zw_table_answer_burst) and zwd's own packet path (the rest: loop,
 #   parsing, rewrite, checksums, counters).
+#   HOT=N (default 1024; 0: off): two diagnostic rows per lcore count, the
+#   DO=0 and DO=1 mixes with only the capture's first N queries, replayed
+#   in a loop (a capture of the same length): their table lines stay in
+#   the core's caches, so the row's ratio to reflect is the DNS work's
+#   cost alone. The gap to the full mix is what the table's cache and
+#   TLB misses cost. Not a target: the targets are the full mixes.
 #   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
 #   mode and print where the worker's time goes (net_pcap PMD, packet
 #   path, table lookup and assembly, kernel); needs perf.
@@ -100,6 +106,28 @@ for mix in 0 1; do
 		fi
 	done
 done
+# the diagnostic captures: the first HOT queries, repeated to the same length
+HOT=${HOT:-1024}
+if [ "$HOT" -gt 0 ]; then
+	for mix in 0 1; do
+		for port in 0 1; do
+			src=$dir/q$mix-$port.pcap p=$dir/h$mix-$port-$HOT.pcap
+			[ -s "$p" ] && [ "$p" -nt "$src" ] && continue
+			python3 - "$src" "$HOT" "$p" <<'EOF'
+import struct, sys
+src, k, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+data = open(src, 'rb').read()
+off, pk = 24, []
+while off < len(data):
+    incl = struct.unpack('<I', data[off + 8:off + 12])[0]
+    pk.append(data[off:off + 16 + incl])
+    off += 16 + incl
+head = pk[:k]
+open(out, 'wb').write(data[:24] + b''.join((head * (len(pk) // len(head) + 1))[:len(pk)]))
+EOF
+		done
+	done
+fi
 
 # zwd's stats lines -> "wall_median cpu_median cpu_share" (skips the first
 # two intervals: start-up and the first partial second).
@@ -118,15 +146,17 @@ print(int(statistics.median(wall)), int(statistics.median(cpu)), int(statistics.
 EOF
 }
 
-pcap_run() { # lcores(1|2) mix(0|1|reflect) [wrapper...] -> appends to $tmp/res
+pcap_run() { # lcores(1|2) mix(0|1|reflect|h0|h1) [wrapper...] -> appends to $tmp/res
 	local n=$1 mix=$2 q=$2 extra=() lc=0 vdevs=() zwd=${ZWD:-$ZWD_A} ab=${AB:-A}
-	local table=$dir/zone.zwt
+	local table=$dir/zone.zwt cap
 	[ "$ab" = A ] || table=${ZWD_B_TABLE:-$table}
 	shift 2
 	[ "$mix" = reflect ] && { q=0; extra=(--reflect); }
 	[ "$n" = 2 ] && lc=0,1
 	for port in $(seq 0 $((n - 1))); do
-		vdevs+=("--vdev=net_pcap$port,rx_pcap=$dir/q$q-$port.pcap,infinite_rx=1")
+		cap=$dir/q$q-$port.pcap
+		case $mix in h?) cap=$dir/$mix-$port-$HOT.pcap ;; esac
+		vdevs+=("--vdev=net_pcap$port,rx_pcap=$cap,infinite_rx=1")
 	done
 	"$@" "$zwd" --no-huge --no-pci -m 1024 -l "$lc" --file-prefix "zwb$$" --log-level=error \
 		"${vdevs[@]}" -- --table "$table" --ip4 10.53.0.1 --mbufs $((QUERIES * n * 2 + 16384)) \
@@ -205,25 +235,27 @@ if [ -z "${SKIP_PCAP:-}" ]; then
 	: >"$tmp/res"
 	for r in $(seq "$RUNS"); do
 		for n in $LCORES; do
-			for mix in reflect 0 1; do
+			for mix in reflect 0 1 $([ "$HOT" -gt 0 ] && echo h0 h1); do
 				pcap_run "$n" "$mix"
 				[ -z "${ZWD_B:-}" ] || ZWD=$ZWD_B AB=B pcap_run "$n" "$mix"
 			done
 		done
 	done
-	python3 - "$tmp/res" <<'EOF'
+	python3 - "$tmp/res" "$HOT" <<'EOF'
 import statistics, sys
+hot = sys.argv[2]
 res = {}
 for line in open(sys.argv[1]):
     n, mix, wall, cpu, share, ab = line.split()
     res.setdefault((n, mix, ab), []).append((int(wall), int(cpu), int(share)))
 med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in res.items()}
-label = {'reflect': 'reflect (no DNS)', '0': 'DO=0 mix', '1': 'DO=1 mix'}
+label = {'reflect': 'reflect (no DNS)', '0': 'DO=0 mix', '1': 'DO=1 mix',
+         'h0': 'DO=0 hot*', 'h1': 'DO=1 hot*'}
 abs_ = sorted({k[2] for k in res})
 print('%-17s %6s %14s %18s %8s %12s%s' % ('mode', 'lcores', 'answered/s', 'per CPU-second',
       'CPU', 'vs reflect', '  zwd' if len(abs_) > 1 else ''))
 for n in ('1', '2'):
-    for mix in ('reflect', '0', '1'):
+    for mix in ('reflect', '0', '1', 'h0', 'h1'):
         for ab in abs_:
             if (n, mix, ab) not in med:
                 continue
@@ -235,6 +267,10 @@ for n in ('1', '2'):
 print('answered/s: wall clock; per CPU-second: answered per second of worker CPU time (all')
 print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore when')
 print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
+if any(k[1].startswith('h') for k in res):
+    print('* diagnostic, not a target: only the mix\'s first %s queries, replayed in a loop, so' % hot)
+    print('  their table lines stay cached: the ratio of the DNS work alone. The gap to the')
+    print('  full mix is what the table\'s cache and TLB misses cost.')
 EOF
 	echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	if [ -n "${CALLGRIND:-}" ]; then
