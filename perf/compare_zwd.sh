@@ -34,10 +34,11 @@
 #   (zw_table_answer_burst) and zwd's own packet path (the rest: loop,
 #   parsing, rewrite, checksums, counters).
 #   HOT=N (default 1024; 0: off): two diagnostic rows per lcore count, the
-#   DO=0 and DO=1 mixes with only the capture's first N queries, replayed
-#   in a loop (a capture of the same length): their table lines stay in
-#   the core's caches, so the row's ratio to reflect is the DNS work's
-#   cost alone. The gap to the full mix is what the table's cache and
+#   DO=0 and DO=1 mixes with only the capture's first N queries, repeated
+#   to the capture's length: the PMD does the same work as in the other
+#   rows, but the table lines those queries read stay in the core's
+#   caches, so the row's ratio to reflect is that of the DNS work with no
+#   table misses. The gap to the full mix is what the table's cache and
 #   TLB misses cost. Not a target: the targets are the full mixes.
 #   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
 #   mode and print where the worker's time goes (net_pcap PMD, packet
@@ -268,9 +269,9 @@ print('answered/s: wall clock; per CPU-second: answered per second of worker CPU
 print('workers), i.e. per core; CPU: worker CPU time / wall time (100% per lcore when')
 print('nothing else runs). Targets: >= 5,000,000 per core, >= 0.50x reflect.')
 if any(k[1].startswith('h') for k in res):
-    print('* diagnostic, not a target: only the mix\'s first %s queries, replayed in a loop, so' % hot)
-    print('  their table lines stay cached: the ratio of the DNS work alone. The gap to the')
-    print('  full mix is what the table\'s cache and TLB misses cost.')
+    print('* diagnostic, not a target: the mix\'s first %s queries only, repeated to the same' % hot)
+    print('  capture length: the table lines they read stay cached, so the ratio is that of the')
+    print('  DNS work without table misses; the gap to the full mix is what those misses cost.')
 EOF
 	echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	if [ -n "${CALLGRIND:-}" ]; then
