@@ -184,13 +184,37 @@ static uint8_t slot_hint(const struct cc *cc, uint32_t ref)
 				 ? lines - 2 : ZWT_SLOT_HINT_MAX);
 }
 
+/* Recipe ref's lines (struct zwt_recipe): the lines its first piece
+ * spans in the file, from the line it starts in. */
+static void recipe_lines(struct cc *cc, uint32_t rref)
+{
+	if (!rref)
+		return;
+	struct zwt_recipe *r = (struct zwt_recipe *)cc_blob_at(cc, rref);
+	if (!r->npieces)
+		return;
+	uint32_t pref = zwt_recipe_pieces(r)[0];
+	const struct zwt_piece *pc = (const void *)cc_blob_at(cc, pref);
+	size_t p = file_off(cc, pref), e = p + pc->wire + pc->size;
+	size_t lines = (e - (p & ~(size_t)63) + 63) / 64;
+	r->lines = (uint8_t)(lines < 255 ? lines : 255);
+}
+
 int cc_slot_hints(struct cc *cc)
 {
 	cc->node_hint = calloc(cc->cz.n ? cc->cz.n : 1, 1);
 	if (!cc->node_hint)
 		return ZW_ENOMEM;
-	for (size_t i = 0; i < cc->cz.n; i++)
-		if (cc->node_ref[i])
-			cc->node_hint[i] = slot_hint(cc, cc->node_ref[i]);
+	uint32_t rec[512];
+	for (size_t i = 0; i < cc->cz.n; i++) {
+		if (!cc->node_ref[i])
+			continue;
+		cc->node_hint[i] = slot_hint(cc, cc->node_ref[i]);
+		/* here, after the hot pieces moved and before the below
+		 * nodes copy their cut's recipes */
+		unsigned k = node_recipes(node_at(cc, i), rec);
+		for (unsigned j = 0; j < k; j++)
+			recipe_lines(cc, rec[j]);
+	}
 	return 0;
 }

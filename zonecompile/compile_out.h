@@ -174,7 +174,9 @@ static inline uint8_t *cc_blob_at(const struct cc *cc, uint32_t ref)
  * recipes share copied together to the blob's end, the recipes pointed
  * at the copies. */
 int cc_gather_hot(struct cc *cc);
-/* Then each node's slot hint (cc->node_hint), for cc_hash_put. */
+/* Then each node's slot hint (cc->node_hint), for cc_hash_put, and the
+ * lines its recipes' first pieces span (struct zwt_recipe lines): the
+ * pieces no longer move, and the below nodes copy these recipes. */
 int cc_slot_hints(struct cc *cc);
 
 /* compile_below.c: once every other node is assembled (and the hot

@@ -119,7 +119,7 @@ void stage_node(struct actx *c)
 	c->rec = r;
 	if (r->npieces) {
 		c->pc = zwt_at(data, zwt_recipe_pieces(r)[0]);
-		prefetch_piece((const uint8_t *)c->pc, c->sigs);
+		prefetch_first_piece((const uint8_t *)c->pc, r, c->sigs);
 	}
 }
 

@@ -203,13 +203,19 @@ enum zwt_recipe_flags {
 	ZWT_R_WILDPROOF = 1 << 3, /* wildcard answer: add the expansion proof */
 };
 
-/* A recipe, followed by npieces u32 piece refs. */
+/* A recipe, followed by npieces u32 piece refs. lines: the cache lines
+ * its first piece spans, from the one it starts in (1 to 255; 0: not
+ * said, as in tables compiled before it was), so that a lookup
+ * prefetches that piece's lines and no others (ZWT_PIECE_LINES_MAX at
+ * most). Only prefetches follow it: a wrong count slows a lookup, no
+ * more. */
 struct zwt_recipe {
 	uint8_t rcode;
 	uint8_t flags;
 	uint8_t npieces;
-	uint8_t pad;
+	uint8_t lines;
 };
+#define ZWT_PIECE_LINES_MAX 8
 
 #define ZWT_PARTS 6
 #define ZWT_PART_SEC(p) (1 + (p) / 2)   /* enum zw_section of part p */

@@ -553,7 +553,8 @@ void tl_parent_node(struct actx *c)
 	const uint8_t *data = c->acc->data;
 	const struct zwt_recipe *r = zwt_at(data, n->dflt[c->sigs]);
 	if (r->npieces)
-		prefetch_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), c->sigs);
+		prefetch_first_piece(zwt_at(data, zwt_recipe_pieces(r)[0]), r,
+				     c->sigs);
 }
 
 /* Slots stage_slot reads before it leaves the probe to tl_probe_h. */

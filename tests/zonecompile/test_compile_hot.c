@@ -70,6 +70,43 @@ static size_t far_end(const struct tab *t, uint32_t rec, size_t at,
 	return end;
 }
 
+/* Recipe rec's line count (struct zwt_recipe lines): the lines its
+ * first piece spans from the one it starts in. 1: checked, 0: none. */
+static unsigned check_lines(const struct tab *t, uint32_t rec)
+{
+	if (!rec)
+		return 0;
+	const struct zwt_recipe *r = zwt_at(t->d, rec);
+	if (!r->npieces)
+		return 0;
+	const struct zwt_piece *pc = zwt_at(t->d, zwt_recipe_pieces(r)[0]);
+	size_t p = foff(t, pc), e = p + pc->wire + pc->size;
+	size_t lines = (e - (p & ~(size_t)63) + 63) / 64;
+	if (r->lines != (lines < 255 ? lines : 255))
+		print_error("recipe %u: lines %u for a piece of %zu\n", rec,
+			    r->lines, lines);
+	assert_int_equal(r->lines, lines < 255 ? lines : 255);
+	return 1;
+}
+
+/* Checks every node's recipes' line counts; how many it checked. */
+static unsigned check_recipe_lines(const struct tab *t)
+{
+	unsigned k = 0;
+	for (uint64_t i = 0; i < t->nslots; i++) {
+		uint32_t ref = (uint32_t)t->slots[i];
+		if (!ref)
+			continue;
+		const struct zwt_node *n = zwt_at(t->d, ref);
+		const struct zwt_entry *e = zwt_entries(n);
+		k += check_lines(t, n->dflt[0]) + check_lines(t, n->dflt[1]);
+		for (unsigned j = 0; j < n->ntypes; j++)
+			k += check_lines(t, e[j].rec[0]) +
+			     check_lines(t, e[j].rec[1]);
+	}
+	return k;
+}
+
 /* Checks every slot's hint; the number of delegations with one. */
 static unsigned check_hints(const struct tab *t)
 {
@@ -112,6 +149,7 @@ static void hints_of(const char *zone)
 	struct tab t;
 	tab_open(&t, zone);
 	assert_true(check_hints(&t) > 0);
+	assert_true(check_recipe_lines(&t) > 0);
 	free(t.buf);
 }
 
