@@ -147,6 +147,20 @@ static size_t file_off(const struct cc *cc, uint32_t ref)
 	return cc_blob_file_off(cc) - cc->blob_base + (size_t)ref * 4;
 }
 
+/* The file offsets piece ref spans: its end, its start in *start. */
+static size_t piece_end(const struct cc *cc, uint32_t pref, size_t *start)
+{
+	const struct zwt_piece *pc = (const void *)cc_blob_at(cc, pref);
+	*start = file_off(cc, pref);
+	return *start + pc->wire + pc->size;
+}
+
+/* Lines from the one starting at file offset `line` through `end`. */
+static size_t lines_to(size_t line, size_t end)
+{
+	return (end - line + 63) / 64;
+}
+
 /* The end of the pieces of recipe rref, of those starting after `at`
  * and ending within the hint's lines from `line`, or `end` if later. */
 static size_t hint_end(const struct cc *cc, uint32_t rref, size_t at,
@@ -156,9 +170,7 @@ static size_t hint_end(const struct cc *cc, uint32_t rref, size_t at,
 		return end;
 	const struct zwt_recipe *r = (const void *)cc_blob_at(cc, rref);
 	for (unsigned j = 0; j < r->npieces; j++) {
-		uint32_t pref = zwt_recipe_pieces(r)[j];
-		const struct zwt_piece *pc = (const void *)cc_blob_at(cc, pref);
-		size_t p = file_off(cc, pref), e = p + pc->wire + pc->size;
+		size_t p, e = piece_end(cc, zwt_recipe_pieces(r)[j], &p);
 		if (p > at && e <= line + 64 * ZWT_HINT_SPAN_MAX && e > end)
 			end = e;
 	}
@@ -177,7 +189,7 @@ static uint8_t slot_hint(const struct cc *cc, uint32_t ref)
 	}
 	if (!end || (n->flags & ZWT_N_BELOW))
 		return 0;
-	size_t lines = (end - line + 63) / 64;
+	size_t lines = lines_to(line, end);
 	if (lines <= 3)
 		return 1;
 	return (uint8_t)(lines <= ZWT_HINT_SPAN(ZWT_SLOT_HINT_MAX - 1)
@@ -185,18 +197,17 @@ static uint8_t slot_hint(const struct cc *cc, uint32_t ref)
 }
 
 /* Recipe ref's lines (struct zwt_recipe): the lines its first piece
- * spans in the file, from the line it starts in. */
+ * spans in the file, from the line it starts in. Once: a recipe many
+ * nodes share is counted already (a piece spans a line at least). */
 static void recipe_lines(struct cc *cc, uint32_t rref)
 {
 	if (!rref)
 		return;
 	struct zwt_recipe *r = (struct zwt_recipe *)cc_blob_at(cc, rref);
-	if (!r->npieces)
+	if (!r->npieces || r->lines)
 		return;
-	uint32_t pref = zwt_recipe_pieces(r)[0];
-	const struct zwt_piece *pc = (const void *)cc_blob_at(cc, pref);
-	size_t p = file_off(cc, pref), e = p + pc->wire + pc->size;
-	size_t lines = (e - (p & ~(size_t)63) + 63) / 64;
+	size_t p, e = piece_end(cc, zwt_recipe_pieces(r)[0], &p);
+	size_t lines = lines_to(p & ~(size_t)63, e);
 	r->lines = (uint8_t)(lines < 255 ? lines : 255);
 }
 

@@ -375,29 +375,16 @@ static inline void prefetch_node(const uint8_t *n, uint64_t s, bool sigs)
 	}
 }
 
-/* The lines of a piece that the answer will read first. */
-static inline void prefetch_piece(const uint8_t *pc, bool sigs)
-{
-	zwt_prefetch(pc);
-	zwt_prefetch(pc + 64);
-	if (!sigs)
-		return;
-	_Static_assert(PIECE_LINES_DO0 == 2 && PIECE_LINES_DO1 == 5,
-		       "prefetch_piece's lines");
-	zwt_prefetch_l2(pc + 128);
-	zwt_prefetch_l2(pc + 192);
-	zwt_prefetch_l2(pc + 256);
-}
-
 /* The lines of a piece its recipe counts (lines > 0: struct zwt_recipe),
- * ZWT_PIECE_LINES_MAX at most: the first two to L1, the rest to L2, as
- * prefetch_piece, but every line the piece spans and none past it.
- * prefetch_piece's fixed 2 (DO=0) or 5 (DO=1) lines left the last lines
- * of longer pieces to a demand miss in stage_answer (a referral with
- * glue; the cut's referral that a glue name's answer copies) and
- * fetched lines past shorter ones: the 1M table's below rows 234.7 ->
- * 153.8 ns (DO=0) and 257.2 -> 176.9 (DO=1), zwd's DO=0 mix +15-20%,
- * for ~12 instructions a query (the count's jump). */
+ * ZWT_PIECE_LINES_MAX at most: the first two to L1, the rest to L2,
+ * every line the piece spans and none past it. A fixed 2 (DO=0) or 5
+ * (DO=1) lines (prefetch_piece's guess, all there was before recipes
+ * counted) left the last lines of longer pieces to a demand miss in
+ * stage_answer (a referral with glue; the cut's referral that a glue
+ * name's answer copies) and fetched lines past shorter ones: the 1M
+ * table's below rows 234.7 -> 153.8 ns (DO=0) and 257.2 -> 176.9
+ * (DO=1), zwd's DO=0 mix +15-20%, for ~12 instructions a query (the
+ * count's jump). */
 static inline void prefetch_piece_lines(const uint8_t *pc, unsigned lines)
 {
 	const uint8_t *l = (const uint8_t *)((uintptr_t)pc & ~(uintptr_t)63);
@@ -415,15 +402,19 @@ static inline void prefetch_piece_lines(const uint8_t *pc, unsigned lines)
 	}
 }
 
-/* Recipe r's first piece, at pc: the lines the recipe counts, or
- * prefetch_piece's guess in a table that does not count them. */
+/* A piece whose lines nothing counts (an NSEC piece): the guess. */
+static inline void prefetch_piece(const uint8_t *pc, bool sigs)
+{
+	prefetch_piece_lines(pc, sigs ? PIECE_LINES_DO1 : PIECE_LINES_DO0);
+}
+
+/* Recipe r's first piece, at pc: the lines the recipe counts, or the
+ * guess in a table compiled before recipes counted them. */
 static inline void prefetch_first_piece(const uint8_t *pc,
 					const struct zwt_recipe *r, bool sigs)
 {
-	if (r->lines)
-		prefetch_piece_lines(pc, r->lines);
-	else
-		prefetch_piece(pc, sigs);
+	prefetch_piece_lines(pc, r->lines ? r->lines
+			     : sigs ? PIECE_LINES_DO1 : PIECE_LINES_DO0);
 }
 
 /* table_parse.c: everything but parse_lazy's queries (short names
