@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -297,13 +298,56 @@ static void final_stats(struct zw_dp *d)
 	fflush(stdout);
 }
 
+#define THP_SIZE (2u << 20)
+#define THP_HEAP "zw_thp"
+
+/* Without hugepages EAL's memory is 4 KiB pages (a memfd the kernel
+ * does not back with huge pages), so the mbufs of a ring of tens of
+ * thousands of frames take as many TLB entries as they span pages, and
+ * the walks evict the table's entries too. This puts them on
+ * transparent huge pages instead: anonymous memory, MADV_HUGEPAGE,
+ * added to DPDK as an external heap (no IOVAs: for IOVA-as-VA virtual
+ * ports only). Returns the heap's socket id, or -1 (then EAL's memory,
+ * as before). net_pcap benchmark, 7 interleaved runs: DO=0 6.74 ->
+ * 7.21 M answered per CPU-second, DO=1 5.92 -> 6.31 M; reflect gains
+ * about as much (5 runs: 15.5 -> 17.1 M). */
+static int thp_heap(unsigned n, size_t elt)
+{
+	/* the objects with their headers, the ring and the per-lcore
+	 * caches of the pool, rounded to whole huge pages */
+	size_t len = ((size_t)n * (elt + 2 * RTE_CACHE_LINE_SIZE) +
+		      (16u << 20) + THP_SIZE - 1) & ~(size_t)(THP_SIZE - 1);
+	uint8_t *raw = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return -1;
+	uint8_t *m = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) &
+				 ~(uintptr_t)(THP_SIZE - 1));
+	if (m > raw)
+		munmap(raw, (size_t)(m - raw));
+	munmap(m + len, (size_t)(raw + THP_SIZE - m)); /* the rest */
+	madvise(m, len, MADV_HUGEPAGE);
+	if (rte_malloc_heap_create(THP_HEAP) < 0) {
+		munmap(m, len);
+		return -1;
+	}
+	if (rte_malloc_heap_memory_add(THP_HEAP, m, len, NULL, 0,
+				       THP_SIZE) < 0) {
+		rte_malloc_heap_destroy(THP_HEAP);
+		munmap(m, len);
+		return -1;
+	}
+	return rte_malloc_heap_get_socket(THP_HEAP);
+}
+
 /* The mbuf pool. Without hugepages DPDK keeps each object inside one
  * 4 KiB page, so every mbuf starts at the same offset of its own page:
  * the same line of every frame falls in the same L1 set (8 ways for a
  * burst of 64 frames) and frames evict each other between parsing,
  * answering and checksumming. When IOVA is VA an object across pages is
  * as contiguous for a device as for us, so there the objects are packed
- * back to back as hugepages would place them. */
+ * back to back as hugepages would place them, on transparent huge pages
+ * where the kernel gives them (thp_heap). */
 static struct rte_mempool *mbuf_pool(unsigned n)
 {
 	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
@@ -312,9 +356,12 @@ static struct rte_mempool *mbuf_pool(unsigned n)
 					       (int)rte_socket_id());
 	struct rte_pktmbuf_pool_private priv = {
 		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE};
+	size_t elt = sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE;
+	int socket = thp_heap(n, elt);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
 	struct rte_mempool *mp = rte_mempool_create_empty(
-		"zw_mbufs", n, sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE,
-		256, sizeof(priv), (int)rte_socket_id(),
+		"zw_mbufs", n, elt, 256, sizeof(priv), socket,
 		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!mp)
 		return NULL;
