@@ -272,6 +272,10 @@ static void describe(struct zw_dp *d)
 				d->w[i].rxq[q].cfg.tx_udp_csum
 					? " (TX checksum offload)"
 					: "");
+	fprintf(stderr, "zwd:   %u mbufs %s\n", d->mp->size,
+		d->mp_thp ? "on transparent huge pages (external heap)"
+			  : rte_eal_has_hugepages() ? "on hugepages"
+						    : "in EAL memory");
 }
 
 static void run(struct zw_dp *d)
@@ -348,8 +352,9 @@ static int thp_heap(unsigned n, size_t elt)
  * as contiguous for a device as for us, so there the objects are packed
  * back to back as hugepages would place them, on transparent huge pages
  * where the kernel gives them (thp_heap). */
-static struct rte_mempool *mbuf_pool(unsigned n)
+static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
 {
+	*thp = false;
 	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
 		return rte_pktmbuf_pool_create("zw_mbufs", n, 256, 0,
 					       RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -358,6 +363,7 @@ static struct rte_mempool *mbuf_pool(unsigned n)
 		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE};
 	size_t elt = sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE;
 	int socket = thp_heap(n, elt);
+	*thp = socket >= 0;
 	if (socket < 0)
 		socket = (int)rte_socket_id();
 	struct rte_mempool *mp = rte_mempool_create_empty(
@@ -412,7 +418,7 @@ int main(int argc, char **argv)
 	init_workers(&dp);
 	init_rcu(&dp);
 	init_rrl(&dp);
-	dp.mp = mbuf_pool(dp.o.mbufs);
+	dp.mp = mbuf_pool(dp.o.mbufs, &dp.mp_thp);
 	if (!dp.mp)
 		die("mbuf pool: %s (try a larger -m)", rte_strerror(rte_errno));
 	if (zw_dp_ports_init(&dp, err, sizeof(err)) < 0) {

@@ -22,6 +22,19 @@ zw_sign_compile example.com. "$ZW_TMP/zone"
 zw_start_zwd
 zw_start_tcpd
 
+# Without hugepages the mbufs go on transparent huge pages where the
+# kernel allows them (zwd.c thp_heap): zwd says so, and its writable
+# anonymous memory holds huge pages (the table's mapping is read-only).
+if ! grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+	grep -q 'mbufs on transparent huge pages' "$ZW_TMP/zwd.err" ||
+		zw_fail "mbufs not on transparent huge pages: $(grep mbufs "$ZW_TMP/zwd.err")"
+	thp=$(awk '/^[0-9a-f]+-[0-9a-f]+ /{rw = $2 == "rw-p" && NF == 5}
+		rw && /^AnonHugePages:/ {k += $2} END {print k + 0}' \
+		"/proc/$ZW_ZWD/smaps")
+	[ "$thp" -ge 2048 ] || zw_fail "zwd's writable memory holds no huge page"
+	echo "ok: mbufs on transparent huge pages (${thp} kB)"
+fi
+
 seed=${ZW_SEED:-$RANDOM}
 echo "query seed $seed (ZW_SEED=$seed reproduces)"
 python3 - "$ZW_TMP/zone.signed" "$seed" >"$ZW_TMP/queries" <<'EOF'
