@@ -308,14 +308,20 @@ static void final_stats(struct zw_dp *d)
 /* Without hugepages EAL's memory is 4 KiB pages (a memfd the kernel
  * does not back with huge pages), so the mbufs of a ring of tens of
  * thousands of frames take as many TLB entries as they span pages, and
- * the walks evict the table's entries too. This puts them on
- * transparent huge pages instead: anonymous memory, MADV_HUGEPAGE,
+ * the walks evict the table's entries too. thp_heap makes room for them
+ * on transparent huge pages instead: anonymous memory, MADV_HUGEPAGE,
  * added to DPDK as an external heap (no IOVAs: for IOVA-as-VA virtual
- * ports only). Returns the heap's socket id, or -1 (then EAL's memory,
- * as before). net_pcap benchmark, 7 interleaved runs: DO=0 6.74 ->
- * 7.21 M answered per CPU-second, DO=1 5.92 -> 6.31 M; reflect gains
- * about as much (5 runs: 15.5 -> 17.1 M). */
-static int thp_heap(unsigned n, size_t elt)
+ * ports only). net_pcap benchmark, 1 lcore, interleaved runs: DO=0
+ * 6.74 -> 7.21 M answered per CPU-second and DO=1 5.92 -> 6.31 M (7
+ * runs), 7.08 -> 7.53 M and 6.30 -> 6.55 M (5 runs, later); reflect
+ * from no change (19.5 -> 19.3 M, 7 runs) to +10% (5 runs). */
+struct thp {
+	uint8_t *m;
+	size_t len;
+	int socket;  /* the heap's */
+};
+
+static bool thp_heap(unsigned n, size_t elt, struct thp *h)
 {
 	/* the objects with their headers, the ring and the per-lcore
 	 * caches of the pool, rounded to whole huge pages */
@@ -324,7 +330,7 @@ static int thp_heap(unsigned n, size_t elt)
 	uint8_t *raw = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
-		return -1;
+		return false;
 	uint8_t *m = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) &
 				 ~(uintptr_t)(THP_SIZE - 1));
 	if (m > raw)
@@ -333,42 +339,34 @@ static int thp_heap(unsigned n, size_t elt)
 	madvise(m, len, MADV_HUGEPAGE);
 	if (rte_malloc_heap_create(THP_HEAP) < 0) {
 		munmap(m, len);
-		return -1;
+		return false;
 	}
 	if (rte_malloc_heap_memory_add(THP_HEAP, m, len, NULL, 0,
 				       THP_SIZE) < 0) {
 		rte_malloc_heap_destroy(THP_HEAP);
 		munmap(m, len);
-		return -1;
+		return false;
 	}
-	return rte_malloc_heap_get_socket(THP_HEAP);
+	*h = (struct thp){m, len, rte_malloc_heap_get_socket(THP_HEAP)};
+	return true;
 }
 
-/* The mbuf pool. Without hugepages DPDK keeps each object inside one
- * 4 KiB page, so every mbuf starts at the same offset of its own page:
- * the same line of every frame falls in the same L1 set (8 ways for a
- * burst of 64 frames) and frames evict each other between parsing,
- * answering and checksumming. When IOVA is VA an object across pages is
- * as contiguous for a device as for us, so there the objects are packed
- * back to back as hugepages would place them, on transparent huge pages
- * where the kernel gives them (thp_heap). */
-static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
+/* The heap gone again (the pool did not fit in it). */
+static void thp_heap_drop(const struct thp *h)
 {
-	*thp = false;
-	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
-		return rte_pktmbuf_pool_create("zw_mbufs", n, 256, 0,
-					       RTE_MBUF_DEFAULT_BUF_SIZE,
-					       (int)rte_socket_id());
+	rte_malloc_heap_memory_remove(THP_HEAP, h->m, h->len);
+	rte_malloc_heap_destroy(THP_HEAP);
+	munmap(h->m, h->len);
+}
+
+/* n mbufs back to back (see mbuf_pool) on socket (or heap) `socket`. */
+static struct rte_mempool *packed_pool(unsigned n, int socket)
+{
 	struct rte_pktmbuf_pool_private priv = {
 		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE};
-	size_t elt = sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE;
-	int socket = thp_heap(n, elt);
-	*thp = socket >= 0;
-	if (socket < 0)
-		socket = (int)rte_socket_id();
 	struct rte_mempool *mp = rte_mempool_create_empty(
-		"zw_mbufs", n, elt, 256, sizeof(priv), socket,
-		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+		"zw_mbufs", n, sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE,
+		256, sizeof(priv), socket, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!mp)
 		return NULL;
 	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL)) {
@@ -382,6 +380,34 @@ static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
 	}
 	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
 	return mp;
+}
+
+/* The mbuf pool. Without hugepages DPDK keeps each object inside one
+ * 4 KiB page, so every mbuf starts at the same offset of its own page:
+ * the same line of every frame falls in the same L1 set (8 ways for a
+ * burst of 64 frames) and frames evict each other between parsing,
+ * answering and checksumming. When IOVA is VA an object across pages is
+ * as contiguous for a device as for us, so there the objects are packed
+ * back to back as hugepages would place them, on transparent huge pages
+ * where the kernel gives them (*thp set), else in EAL's memory. */
+static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
+{
+	*thp = false;
+	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
+		return rte_pktmbuf_pool_create("zw_mbufs", n, 256, 0,
+					       RTE_MBUF_DEFAULT_BUF_SIZE,
+					       (int)rte_socket_id());
+	struct thp h;
+	if (thp_heap(n, sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE,
+		     &h)) {
+		struct rte_mempool *mp = packed_pool(n, h.socket);
+		if (mp) {
+			*thp = true;
+			return mp;
+		}
+		thp_heap_drop(&h);
+	}
+	return packed_pool(n, (int)rte_socket_id());
 }
 
 static struct zw_tset *first_tables(struct zw_dp *d)
