@@ -321,8 +321,22 @@ struct thp {
 	int socket;  /* the heap's */
 };
 
+/* Does the kernel give madvised memory huge pages (THP not "never")? */
+static bool thp_enabled(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, sizeof(buf), f) && !strstr(buf, "[never]");
+	fclose(f);
+	return ok;
+}
+
 static bool thp_heap(unsigned n, size_t elt, struct thp *h)
 {
+	if (!thp_enabled()) /* 4 KiB pages either way: EAL's memory */
+		return false;
 	/* the objects with their headers, the ring and the per-lcore
 	 * caches of the pool, rounded to whole huge pages */
 	size_t len = ((size_t)n * (elt + 2 * RTE_CACHE_LINE_SIZE) +
