@@ -56,7 +56,6 @@ struct zw_opts {
 struct zw_dp {
 	struct zw_opts o;
 	struct rte_mempool *mp;
-	bool mp_thp;      /* mp is on transparent huge pages (zwd.c) */
 	unsigned nworkers;
 	struct zw_worker *w;      /* nworkers */
 	struct zw_stats *stats;   /* nworkers */

@@ -402,10 +402,16 @@ static inline void prefetch_piece_lines(const uint8_t *pc, unsigned lines)
 	}
 }
 
+/* The lines of a piece nothing counts, guessed. */
+static inline unsigned piece_guess(bool sigs)
+{
+	return sigs ? PIECE_LINES_DO1 : PIECE_LINES_DO0;
+}
+
 /* A piece whose lines nothing counts (an NSEC piece): the guess. */
 static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 {
-	prefetch_piece_lines(pc, sigs ? PIECE_LINES_DO1 : PIECE_LINES_DO0);
+	prefetch_piece_lines(pc, piece_guess(sigs));
 }
 
 /* Recipe r's first piece, at pc: the lines the recipe counts, or the
@@ -413,8 +419,7 @@ static inline void prefetch_piece(const uint8_t *pc, bool sigs)
 static inline void prefetch_first_piece(const uint8_t *pc,
 					const struct zwt_recipe *r, bool sigs)
 {
-	prefetch_piece_lines(pc, r->lines ? r->lines
-			     : sigs ? PIECE_LINES_DO1 : PIECE_LINES_DO0);
+	prefetch_piece_lines(pc, r->lines ? r->lines : piece_guess(sigs));
 }
 
 /* table_parse.c: everything but parse_lazy's queries (short names

@@ -235,73 +235,6 @@ static void init_rrl(struct zw_dp *d)
 		d->w[i].eng.rrl = d->rrl;
 }
 
-static void describe(struct zw_dp *d)
-{
-	char a4[INET_ADDRSTRLEN] = "-", a6[INET6_ADDRSTRLEN] = "-";
-	size_t zones = 0;
-	if (d->o.quiet)
-		return;
-	if (d->o.has4)
-		inet_ntop(AF_INET, d->o.ip4, a4, sizeof(a4));
-	if (d->o.has6)
-		inet_ntop(AF_INET6, d->o.ip6, a6, sizeof(a6));
-	for (unsigned i = 0; i < d->ts->n; i++)
-		zones += zw_table_nzones(d->ts->t[i]);
-	fprintf(stderr, "zwd: %s%zu zone(s) from %u table(s) as %s %s; %u "
-			"port(s), %u worker lcore(s)%s%s%s\n",
-		d->o.reflect ? "REFLECT mode (no DNS work); " : "", zones,
-		d->ts->n, a4, a6, d->nports, d->nworkers,
-		d->has_exc ? ", exception port " : "",
-		d->has_exc ? d->o.exc_iface : "", d->rrl ? ", RRL on" : "");
-	for (unsigned i = 0; i < d->nports; i++) {
-		struct rte_ether_addr mac;
-		char name[RTE_ETH_NAME_MAX_LEN] = "?", m[RTE_ETHER_ADDR_FMT_SIZE];
-		rte_eth_dev_get_name_by_port(d->ports[i], name);
-		rte_eth_macaddr_get(d->ports[i], &mac);
-		rte_ether_format_addr(m, sizeof(m), &mac);
-		fprintf(stderr, "zwd:   port %u: %s, MAC %s\n", d->ports[i], name,
-			m);
-	}
-	for (unsigned i = 0; i < d->nworkers; i++)
-		for (unsigned q = 0; q < d->w[i].nrxq; q++)
-			fprintf(stderr, "zwd:   lcore %u polls port %u queue "
-					"%u%s%s\n",
-				d->w[i].lcore, d->w[i].rxq[q].port,
-				d->w[i].rxq[q].queue,
-				d->w[i].rxq[q].from_kernel ? " (kernel)" : "",
-				d->w[i].rxq[q].cfg.tx_udp_csum
-					? " (TX checksum offload)"
-					: "");
-	fprintf(stderr, "zwd:   %u mbufs %s\n", d->mp->size,
-		d->mp_thp ? "on transparent huge pages (external heap)"
-			  : rte_eal_has_hugepages() ? "on hugepages"
-						    : "in EAL memory");
-}
-
-static void run(struct zw_dp *d)
-{
-	for (unsigned i = 1; i < d->nworkers; i++)
-		rte_eal_remote_launch(zw_dp_worker_main, &d->w[i],
-				      d->w[i].lcore);
-	zw_dp_worker_main(&d->w[0]);
-	rte_eal_mp_wait_lcore();
-}
-
-static void final_stats(struct zw_dp *d)
-{
-	struct zw_stats t = {0};
-	double up = zw_dp_now() - d->t0;
-	for (unsigned i = 0; i < d->nworkers; i++)
-		zw_stats_sum(&t, &d->stats[i]);
-	printf("zwd: stopped after %.1f s: rx %llu, answered %llu, worker CPU "
-	       "%.2f s, exception %llu/%llu\n",
-	       up, (unsigned long long)t.rx, (unsigned long long)t.answered,
-	       (double)t.cpu_ns / 1e9,
-	       (unsigned long long)t.except_out,
-	       (unsigned long long)t.except_in);
-	fflush(stdout);
-}
-
 #define THP_SIZE (2u << 20)
 #define THP_HEAP "zw_thp"
 
@@ -365,6 +298,13 @@ static bool thp_heap(unsigned n, size_t elt, struct thp *h)
 	return true;
 }
 
+/* Is pool mp on thp_heap's heap? */
+static bool pool_on_thp(const struct rte_mempool *mp)
+{
+	int socket = rte_malloc_heap_get_socket(THP_HEAP);
+	return socket >= 0 && mp->socket_id == socket;
+}
+
 /* The heap gone again (the pool did not fit in it). */
 static void thp_heap_drop(const struct thp *h)
 {
@@ -403,10 +343,9 @@ static struct rte_mempool *packed_pool(unsigned n, int socket)
  * answering and checksumming. When IOVA is VA an object across pages is
  * as contiguous for a device as for us, so there the objects are packed
  * back to back as hugepages would place them, on transparent huge pages
- * where the kernel gives them (*thp set), else in EAL's memory. */
-static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
+ * where the kernel gives them, else in EAL's memory. */
+static struct rte_mempool *mbuf_pool(unsigned n)
 {
-	*thp = false;
 	if (rte_eal_has_hugepages() || rte_eal_iova_mode() != RTE_IOVA_VA)
 		return rte_pktmbuf_pool_create("zw_mbufs", n, 256, 0,
 					       RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -415,13 +354,78 @@ static struct rte_mempool *mbuf_pool(unsigned n, bool *thp)
 	if (thp_heap(n, sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE,
 		     &h)) {
 		struct rte_mempool *mp = packed_pool(n, h.socket);
-		if (mp) {
-			*thp = true;
+		if (mp)
 			return mp;
-		}
 		thp_heap_drop(&h);
 	}
 	return packed_pool(n, (int)rte_socket_id());
+}
+
+static void describe(struct zw_dp *d)
+{
+	char a4[INET_ADDRSTRLEN] = "-", a6[INET6_ADDRSTRLEN] = "-";
+	size_t zones = 0;
+	if (d->o.quiet)
+		return;
+	if (d->o.has4)
+		inet_ntop(AF_INET, d->o.ip4, a4, sizeof(a4));
+	if (d->o.has6)
+		inet_ntop(AF_INET6, d->o.ip6, a6, sizeof(a6));
+	for (unsigned i = 0; i < d->ts->n; i++)
+		zones += zw_table_nzones(d->ts->t[i]);
+	fprintf(stderr, "zwd: %s%zu zone(s) from %u table(s) as %s %s; %u "
+			"port(s), %u worker lcore(s)%s%s%s\n",
+		d->o.reflect ? "REFLECT mode (no DNS work); " : "", zones,
+		d->ts->n, a4, a6, d->nports, d->nworkers,
+		d->has_exc ? ", exception port " : "",
+		d->has_exc ? d->o.exc_iface : "", d->rrl ? ", RRL on" : "");
+	for (unsigned i = 0; i < d->nports; i++) {
+		struct rte_ether_addr mac;
+		char name[RTE_ETH_NAME_MAX_LEN] = "?", m[RTE_ETHER_ADDR_FMT_SIZE];
+		rte_eth_dev_get_name_by_port(d->ports[i], name);
+		rte_eth_macaddr_get(d->ports[i], &mac);
+		rte_ether_format_addr(m, sizeof(m), &mac);
+		fprintf(stderr, "zwd:   port %u: %s, MAC %s\n", d->ports[i], name,
+			m);
+	}
+	for (unsigned i = 0; i < d->nworkers; i++)
+		for (unsigned q = 0; q < d->w[i].nrxq; q++)
+			fprintf(stderr, "zwd:   lcore %u polls port %u queue "
+					"%u%s%s\n",
+				d->w[i].lcore, d->w[i].rxq[q].port,
+				d->w[i].rxq[q].queue,
+				d->w[i].rxq[q].from_kernel ? " (kernel)" : "",
+				d->w[i].rxq[q].cfg.tx_udp_csum
+					? " (TX checksum offload)"
+					: "");
+	fprintf(stderr, "zwd:   %u mbufs %s\n", d->mp->size,
+		pool_on_thp(d->mp) ? "on transparent huge pages (external heap)"
+			  : rte_eal_has_hugepages() ? "on hugepages"
+						    : "in EAL memory");
+}
+
+static void run(struct zw_dp *d)
+{
+	for (unsigned i = 1; i < d->nworkers; i++)
+		rte_eal_remote_launch(zw_dp_worker_main, &d->w[i],
+				      d->w[i].lcore);
+	zw_dp_worker_main(&d->w[0]);
+	rte_eal_mp_wait_lcore();
+}
+
+static void final_stats(struct zw_dp *d)
+{
+	struct zw_stats t = {0};
+	double up = zw_dp_now() - d->t0;
+	for (unsigned i = 0; i < d->nworkers; i++)
+		zw_stats_sum(&t, &d->stats[i]);
+	printf("zwd: stopped after %.1f s: rx %llu, answered %llu, worker CPU "
+	       "%.2f s, exception %llu/%llu\n",
+	       up, (unsigned long long)t.rx, (unsigned long long)t.answered,
+	       (double)t.cpu_ns / 1e9,
+	       (unsigned long long)t.except_out,
+	       (unsigned long long)t.except_in);
+	fflush(stdout);
 }
 
 static struct zw_tset *first_tables(struct zw_dp *d)
@@ -458,7 +462,7 @@ int main(int argc, char **argv)
 	init_workers(&dp);
 	init_rcu(&dp);
 	init_rrl(&dp);
-	dp.mp = mbuf_pool(dp.o.mbufs, &dp.mp_thp);
+	dp.mp = mbuf_pool(dp.o.mbufs);
 	if (!dp.mp)
 		die("mbuf pool: %s (try a larger -m)", rte_strerror(rte_errno));
 	if (zw_dp_ports_init(&dp, err, sizeof(err)) < 0) {
