@@ -39,7 +39,10 @@
 #   rows, but the table lines those queries read stay in the core's
 #   caches, so the row's ratio to reflect is that of the DNS work with no
 #   table misses. The gap to the full mix is what the table's cache and
-#   TLB misses cost. Not a target: the targets are the full mixes.
+#   TLB misses cost. Not a target: the targets are the full mixes. With
+#   the hot rows, zw-bench's Memory benchmarks (perf/bench_mem.cc) measure
+#   a line from memory, and a last table puts the gap in ns a frame, in
+#   lines at the best memory throughput, and against the reflect budget.
 #   PROFILE=1: after the pcap table, `perf record` one 1-lcore run of each
 #   mode and print where the worker's time goes (net_pcap PMD, packet
 #   path, table lookup and assembly, kernel); needs perf.
@@ -242,8 +245,14 @@ if [ -z "${SKIP_PCAP:-}" ]; then
 			done
 		done
 	done
-	python3 - "$tmp/res" "$HOT" <<'EOF'
-import statistics, sys
+	# the machine's memory, for the miss rows below (perf/bench_mem.cc)
+	: >"$tmp/mem.json"
+	if [ "$HOT" -gt 0 ] && [ -x "$BIN/zw-bench" ]; then
+		"$BIN/zw-bench" --benchmark_filter='^Memory/chase/.*/inflight:(1|32)/' \
+			--benchmark_format=json >"$tmp/mem.json" 2>/dev/null || : >"$tmp/mem.json"
+	fi
+	python3 - "$tmp/res" "$HOT" "$tmp/mem.json" <<'EOF'
+import json, statistics, sys
 hot = sys.argv[2]
 res = {}
 for line in open(sys.argv[1]):
@@ -272,6 +281,35 @@ if any(k[1].startswith('h') for k in res):
     print('* diagnostic, not a target: the mix\'s first %s queries only, repeated to the same' % hot)
     print('  capture length: the table lines they read stay cached, so the ratio is that of the')
     print('  DNS work without table misses; the gap to the full mix is what those misses cost.')
+# What the table's misses cost against the reflect budget: a frame's time
+# (per CPU-second) in the full mix less in the hot one, in lines at the
+# machine's best memory throughput (32 misses in flight, as the burst
+# stages prefetch), and the ratio to reflect the mix would have if the
+# DNS work cost nothing but those misses.
+try:
+    mem = {b['name'].split('inflight:')[1].split('/')[0]: b['ns/line']
+           for b in json.load(open(sys.argv[3]))['benchmarks']}
+except (ValueError, KeyError, IndexError, OSError):
+    mem = {}
+if mem.get('1') and mem.get('32'):
+    print('memory (zw-bench Memory/chase, 256 MiB): %.0f ns a line alone, %.1f ns a line with'
+          % (mem['1'], mem['32']))
+    print('32 misses in flight. The table\'s misses per frame (full mix less hot, per CPU-second):')
+    print('%-17s %6s %10s %10s %10s %14s%s' % ('mix', 'lcores', 'reflect', 'misses', 'in lines',
+          'misses only', '  zwd' if len(abs_) > 1 else ''))
+    for n in ('1', '2'):
+        for mix in ('0', '1'):
+            for ab in abs_:
+                ks = [(n, m, ab) for m in ('reflect', mix, 'h' + mix)]
+                if not all(k in med and med[k][1] for k in ks):
+                    continue
+                ref, full, hotr = (1e9 / med[k][1] for k in ks)
+                miss = full - hotr
+                print('%-17s %6s %8.1f ns %7.1f ns %10.1f %13.2fx%s' % (
+                      label[mix], n, ref, miss, miss / mem['32'], ref / (ref + max(miss, 0)),
+                      '  ' + ab if len(abs_) > 1 else ''))
+    print('misses only: answered/reflect if the DNS work cost nothing but the table\'s misses;')
+    print('0.50x needs all DNS work, misses included, within the reflect column\'s time.')
 EOF
 	echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	if [ -n "${CALLGRIND:-}" ]; then
