@@ -12,6 +12,7 @@
 #include "dns/zone.h"
 #include "dns/zonefile.h"
 #include "perf/shim_lookup.h"
+#include "perf/shim_rand.h"
 #include "zonecompile/compile.h"
 #include "zonecompile/table.h"
 #include "zonecompile/table_int.h"
@@ -38,14 +39,6 @@ struct zw_perf_lookup {
 	uint16_t *qlen;
 	uint8_t *resp;       /* 64 response buffers */
 };
-
-static uint64_t rng(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static void *compile_zone(const char *path, size_t *len, char *err)
 {
@@ -117,7 +110,7 @@ static uint8_t **collect_names(struct zw_table *t, enum pick pick,
 			v[k++] = (uint8_t *)zwt_node_name(nd);
 	}
 	for (uint64_t i = k; i > 1; i--) {
-		uint64_t j = rng(s) % i;
+		uint64_t j = zw_perf_rand(s) % i;
 		uint8_t *x = v[i - 1];
 		v[i - 1] = v[j];
 		v[j] = x;
@@ -131,10 +124,10 @@ static uint8_t **collect_names(struct zw_table *t, enum pick pick,
 static int nx_label(uint8_t *out, uint64_t *seed)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	int n = 6 + (int)(rng(seed) % 9);
-	out[0] = (uint8_t)chars[rng(seed) % 26];
+	int n = 6 + (int)(zw_perf_rand(seed) % 9);
+	out[0] = (uint8_t)chars[zw_perf_rand(seed) % 26];
 	for (int i = 1; i < n; i++)
-		out[i] = (uint8_t)chars[rng(seed) % 36];
+		out[i] = (uint8_t)chars[zw_perf_rand(seed) % 36];
 	return n;
 }
 
@@ -233,11 +226,11 @@ struct zw_perf_lookup *zw_perf_lookup_new(struct zw_perf_table *t,
 		return NULL;
 	size_t at = 0;
 	const struct zwt_zone *z = zw_table_zone(p->t, 0);
-	uint64_t start = rng(&seed) % t->nnames;
+	uint64_t start = zw_perf_rand(&seed) % t->nnames;
 	for (unsigned i = 0; i < nq; i++) {
 		uint8_t buf[ZW_NAME_MAX];
 		const uint8_t *name = t->names[(start + i) % t->nnames];
-		if (rng(&seed) % 100 < nx_percent) {
+		if (zw_perf_rand(&seed) % 100 < nx_percent) {
 			/* "<random label>.<origin>": below the apex, not there,
 			 * and spread over the whole NSEC index as real misses
 			 * are (a common prefix keeps one stretch in cache) */

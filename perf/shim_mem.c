@@ -8,28 +8,19 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "dns/hugemem.h"
 #include "perf/shim_mem.h"
+#include "perf/shim_rand.h"
 
-#define HUGE_2M ((size_t)2 << 20)
 #define LINE 64
 
 struct zw_perf_mem {
-	void *map;          /* the mapping, for munmap */
+	char *base;         /* zw_huge_map's */
 	size_t maplen;
-	char *base;         /* 2 MiB aligned */
 	size_t lines;
 	void *at[ZW_PERF_MEM_CHAINS_MAX];  /* where each walk is */
 	unsigned chains;    /* walks spread */
 };
-
-/* xorshift64: the shuffle's randomness; fixed seed, same cycle each run */
-static uint64_t next_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* Links every line to the next one of a random order (Fisher-Yates over
  * the line numbers), the last back to the first. */
@@ -40,9 +31,9 @@ static int link_cycle(struct zw_perf_mem *m)
 		return -1;
 	for (size_t i = 0; i < m->lines; i++)
 		order[i] = (uint32_t)i;
-	uint64_t seed = 0x9e3779b97f4a7c15u;
+	uint64_t seed = 0x9e3779b97f4a7c15u; /* the same cycle each run */
 	for (size_t i = m->lines - 1; i > 0; i--) {
-		size_t j = next_rand(&seed) % (i + 1);
+		size_t j = zw_perf_rand(&seed) % (i + 1);
 		uint32_t t = order[i];
 		order[i] = order[j];
 		order[j] = t;
@@ -59,22 +50,16 @@ static int link_cycle(struct zw_perf_mem *m)
 struct zw_perf_mem *zw_perf_mem_new(size_t mib)
 {
 	size_t len = mib << 20;
-	if (len < HUGE_2M || len / LINE > UINT32_MAX)
+	if (len < ZW_HUGE_PAGE || len / LINE > UINT32_MAX)
 		return NULL;
 	struct zw_perf_mem *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
-	/* one huge page of slack to align the start */
-	m->maplen = len + HUGE_2M;
-	m->map = mmap(NULL, m->maplen, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m->map == MAP_FAILED) {
+	m->base = zw_huge_map(len, &m->maplen);
+	if (!m->base) {
 		free(m);
 		return NULL;
 	}
-	m->base = (char *)(((uintptr_t)m->map + HUGE_2M - 1) &
-			   ~(uintptr_t)(HUGE_2M - 1));
-	(void)madvise(m->base, len, MADV_HUGEPAGE); /* no THP: 4 KiB pages */
 	m->lines = len / LINE;
 	if (link_cycle(m) != 0 || zw_perf_mem_spread(m, 1) != 0) {
 		zw_perf_mem_free(m);
@@ -87,7 +72,7 @@ void zw_perf_mem_free(struct zw_perf_mem *m)
 {
 	if (!m)
 		return;
-	munmap(m->map, m->maplen);
+	munmap(m->base, m->maplen);
 	free(m);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dns/hugemem.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "zonecompile/table_int.h"
@@ -544,30 +545,20 @@ struct zw_table *zw_table_from_mem(const void *buf, size_t len, char *err)
 	return load(buf, len, "(memory)", err);
 }
 
-#define HUGE_PAGE (2u << 20)
-
 /* The file read into anonymous memory backed by transparent huge pages
- * where the kernel allows: a lookup touches a few random cache lines of
- * a table of hundreds of MB, so 4 KiB pages would make nearly every one a
- * TLB miss; the copy is also private to the process (no page-cache
- * surprises while serving) and is made read-only once validated. */
+ * where the kernel allows (zw_huge_map): a lookup touches a few random
+ * cache lines of a table of hundreds of MB, so 4 KiB pages would make
+ * nearly every one a TLB miss; the copy is also private to the process
+ * (no page-cache surprises while serving) and is made read-only once
+ * validated. */
 static void *read_huge(int fd, size_t len, size_t *maplen, int *errp)
 {
-	size_t ml = (len + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	uint8_t *raw = mmap(NULL, ml + HUGE_PAGE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED) {
+	size_t ml;
+	uint8_t *m = zw_huge_map(len, &ml);
+	if (!m) {
 		*errp = errno;
 		return NULL;
 	}
-	/* align to a huge page, give back the slack */
-	uint8_t *m = (uint8_t *)(((uintptr_t)raw + HUGE_PAGE - 1) &
-				 ~(uintptr_t)(HUGE_PAGE - 1));
-	if (m > raw)
-		munmap(raw, (size_t)(m - raw));
-	if (m + ml < raw + ml + HUGE_PAGE)
-		munmap(m + ml, (size_t)(raw + ml + HUGE_PAGE - (m + ml)));
-	madvise(m, ml, MADV_HUGEPAGE);
 	for (size_t off = 0; off < len;) {
 		ssize_t r = pread(fd, m + off, len - off > (1u << 30)
 					? (1u << 30) : len - off, (off_t)off);

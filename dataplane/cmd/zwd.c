@@ -33,6 +33,7 @@
 #include <rte_random.h>
 
 #include "dataplane/dp.h"
+#include "dns/hugemem.h"
 
 #define ERRLEN 512
 
@@ -235,14 +236,13 @@ static void init_rrl(struct zw_dp *d)
 		d->w[i].eng.rrl = d->rrl;
 }
 
-#define THP_SIZE (2u << 20)
 #define THP_HEAP "zw_thp"
 
 /* Without hugepages EAL's memory is 4 KiB pages (a memfd the kernel
  * does not back with huge pages), so the mbufs of a ring of tens of
  * thousands of frames take as many TLB entries as they span pages, and
  * the walks evict the table's entries too. thp_heap makes room for them
- * on transparent huge pages instead: anonymous memory, MADV_HUGEPAGE,
+ * on transparent huge pages instead (zw_huge_map, as the tables are),
  * added to DPDK as an external heap (no IOVAs: for IOVA-as-VA virtual
  * ports only). net_pcap benchmark, 1 lcore, interleaved runs: DO=0
  * 6.74 -> 7.21 M answered per CPU-second and DO=1 5.92 -> 6.31 M (7
@@ -271,25 +271,18 @@ static bool thp_heap(unsigned n, size_t elt, struct thp *h)
 	if (!thp_enabled()) /* 4 KiB pages either way: EAL's memory */
 		return false;
 	/* the objects with their headers, the ring and the per-lcore
-	 * caches of the pool, rounded to whole huge pages */
-	size_t len = ((size_t)n * (elt + 2 * RTE_CACHE_LINE_SIZE) +
-		      (16u << 20) + THP_SIZE - 1) & ~(size_t)(THP_SIZE - 1);
-	uint8_t *raw = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED)
+	 * caches of the pool (zw_huge_map rounds to whole huge pages) */
+	size_t len;
+	uint8_t *m = zw_huge_map((size_t)n * (elt + 2 * RTE_CACHE_LINE_SIZE) +
+				 (16u << 20), &len);
+	if (!m)
 		return false;
-	uint8_t *m = (uint8_t *)(((uintptr_t)raw + THP_SIZE - 1) &
-				 ~(uintptr_t)(THP_SIZE - 1));
-	if (m > raw)
-		munmap(raw, (size_t)(m - raw));
-	munmap(m + len, (size_t)(raw + THP_SIZE - m)); /* the rest */
-	madvise(m, len, MADV_HUGEPAGE);
 	if (rte_malloc_heap_create(THP_HEAP) < 0) {
 		munmap(m, len);
 		return false;
 	}
 	if (rte_malloc_heap_memory_add(THP_HEAP, m, len, NULL, 0,
-				       THP_SIZE) < 0) {
+				       ZW_HUGE_PAGE) < 0) {
 		rte_malloc_heap_destroy(THP_HEAP);
 		munmap(m, len);
 		return false;
